@@ -1,0 +1,83 @@
+import { CreateProjectionDaemonTables1732000000001 } from '@projectionist/projection-daemon';
+import { eventStoreTypes, hasReached, PostgresEventStore, quoteIdentifier, runMigrations } from '@projectionist/event-store';
+import { createSampleRegistry } from '@projectionist/domain-events';
+import { createTestNamespace, TestNamespace, waitFor } from '@projectionist/testing';
+import { Pool } from 'pg';
+import { AppProcess, freePort } from './app-process';
+
+/** A namespace, a store to write with, and projector-worker processes to start and kill. */
+export class WorkerCluster {
+  readonly workers: AppProcess[] = [];
+  private constructor(
+    readonly db: TestNamespace,
+    readonly pool: Pool,
+    readonly store: PostgresEventStore,
+  ) {}
+
+  static async create(label: string): Promise<WorkerCluster> {
+    const db = await createTestNamespace(label);
+    await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
+    const pool = new Pool({ connectionString: db.databaseUrl, max: 8, types: eventStoreTypes });
+    const registry = createSampleRegistry();
+    return new WorkerCluster(db, pool, new PostgresEventStore({ pool, namespace: db.namespace, validator: registry, upcaster: registry }));
+  }
+
+  async addWorker(nodeId: string): Promise<AppProcess> {
+    const worker = new AppProcess('projector-worker', nodeId, await freePort(), {
+      NAMESPACE: this.db.namespace,
+      DATABASE_URL: this.db.databaseUrl,
+      DAEMON_POLL_INTERVAL_MS: '200',
+      DAEMON_STANDBY_RETRY_MS: '100-400',
+    });
+    this.workers.push(worker);
+    await worker.start();
+    return worker;
+  }
+
+  async activeWorker(): Promise<AppProcess | undefined> {
+    for (const worker of this.workers.filter((w) => w.running)) {
+      const status = await worker.json<{ role: string }>('/daemon').catch(() => undefined);
+      if (status?.role === 'active') return worker;
+    }
+    return undefined;
+  }
+
+  /** Waits until every live projection's checkpoint has passed every event committed now. */
+  async waitCaughtUp(timeoutMs = 60_000): Promise<void> {
+    const head = await this.store.readHead();
+    const table = `${quoteIdentifier(this.db.namespace)}.projection_checkpoints`;
+    await waitFor(
+      'projections caught up',
+      async () => {
+        const { rows } = await this.pool.query(`SELECT projection, state, cursor_tx, cursor_pos FROM ${table} WHERE slot = 'live'`);
+        const errors = rows.filter((r) => r.state === 'error');
+        if (errors.length > 0) throw new Error(`projection in error: ${JSON.stringify(errors)}`);
+        const target = head.lastCursor;
+        return rows.length > 0 && rows.every((r) => hasReached({ transactionId: Number(r.cursor_tx), position: Number(r.cursor_pos) }, target));
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
+  }
+
+  async checkpointStates(): Promise<{ projection: string; state: string; error: unknown }[]> {
+    const { rows } = await this.pool.query(
+      `SELECT projection, state, error FROM ${quoteIdentifier(this.db.namespace)}.projection_checkpoints WHERE slot = 'live' ORDER BY projection`,
+    );
+    return rows;
+  }
+
+  async view(name: string): Promise<Map<string, unknown>> {
+    const { rows } = await this.pool.query(`SELECT id, data FROM ${quoteIdentifier(this.db.namespace)}.${quoteIdentifier(name)}`);
+    return new Map(rows.map((r) => [r.id, r.data]));
+  }
+
+  async rows(name: string, orderBy: string): Promise<Record<string, unknown>[]> {
+    return (await this.pool.query(`SELECT * FROM ${quoteIdentifier(this.db.namespace)}.${quoteIdentifier(name)} ORDER BY ${orderBy}`)).rows;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.stop()));
+    await this.pool.end();
+    await this.db.drop();
+  }
+}

@@ -1,0 +1,74 @@
+import { startTestApp, TestApp } from '@projectionist/testing';
+import request from 'supertest';
+import { GatewayModule } from '../gateway.module';
+
+describe('gateway admin API', () => {
+  let t: TestApp;
+  let http: ReturnType<typeof request>;
+  const auth = { Authorization: 'Bearer s3cret' };
+
+  beforeAll(async () => {
+    t = await startTestApp('gateway', (config) => GatewayModule.forRoot(config), { ADMIN_TOKEN: 's3cret' });
+    http = request(t.app.getHttpServer());
+  });
+  afterAll(() => t.close());
+
+  const count = async () => Number((await t.db.pool.query(`SELECT count(*) FROM "${t.db.namespace}".events`)).rows[0].count);
+
+  it.each([undefined, 'Bearer wrong', 's3cret'])('refuses authorization %s with 401', async (header) => {
+    const req = http.get('/api/streams/car-1');
+    const response = await (header ? req.set('Authorization', header) : req);
+    expect(response.status).toBe(401);
+  });
+
+  it('appends raw events with an expected version and reads them back', async () => {
+    const first = await http
+      .post('/api/streams/car-raw/events')
+      .set(auth)
+      .send({ expectedVersion: 'no_stream', events: [{ type: 'car.created', data: { by: 'ann', color: 'red' } }] })
+      .expect(201);
+    expect(first.body).toMatchObject({ streamId: 'car-raw', version: 1, idempotent: false });
+    const conflict = await http
+      .post('/api/streams/car-raw/events')
+      .set(auth)
+      .send({ expectedVersion: 0, events: [{ type: 'car.repainted', data: { color: 'blue' } }] })
+      .expect(409);
+    expect(conflict.body).toMatchObject({ error: 'STREAM_VERSION_CONFLICT', actualVersion: 1 });
+    const stream = await http.get('/api/streams/car-raw').set(auth).expect(200);
+    expect(stream.body).toEqual([expect.objectContaining({ streamId: 'car-raw', streamVersion: 1, type: 'car.created' })]);
+  });
+
+  it.each<[string, object, string]>([
+    ['no events', { events: [] }, 'events'],
+    ['a bad expected version', { expectedVersion: -1, events: [{ type: 't', data: {} }] }, 'expectedVersion'],
+    ['a known type with a bad payload', { events: [{ type: 'car.created', data: { by: 'ann' } }] }, 'events[0].data.color'],
+    ['a non-UUID id', { events: [{ id: 'x', type: 't', data: {} }] }, 'events.0.id'],
+  ])('answers %s with 400 naming the field, writing nothing', async (_, body, field) => {
+    const before = await count();
+    const response = await http.post('/api/streams/car-bad/events').set(auth).send(body).expect(400);
+    expect(JSON.stringify(response.body)).toContain(field);
+    expect(await count()).toBe(before);
+  });
+
+  it('answers an unknown stream with 404 and lists projections', async () => {
+    await http.get('/api/streams/car-none').set(auth).expect(404);
+    const projections = await http.get('/api/admin/projections').set(auth).expect(200);
+    expect(Array.isArray(projections.body)).toBe(true);
+  });
+
+  it('records a rebuild request (202), refuses a second one with the running id (409), and knows its runs', async () => {
+    await http.post('/api/admin/projections/CarView/rebuilds').set(auth).send({ mode: 'blocking' }).expect(404);
+    // A worker registers its projections' checkpoints when it starts; here by hand.
+    await t.db.pool.query(`INSERT INTO "${t.db.namespace}".projection_checkpoints (projection, version, slot) VALUES ('CarView', 1, 'live')`);
+    const first = await http.post('/api/admin/projections/CarView/rebuilds').set(auth).send({ mode: 'blocking' }).expect(202);
+    const second = await http.post('/api/admin/projections/CarView/rebuilds').set(auth).send({}).expect(409);
+    expect(second.body).toMatchObject({ error: 'REBUILD_ALREADY_RUNNING', rebuildId: first.body.rebuildId });
+    const run = await http.get(`/api/admin/rebuilds/${first.body.rebuildId}`).set(auth).expect(200);
+    expect(run.body).toMatchObject({ projection: 'CarView', phase: 'Stopping', history: [{ phase: 'Requested' }, { phase: 'Stopping' }] });
+    expect((await http.get('/api/admin/rebuilds').set(auth).expect(200)).body).toHaveLength(1);
+    await http.post('/api/admin/projections/CarView/rebuilds').set(auth).send({ mode: 'online' }).expect(400);
+    await http.get('/api/admin/rebuilds/not-a-uuid').set(auth).expect(400);
+    await http.get('/api/admin/rebuilds/00000000-0000-4000-8000-000000000000').set(auth).expect(404);
+    await http.delete(`/api/admin/rebuilds/${first.body.rebuildId}`).set(auth).expect(202);
+  });
+});

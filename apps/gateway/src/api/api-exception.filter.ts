@@ -1,0 +1,47 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { DomainRejection } from '@projectionist/domain-commands';
+import { DuplicateEventIdError, EventValidationError, StreamVersionConflictError } from '@projectionist/event-store';
+import { PositionNotFoundError, StaleReadTimeoutError } from '@projectionist/projection-daemon';
+import type { Response } from 'express';
+
+const DOMAIN_STATUS = { NOT_FOUND: 404, ALREADY_EXISTS: 409, INVALID_STATE: 409 } as const;
+
+/** One place that turns typed errors into HTTP answers with a stable `error` code. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Api');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.answer(exception);
+    if (status >= 500 && status !== 503) this.logger.error(exception instanceof Error ? exception : new Error(String(exception)));
+    const retryAfter = (body as { retryAfterSeconds?: number }).retryAfterSeconds;
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
+    response.status(status).json(body);
+  }
+
+  private answer(e: unknown): [number, object] {
+    if (e instanceof HttpException) {
+      const body = e.getResponse();
+      return [e.getStatus(), typeof body === 'string' ? { statusCode: e.getStatus(), message: body } : body];
+    }
+    if (isClientHttpError(e)) {
+      // Raised by the body parser before any handler runs: bad JSON, a body over the limit.
+      return [e.status, { statusCode: e.status, error: e.type ?? 'BAD_REQUEST', message: e.message }];
+    }
+    if (e instanceof DomainRejection) return [DOMAIN_STATUS[e.code], { statusCode: DOMAIN_STATUS[e.code], error: e.code, message: e.message }];
+    if (e instanceof StreamVersionConflictError) {
+      return [409, { statusCode: 409, error: e.code, message: e.message, actualVersion: e.actualVersion }];
+    }
+    if (e instanceof DuplicateEventIdError) return [409, { statusCode: 409, error: e.code, message: e.message }];
+    if (e instanceof EventValidationError) return [400, { statusCode: 400, error: 'VALIDATION_FAILED', message: e.message, issues: e.issues }];
+    if (e instanceof PositionNotFoundError) return [400, { statusCode: 400, error: 'UNKNOWN_POSITION', message: e.message }];
+    if (e instanceof StaleReadTimeoutError) return [504, { statusCode: 504, error: 'STALE_READ_TIMEOUT', message: e.message }];
+    return [500, { statusCode: 500, error: 'INTERNAL', message: 'Internal error; see the gateway log.' }];
+  }
+}
+
+function isClientHttpError(e: unknown): e is { status: number; type?: string; message: string } {
+  const status = (e as { status?: unknown } | null)?.status;
+  return e instanceof Error && typeof status === 'number' && status >= 400 && status < 500;
+}

@@ -1,0 +1,15 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CoreModule } from '@projectionist/app-runtime';
+import { AppConfig } from '@projectionist/config';
+import { MessagingModule } from '@projectionist/messaging';
+import { AdminModule } from './admin/admin.module';
+import { DomainApiModule } from './api/domain-api.module';
+import { WriteGuardModule } from './write-guard/write-guard.module';
+
+/** HTTP API: domain commands and queries, the admin API, and the write-guard that holds writes during blocking rebuilds. */
+@Module({})
+export class GatewayModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: GatewayModule, imports: [CoreModule.forRoot(config), MessagingModule, WriteGuardModule, DomainApiModule, AdminModule] };
+  }
+}

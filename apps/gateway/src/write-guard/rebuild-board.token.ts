@@ -1,0 +1,2 @@
+/** The gateway's RebuildBoard (shared rebuild state with its local copy). */
+export const REBUILD_BOARD = Symbol('REBUILD_BOARD');

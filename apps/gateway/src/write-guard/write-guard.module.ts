@@ -1,0 +1,40 @@
+import { Inject, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@projectionist/config';
+import { EVENT_STORE_POOL } from '@projectionist/event-store';
+import { RebuildRunStore } from '@projectionist/rebuild-coordinator';
+import { RebuildBoard } from '@projectionist/shared-cache';
+import { Pool } from 'pg';
+import { REBUILD_BOARD } from './rebuild-board.token';
+import { WriteGuardMiddleware } from './write-guard.middleware';
+
+
+@Injectable()
+class BoardLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(@Inject(REBUILD_BOARD) private readonly board: RebuildBoard) {}
+  async onModuleInit(): Promise<void> {
+    await this.board.start();
+  }
+  async onApplicationShutdown(): Promise<void> {
+    await this.board.close();
+  }
+}
+
+@Module({
+  providers: [
+    {
+      provide: REBUILD_BOARD,
+      inject: [APP_CONFIG, EVENT_STORE_POOL],
+      useFactory: (config: AppConfig, pool: Pool) => {
+        const runs = new RebuildRunStore(pool, config.namespace);
+        return new RebuildBoard({ redisUrl: config.redisUrl, namespace: config.namespace, fallback: () => runs.active() });
+      },
+    },
+    BoardLifecycle,
+  ],
+  exports: [REBUILD_BOARD],
+})
+export class WriteGuardModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(WriteGuardMiddleware).forRoutes('{*path}');
+  }
+}

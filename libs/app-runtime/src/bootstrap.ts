@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig, AppName, loadConfig } from '@projectionist/config';
+import { JsonLogger } from '@projectionist/observability';
+
+/**
+ * Starts one app: reads its configuration, logs as JSON, closes pools and channels on
+ * SIGTERM/SIGINT (shutdown hooks) and listens on its PORT. Apps only say which module to run.
+ */
+export async function bootstrap(app: AppName, rootModule: (config: AppConfig) => DynamicModule): Promise<INestApplication> {
+  const config = loadConfig(app);
+  const logger = new JsonLogger({ app, nodeId: config.nodeId, level: config.logLevel });
+  try {
+    const nest = await NestFactory.create(rootModule(config), { logger, bufferLogs: true });
+    nest.enableShutdownHooks();
+    await nest.listen(config.port);
+    logger.log({ msg: 'listening', port: config.port, namespace: config.namespace }, 'Bootstrap');
+    return nest;
+  } catch (error) {
+    logger.error(error instanceof Error ? error : new Error(String(error)), 'Bootstrap');
+    process.exit(1);
+  }
+}

@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@projectionist/config';
+import { createSampleRegistry } from '@projectionist/domain-events';
+import { EVENT_STORE_POOL, EventStoreModule } from '@projectionist/event-store';
+import { HealthModule, postgresHealthCheck } from '@projectionist/observability';
+import { CreateProjectionDaemonTables1732000000001 } from '@projectionist/projection-daemon';
+import { CreateRebuildRuns1732000000002 } from '@projectionist/rebuild-coordinator';
+import type { Pool } from 'pg';
+
+/**
+ * What every app shares: its configuration (APP_CONFIG), the event store on PostgreSQL with the
+ * sample domains' schemas and upcasters, and GET /health.
+ */
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const registry = createSampleRegistry();
+    return {
+      module: CoreModule,
+      global: true,
+      imports: [
+        EventStoreModule.forRootAsync({
+          useFactory: () => ({
+            databaseUrl: config.databaseUrl,
+            namespace: config.namespace,
+            migrateOnStart: config.migrateOnStart,
+            applicationName: `${config.namespace}:${config.nodeId}`,
+            limits: { maxEventBytes: config.eventMaxPayloadBytes },
+            validator: registry,
+            upcaster: registry,
+            extraMigrations: [CreateProjectionDaemonTables1732000000001, CreateRebuildRuns1732000000002],
+          }),
+        }),
+        HealthModule.register({ inject: [EVENT_STORE_POOL], useFactory: (pool: Pool) => [postgresHealthCheck(pool)] }),
+      ],
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export { bootstrap } from './bootstrap';
+export { CoreModule } from './core.module';

@@ -1,0 +1,102 @@
+import { hostname } from 'node:os';
+import { AppName, DEFAULT_PORTS, ENV_VARS, EnvVarName } from './env-vars';
+import { ConfigError } from './config.error';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface AppConfig {
+  readonly app: AppName;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly amqpUrl: string;
+  readonly namespace: string;
+  readonly port: number;
+  readonly nodeId: string;
+  readonly adminToken: string | undefined;
+  readonly migrateOnStart: boolean;
+  readonly eventMaxPayloadBytes: number;
+  readonly logLevel: LogLevel;
+  readonly daemon: {
+    readonly pageSize: number;
+    readonly rebuildPageSize: number;
+    readonly backpressureHigh: number;
+    readonly backpressureLow: number;
+    readonly pollIntervalMs: number;
+    readonly standbyRetryMs: { readonly min: number; readonly max: number };
+  };
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const NAMESPACE_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** Reads and validates the configuration of one app; throws a ConfigError naming the variable. */
+export function loadConfig(app: AppName, env: Env = process.env): AppConfig {
+  const read = (name: EnvVarName): string | undefined => {
+    const value = env[name];
+    if (value !== undefined && value !== '') return value;
+    return ENV_VARS.find((v) => v.name === name)?.default;
+  };
+  const required = (name: EnvVarName): string => {
+    const value = read(name);
+    if (value === undefined) throw new ConfigError(name, 'is required');
+    return value;
+  };
+
+  const namespace = required('NAMESPACE');
+  if (!NAMESPACE_PATTERN.test(namespace)) {
+    throw new ConfigError('NAMESPACE', `must match ${NAMESPACE_PATTERN} (got "${namespace}")`);
+  }
+  const logLevel = required('LOG_LEVEL') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+
+  return {
+    app,
+    databaseUrl: required('DATABASE_URL'),
+    redisUrl: required('REDIS_URL'),
+    amqpUrl: required('AMQP_URL'),
+    namespace,
+    port: parseInteger('PORT', read('PORT') ?? String(DEFAULT_PORTS[app]), 0, 65_535),
+    nodeId: read('NODE_ID') ?? `${app}-${hostname()}-${process.pid}`,
+    adminToken: read('ADMIN_TOKEN'),
+    migrateOnStart: parseBoolean('MIGRATE_ON_START', required('MIGRATE_ON_START')),
+    eventMaxPayloadBytes: parseInteger('EVENT_MAX_PAYLOAD_BYTES', required('EVENT_MAX_PAYLOAD_BYTES'), 1, 64 * 1024 * 1024),
+    logLevel,
+    daemon: loadDaemonConfig(required),
+  };
+}
+
+function loadDaemonConfig(required: (name: EnvVarName) => string): AppConfig['daemon'] {
+  const high = parseInteger('DAEMON_BACKPRESSURE_HIGH', required('DAEMON_BACKPRESSURE_HIGH'), 1, 10_000_000);
+  const low = parseInteger('DAEMON_BACKPRESSURE_LOW', required('DAEMON_BACKPRESSURE_LOW'), 0, 10_000_000);
+  if (low > high) throw new ConfigError('DAEMON_BACKPRESSURE_LOW', `must not exceed DAEMON_BACKPRESSURE_HIGH (${low} > ${high})`);
+  const retry = /^(\d+)-(\d+)$/.exec(required('DAEMON_STANDBY_RETRY_MS'));
+  if (!retry || Number(retry[1]) > Number(retry[2])) {
+    throw new ConfigError('DAEMON_STANDBY_RETRY_MS', `must look like "300-900" (min-max in ms, min <= max)`);
+  }
+  return {
+    pageSize: parseInteger('DAEMON_PAGE_SIZE', required('DAEMON_PAGE_SIZE'), 1, 10_000),
+    rebuildPageSize: parseInteger('DAEMON_REBUILD_PAGE_SIZE', required('DAEMON_REBUILD_PAGE_SIZE'), 1, 10_000),
+    backpressureHigh: high,
+    backpressureLow: low,
+    pollIntervalMs: parseInteger('DAEMON_POLL_INTERVAL_MS', required('DAEMON_POLL_INTERVAL_MS'), 10, 600_000),
+    standbyRetryMs: { min: Number(retry[1]), max: Number(retry[2]) },
+  };
+}
+
+function parseInteger(name: EnvVarName, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function parseBoolean(name: EnvVarName, raw: string): boolean {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(name, `must be "true" or "false" (got "${raw}")`);
+}

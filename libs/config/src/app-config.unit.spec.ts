@@ -1,0 +1,53 @@
+import { ConfigError, loadConfig } from './index';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig('gateway', {});
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
+      namespace: 'projectionist',
+      port: 3000,
+      adminToken: undefined,
+      migrateOnStart: true,
+      eventMaxPayloadBytes: 1_048_576,
+    });
+    expect(config.nodeId).toMatch(/^gateway-/);
+  });
+
+  it('uses per-app default ports', () => {
+    expect(loadConfig('projector-worker', {}).port).toBe(3100);
+    expect(loadConfig('coordinator', {}).port).toBe(3200);
+  });
+
+  it.each([
+    ['NAMESPACE', 'Bad-Name'],
+    ['PORT', '70000'],
+    ['MIGRATE_ON_START', 'yes'],
+    ['EVENT_MAX_PAYLOAD_BYTES', '-1'],
+    ['LOG_LEVEL', 'verbose'],
+  ])('rejects %s=%s naming the variable', (name, value) => {
+    expect(() => loadConfig('gateway', { [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig('gateway', { [name]: value })).toThrow(name);
+  });
+});
+
+describe('loadConfig daemon settings', () => {
+  it('reads the daemon tuning with defaults', () => {
+    expect(loadConfig('projector-worker', {}).daemon).toEqual({
+      pageSize: 500,
+      rebuildPageSize: 5000,
+      backpressureHigh: 1000,
+      backpressureLow: 500,
+      pollIntervalMs: 1000,
+      standbyRetryMs: { min: 300, max: 900 },
+    });
+  });
+
+  it.each([
+    [{ DAEMON_BACKPRESSURE_LOW: '2000' }, 'DAEMON_BACKPRESSURE_LOW'],
+    [{ DAEMON_STANDBY_RETRY_MS: '900-300' }, 'DAEMON_STANDBY_RETRY_MS'],
+    [{ DAEMON_PAGE_SIZE: '0' }, 'DAEMON_PAGE_SIZE'],
+  ])('rejects %o naming %s', (env, name) => {
+    expect(() => loadConfig('projector-worker', env)).toThrow(name);
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * Every environment variable the apps read, declared once with its default and meaning.
+ * `docs/operations.md` is checked against this list by a test, so the two cannot drift.
+ */
+export interface EnvVarSpec {
+  readonly name: string;
+  /** Undefined means "no default": the feature it enables stays off until it is set. */
+  readonly default: string | undefined;
+  readonly description: string;
+  /** Apps that read it; 'all' for every app. */
+  readonly apps: readonly AppName[] | 'all';
+}
+
+export type AppName = 'gateway' | 'projector-worker' | 'coordinator' | 'admin-ui';
+
+export const DEFAULT_PORTS: Readonly<Record<AppName, number>> = {
+  gateway: 3000,
+  'projector-worker': 3100,
+  coordinator: 3200,
+  'admin-ui': 4200,
+};
+
+export const ENV_VARS = [
+  {
+    name: 'DATABASE_URL',
+    default: 'postgres://postgres@127.0.0.1:5432/postgres',
+    description: 'PostgreSQL connection string for events, read models and durable state.',
+    apps: 'all',
+  },
+  {
+    name: 'REDIS_URL',
+    default: 'redis://127.0.0.1:6379',
+    description: 'Redis connection string for the shared rebuild state and its pub/sub.',
+    apps: 'all',
+  },
+  {
+    name: 'AMQP_URL',
+    default: 'amqp://guest:guest@127.0.0.1:5672',
+    description: 'RabbitMQ connection string for commands and control messages.',
+    apps: 'all',
+  },
+  {
+    name: 'NAMESPACE',
+    default: 'projectionist',
+    description:
+      'Prefix for the database schema, queue, exchange and key names, so several environments can share one PostgreSQL, RabbitMQ and Redis. Lowercase letters, digits and underscores.',
+    apps: 'all',
+  },
+  {
+    name: 'PORT',
+    default: undefined,
+    description: 'HTTP port. Defaults per app: gateway 3000, projector-worker 3100, coordinator 3200, admin-ui 4200.',
+    apps: 'all',
+  },
+  {
+    name: 'NODE_ID',
+    default: undefined,
+    description: 'Name of this node in logs, metrics and the node registry. Defaults to `<app>-<hostname>-<pid>`.',
+    apps: 'all',
+  },
+  {
+    name: 'ADMIN_TOKEN',
+    default: undefined,
+    description: 'Bearer token required by the admin API. Unset: every admin request is refused with 401.',
+    apps: ['gateway'],
+  },
+  {
+    name: 'MIGRATE_ON_START',
+    default: 'true',
+    description: 'Run the database migrations when the app starts (`true` or `false`). Concurrent starts are serialised by a lock.',
+    apps: 'all',
+  },
+  {
+    name: 'EVENT_MAX_PAYLOAD_BYTES',
+    default: '1048576',
+    description: 'Largest accepted event (data plus metadata, as JSON), in bytes. Larger appends are rejected and nothing is written.',
+    apps: 'all',
+  },
+  {
+    name: 'DAEMON_PAGE_SIZE',
+    default: '500',
+    description: 'Events per feed read while a projection follows the head of the feed.',
+    apps: ['projector-worker'],
+  },
+  {
+    name: 'DAEMON_REBUILD_PAGE_SIZE',
+    default: '5000',
+    description: 'Events per feed read during a rebuild; a rebuild commits every 50 pages (or 20,000 changed documents).',
+    apps: ['projector-worker'],
+  },
+  {
+    name: 'DAEMON_BACKPRESSURE_HIGH',
+    default: '1000',
+    description: 'Backpressure: a projection stops fetching when more events than this are staged for it.',
+    apps: ['projector-worker'],
+  },
+  {
+    name: 'DAEMON_BACKPRESSURE_LOW',
+    default: '500',
+    description: 'Backpressure: a paused projection resumes fetching when fewer than this are staged.',
+    apps: ['projector-worker'],
+  },
+  {
+    name: 'DAEMON_POLL_INTERVAL_MS',
+    default: '1000',
+    description: 'Fallback poll of the feed when no NOTIFY arrives (NOTIFY wakes the daemon at once).',
+    apps: ['projector-worker'],
+  },
+  {
+    name: 'DAEMON_STANDBY_RETRY_MS',
+    default: '300-900',
+    description: 'HotCold: a standby worker tries to take the daemon lock at a random interval in this range (min-max, ms).',
+    apps: ['projector-worker'],
+  },
+  {
+    name: 'LOG_LEVEL',
+    default: 'info',
+    description: 'Lowest level written to the JSON log: `debug`, `info`, `warn` or `error`.',
+    apps: 'all',
+  },
+] as const satisfies readonly EnvVarSpec[];
+
+export type EnvVarName = (typeof ENV_VARS)[number]['name'];

@@ -1,0 +1,46 @@
+import { EventMetadata, EventStore, StreamVersionConflictError } from '@projectionist/event-store';
+import { Decider } from './deciders/decider';
+
+export interface CommandResult {
+  readonly streamId: string;
+  /** The stream's version after the command. */
+  readonly version: number;
+  /** Global position of the last event written: pass it as `minPosition` to read your write. */
+  readonly position: number;
+}
+
+export interface HandleOptions {
+  readonly metadata?: EventMetadata;
+  /** Re-decisions after a concurrent write to the same stream; default 3, then the conflict is thrown. */
+  readonly conflictRetries?: number;
+}
+
+/**
+ * Reads the stream, folds its state, decides, and appends with the version it decided on, so a
+ * concurrent write to the same stream is never overwritten: the command is decided again on the
+ * newer state, a few times, before the conflict reaches the caller (409).
+ */
+export async function handleCommand<S, C, E extends { type: string; data: unknown }>(
+  store: Pick<EventStore, 'readStream' | 'append'>,
+  streamId: string,
+  decider: Decider<S, C, E>,
+  command: C,
+  options: HandleOptions = {},
+): Promise<CommandResult> {
+  const retries = options.conflictRetries ?? 3;
+  for (let attempt = 0; ; attempt++) {
+    const history = await store.readStream(streamId);
+    const state = history.reduce(decider.evolve, decider.initialState);
+    const events = decider.decide(command, state);
+    try {
+      const result = await store.append(
+        streamId,
+        events.map((e) => ({ type: e.type, data: e.data, metadata: options.metadata })),
+        { expectedVersion: history.length === 0 ? 'no_stream' : history[history.length - 1].streamVersion },
+      );
+      return { streamId, version: result.nextExpectedVersion, position: result.positions[result.positions.length - 1] };
+    } catch (error) {
+      if (!(error instanceof StreamVersionConflictError) || attempt >= retries) throw error;
+    }
+  }
+}

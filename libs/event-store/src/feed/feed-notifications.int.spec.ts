@@ -1,0 +1,71 @@
+import { createTestNamespace, TestNamespace, waitFor } from '@projectionist/testing';
+import { Pool } from 'pg';
+import { runMigrations } from '../migrations/run-migrations';
+import { eventStoreTypes } from '../postgres/pg-types';
+import { PostgresEventStore } from '../postgres/postgres-event-store';
+import { FeedFollower } from './feed-follower';
+import { FeedNotifications } from './feed-notifications';
+import { WakeSignal } from './wake-signal';
+
+describe('FeedNotifications', () => {
+  let db: TestNamespace;
+  let pool: Pool;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await createTestNamespace('notifications');
+    await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace });
+    pool = new Pool({ connectionString: db.databaseUrl, max: 4, types: eventStoreTypes });
+    store = new PostgresEventStore({ pool, namespace: db.namespace });
+  });
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  it('wakes a caught-up follower at once after an append commits, long before its poll', async () => {
+    const wake = new WakeSignal();
+    const notifications = new FeedNotifications({ databaseUrl: db.databaseUrl, namespace: db.namespace });
+    notifications.on('appended', () => wake.notify());
+    await notifications.start();
+    const seenAt: number[] = [];
+    const follower = new FeedFollower({
+      store,
+      from: (await store.readAll()).next,
+      wake,
+      pollIntervalMs: 60_000,
+      handle: async (page) => void seenAt.push(...page.events.map(() => Date.now())),
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const appendedAt = Date.now();
+        await store.append('car-1', [{ type: 'car.repainted', data: { color: `c${i}` } }]);
+        await waitFor('follower saw the append', () => seenAt.length === i + 1, { timeoutMs: 2000 });
+        expect(seenAt[i] - appendedAt).toBeLessThan(500);
+      }
+    } finally {
+      await follower.stop();
+      await notifications.close();
+    }
+  });
+
+  it('listens again after its connection is killed', async () => {
+    const notifications = new FeedNotifications({ databaseUrl: db.databaseUrl, namespace: db.namespace, reconnectDelayMs: 50 });
+    const statuses: string[] = [];
+    let appended = 0;
+    notifications.on('status', (s: string) => statuses.push(s));
+    notifications.on('appended', () => appended++);
+    notifications.on('error', () => undefined);
+    await notifications.start();
+    try {
+      await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [
+        `${db.namespace}:listen`,
+      ]);
+      await waitFor('disconnected and listening again', () => statuses.includes('disconnected') && notifications.currentStatus === 'listening');
+      await store.append('car-2', [{ type: 'car.repainted', data: { color: 'red' } }]);
+      await waitFor('a notification after the reconnect', () => appended > 0);
+    } finally {
+      await notifications.close();
+    }
+  });
+});

@@ -1,0 +1,30 @@
+import { FeedCursor } from './feed-cursor';
+import { RecordedEvent } from './recorded-event';
+
+export interface ReadAllOptions {
+  /** Read events after this cursor; default the start of the feed. */
+  readonly after?: FeedCursor;
+  /** Largest number of events in the page; default 500. */
+  readonly limit?: number;
+  /** Only events of these types (the cursor still moves past the others). */
+  readonly types?: readonly string[];
+  /** Only events of streams in these categories. */
+  readonly categories?: readonly string[];
+}
+
+export interface FeedPage {
+  readonly events: readonly RecordedEvent[];
+  /**
+   * Where the next read starts. It can be past the last returned event when the page was not
+   * full: everything committed up to it has been seen, including events filtered out.
+   */
+  readonly next: FeedCursor;
+  /** True when the page was not full: the reader is caught up with what is readable. */
+  readonly caughtUp: boolean;
+  /**
+   * Caught up, but committed events exist that are not readable yet because an older transaction
+   * (anywhere in the database cluster) is still open. Read again shortly instead of waiting for
+   * the next notification: the one for those events has already been sent.
+   */
+  readonly pending: boolean;
+}

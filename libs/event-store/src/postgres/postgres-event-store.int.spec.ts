@@ -1,0 +1,101 @@
+import { createTestNamespace, TestNamespace } from '@projectionist/testing';
+import { Pool } from 'pg';
+import { runMigrations } from '../migrations/run-migrations';
+import { eventStoreContract } from '../testing/event-store.contract';
+import { eventStoreTypes } from './pg-types';
+import { PostgresEventStore } from './postgres-event-store';
+import { StreamVersionConflictError } from '../errors/stream-version-conflict.error';
+
+describe('PostgresEventStore', () => {
+  let db: TestNamespace;
+  let pool: Pool;
+  let counter = 0;
+  const namespaces: string[] = [];
+
+  beforeAll(async () => {
+    db = await createTestNamespace('event_store');
+    pool = new Pool({ connectionString: db.databaseUrl, max: 8, types: eventStoreTypes });
+  });
+  afterAll(async () => {
+    for (const ns of namespaces) await pool.query(`DROP SCHEMA IF EXISTS "${ns}" CASCADE`);
+    await pool.end();
+    await db.drop();
+  });
+
+  /** Each contract test gets an empty store in its own schema. */
+  async function freshStore(): Promise<PostgresEventStore> {
+    const namespace = `${db.namespace}_${++counter}`;
+    namespaces.push(namespace);
+    await runMigrations({ databaseUrl: db.databaseUrl, namespace });
+    return new PostgresEventStore({ pool, namespace });
+  }
+
+  eventStoreContract('PostgresEventStore', freshStore);
+
+  it('runs migrations once even when many processes start at the same time', async () => {
+    const namespace = `${db.namespace}_mig`;
+    namespaces.push(namespace);
+    const runs = await Promise.all(Array.from({ length: 4 }, () => runMigrations({ databaseUrl: db.databaseUrl, namespace })));
+    expect(runs.flat()).toEqual(['CreateEventStore1732000000000']);
+  });
+
+  it('lets exactly one of two racing writers with the same expected version win', async () => {
+    const store = await freshStore();
+    await store.append('car-race', [{ type: 'car.created', data: { by: 'a', color: 'red' } }]);
+    for (let round = 0; round < 20; round++) {
+      const version = round + 1;
+      const results = await Promise.allSettled([
+        store.append('car-race', [{ type: 'car.repainted', data: { color: `a${round}` } }], { expectedVersion: version }),
+        store.append('car-race', [{ type: 'car.repainted', data: { color: `b${round}` } }], { expectedVersion: version }),
+      ]);
+      const won = results.filter((r) => r.status === 'fulfilled');
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(lost[0].reason).toBeInstanceOf(StreamVersionConflictError);
+      expect(lost[0].reason.actualVersion).toBe(version + 1);
+    }
+    expect(await store.readStream('car-race')).toHaveLength(21);
+  });
+
+  it('rolls back appends made in a transaction that fails', async () => {
+    const store = await freshStore();
+    await expect(
+      store.transaction(async (session) => {
+        await session.append('car-tx', [{ type: 'car.created', data: { by: 'a', color: 'red' } }]);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.readStream('car-tx')).toEqual([]);
+  });
+
+  it('retries a transaction whose early id would put a stream out of order in the feed', async () => {
+    const store = await freshStore();
+    await store.append('car-a', [{ type: 'car.created', data: { by: 'a', color: 'red' } }]);
+    let attempts = 0;
+    let release!: () => void;
+    const holdOpen = new Promise<void>((resolve) => (release = resolve));
+    // The slow transaction gets its id (append to car-a) before a younger one appends to car-b.
+    const slow = store.transaction(async (session) => {
+      attempts++;
+      await session.append('car-a', [{ type: 'car.repainted', data: { color: 'x' } }]);
+      if (attempts === 1) await holdOpen;
+      await session.append('car-b', [{ type: 'car.repainted', data: { color: 'slow' } }]);
+    });
+    await waitUntil(() => attempts === 1);
+    await store.append('car-b', [{ type: 'car.created', data: { by: 'b', color: 'blue' } }]);
+    release();
+    await slow;
+    expect(attempts).toBe(2);
+    const feed = (await store.readAll()).events.filter((e) => e.streamId === 'car-b').map((e) => e.streamVersion);
+    expect(feed).toEqual([1, 2]);
+  });
+});
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -1,0 +1,173 @@
+import { Pool, PoolClient } from 'pg';
+import { AppendLimits, AppendRequest, DEFAULT_APPEND_LIMITS, EventSchemaValidator, toAppendRequest } from '../append/append-request';
+import { DuplicateEventIdError } from '../errors/duplicate-event-id.error';
+import { StreamOrderConflictError } from '../errors/stream-order-conflict.error';
+import { StreamVersionConflictError } from '../errors/stream-version-conflict.error';
+import { EventStore, EventStoreSession, FeedHead } from '../model/event-store.port';
+import { FEED_START, FeedCursor } from '../model/feed-cursor';
+import { FeedPage, ReadAllOptions } from '../model/feed-page';
+import { AppendOptions, AppendResult, NewEvent, RecordedEvent } from '../model/recorded-event';
+import { EventUpcaster, toRecordedEvent } from './event-row';
+import { CommitNotifier } from './commit-notifier';
+import { feedChannel, quoteIdentifier, statementName } from './identifiers';
+import { readFeedPage } from './read-feed-page';
+
+export interface PostgresEventStoreOptions {
+  readonly pool: Pool;
+  readonly namespace: string;
+  readonly limits?: Partial<AppendLimits>;
+  /** Validates the data of known event types on append (e.g. the domain-events registry). */
+  readonly validator?: EventSchemaValidator;
+  /** Turns old event shapes into current ones on read. */
+  readonly upcaster?: EventUpcaster;
+  /** How often `transaction` re-runs its work after a StreamOrderConflictError; default 5. */
+  readonly orderConflictRetries?: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 500;
+
+/** A transaction of the Postgres store: appends, and the client for writes that must commit with them. */
+export interface PostgresSession extends EventStoreSession {
+  readonly client: PoolClient;
+  /** Like append, and also returns the events as recorded (empty when the append was idempotent). */
+  appendRecorded(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult & { recorded: RecordedEvent[] }>;
+}
+const MAX_PAGE_SIZE = 10_000;
+
+export class PostgresEventStore implements EventStore {
+  private readonly pool: Pool;
+  private readonly schema: string;
+  private readonly limits: AppendLimits;
+  private readonly notifier: CommitNotifier;
+
+  constructor(private readonly options: PostgresEventStoreOptions) {
+    this.pool = options.pool;
+    this.notifier = new CommitNotifier(options.pool, feedChannel(options.namespace));
+    this.schema = quoteIdentifier(options.namespace);
+    this.limits = { ...DEFAULT_APPEND_LIMITS, ...options.limits };
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const request = toAppendRequest(streamId, events, options.expectedVersion, this.limits, this.options.validator);
+    const result = await this.appendWith(this.pool, request);
+    if (!result.idempotent) this.notifier.poke();
+    return result;
+  }
+
+  /** How announcing appends to listeners is going (failures only delay them until their next poll). */
+  get notificationStatus(): CommitNotifier['status'] {
+    return this.notifier.status;
+  }
+
+  async transaction<T>(work: (session: PostgresSession) => Promise<T>): Promise<T> {
+    const retries = this.options.orderConflictRetries ?? 5;
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const appendRecorded = async (streamId: string, events: readonly NewEvent[], options: AppendOptions = {}) => {
+          const request = toAppendRequest(streamId, events, options.expectedVersion, this.limits, this.options.validator);
+          return this.appendWith(client, request);
+        };
+        const session: PostgresSession = { client, appendRecorded, append: appendRecorded };
+        const result = await work(session);
+        await client.query('COMMIT');
+        this.notifier.poke();
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        if (!(error instanceof StreamOrderConflictError) || attempt >= retries) throw error;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  async readStream(streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {
+    const text = `SELECT * FROM ${this.schema}.events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`;
+    const { rows } = await this.pool.query({ name: statementName(text), text, values: [streamId, fromVersion] });
+    return rows.map((row) => toRecordedEvent(row, this.options.upcaster));
+  }
+
+  readAll(options: ReadAllOptions = {}): Promise<FeedPage> {
+    const limit = Math.min(Math.max(1, options.limit ?? DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
+    return readFeedPage(this.pool, this.schema, { ...options, limit }, this.options.upcaster);
+  }
+
+  async readHead(): Promise<FeedHead> {
+    const { rows } = await this.pool.query(
+      `SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin, (SELECT max(position) FROM ${this.schema}.events) AS last,
+              l.transaction_id AS last_tx, l.position AS last_pos
+         FROM (SELECT 1) one
+         LEFT JOIN LATERAL (SELECT transaction_id, position FROM ${this.schema}.events
+                             ORDER BY transaction_id DESC, position DESC LIMIT 1) l ON true`,
+    );
+    const row = rows[0];
+    return {
+      lastPosition: row.last ?? 0,
+      readableCursor: { transactionId: row.xmin, position: 0 },
+      lastCursor: row.last_tx === null ? FEED_START : { transactionId: row.last_tx, position: row.last_pos },
+    };
+  }
+
+  async cursorOf(position: number): Promise<FeedCursor | undefined> {
+    const { rows } = await this.pool.query(`SELECT transaction_id FROM ${this.schema}.events WHERE position = $1`, [position]);
+    return rows.length === 0 ? undefined : { transactionId: rows[0].transaction_id, position };
+  }
+
+  private recorded(request: AppendRequest, row: { stream_version: number; positions: number[]; transaction_id: number; created_at: Date }): RecordedEvent[] {
+    const first = row.stream_version - request.events.length + 1;
+    return request.events.map((e, i) => ({
+      id: e.id,
+      streamId: request.streamId,
+      streamVersion: first + i,
+      position: row.positions[i],
+      transactionId: row.transaction_id,
+      category: request.category,
+      type: e.type,
+      data: e.data,
+      metadata: e.metadata,
+      createdAt: row.created_at,
+    }));
+  }
+
+  private async appendWith(db: Pool | PoolClient, request: AppendRequest): Promise<AppendResult & { recorded: RecordedEvent[] }> {
+    const [kind, expected] = typeof request.expected === 'number' ? ['exact', request.expected] : [request.expected, null];
+    const text = `SELECT * FROM ${this.schema}.append_to_stream($1, $2, $3, $4, $5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[])`;
+    const { rows } = await db.query({
+      name: statementName(text),
+      text,
+      values: [
+        request.streamId,
+        request.category,
+        kind,
+        expected,
+        request.events.map((e) => e.id),
+        request.events.map((e) => e.type),
+        request.events.map((e) => e.dataJson),
+        request.events.map((e) => e.metadataJson),
+      ],
+    });
+    const row = rows[0] as { status: string; stream_version: number; positions: number[]; transaction_id: number; created_at: Date };
+    switch (row.status) {
+      case 'ok':
+      case 'idempotent':
+        return {
+          streamId: request.streamId,
+          nextExpectedVersion: row.stream_version,
+          positions: row.positions,
+          lastCursor: { transactionId: row.transaction_id, position: row.positions[row.positions.length - 1] },
+          idempotent: row.status === 'idempotent',
+          recorded: row.status === 'idempotent' ? [] : this.recorded(request, row),
+        };
+      case 'conflict':
+        throw new StreamVersionConflictError(request.streamId, request.expected, row.stream_version);
+      case 'duplicate_event_id':
+        throw new DuplicateEventIdError(request.streamId);
+      case 'order_conflict':
+        throw new StreamOrderConflictError(request.streamId);
+      default:
+        throw new Error(`append_to_stream returned unknown status "${row.status}"`);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { DuplicateEventIdError } from '../errors/duplicate-event-id.error';
+import { EventValidationError } from '../errors/event-validation.error';
+import { StreamVersionConflictError } from '../errors/stream-version-conflict.error';
+import { EventStore } from '../model/event-store.port';
+import { FEED_START, FeedCursor } from '../model/feed-cursor';
+import { RecordedEvent } from '../model/recorded-event';
+
+/**
+ * The behaviour every EventStore implementation shares. Each implementation's spec calls it
+ * with a factory that returns an empty store.
+ */
+export function eventStoreContract(name: string, createStore: () => Promise<EventStore>): void {
+  describe(`${name} (event store contract)`, () => {
+    let store: EventStore;
+    beforeEach(async () => {
+      store = await createStore();
+    });
+
+    const started = (n = 1) => Array.from({ length: n }, (_, i) => ({ type: 'car.repainted', data: { color: `c${i}` } }));
+
+    it('appends and reads a stream in version order', async () => {
+      const first = await store.append('car-1', started(2), { expectedVersion: 'no_stream' });
+      const second = await store.append('car-1', started(1), { expectedVersion: 2 });
+      expect(first.nextExpectedVersion).toBe(2);
+      expect(second.nextExpectedVersion).toBe(3);
+      expect(second.positions[0]).toBeGreaterThan(first.positions[1]);
+      const events = await store.readStream('car-1');
+      expect(events.map((e) => e.streamVersion)).toEqual([1, 2, 3]);
+      expect(events[0]).toMatchObject({ streamId: 'car-1', category: 'car', type: 'car.repainted', data: { color: 'c0' } });
+      expect(await store.readStream('car-1', 3)).toHaveLength(1);
+      expect(await store.readStream('car-unknown')).toEqual([]);
+    });
+
+    it.each([
+      [{ expectedVersion: 1 }, 'exact version behind'],
+      [{ expectedVersion: 'no_stream' as const }, 'no_stream on an existing stream'],
+    ])('rejects %o (%s) with a typed conflict and writes nothing', async (options, _case) => {
+      await store.append('car-2', started(2));
+      const error = await store.append('car-2', started(1), options).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StreamVersionConflictError);
+      expect(error).toMatchObject({ code: 'STREAM_VERSION_CONFLICT', actualVersion: 2 });
+      expect(await store.readStream('car-2')).toHaveLength(2);
+    });
+
+    it('checks stream_exists', async () => {
+      await expect(store.append('car-3', started(), { expectedVersion: 'stream_exists' })).rejects.toBeInstanceOf(
+        StreamVersionConflictError,
+      );
+      await store.append('car-3', started());
+      await expect(store.append('car-3', started(), { expectedVersion: 'stream_exists' })).resolves.toMatchObject({
+        nextExpectedVersion: 2,
+      });
+    });
+
+    it('treats re-appending the same event ids as an idempotent success', async () => {
+      const events = [
+        { id: randomUUID(), type: 'car.created', data: { by: 'ann', color: 'red' } },
+        { id: randomUUID(), type: 'car.repainted', data: { color: 'blue' } },
+      ];
+      const first = await store.append('car-4', events, { expectedVersion: 'no_stream' });
+      const again = await store.append('car-4', events, { expectedVersion: 'no_stream' });
+      expect(again).toMatchObject({ idempotent: true, positions: first.positions, nextExpectedVersion: 2 });
+      expect(await store.readStream('car-4')).toHaveLength(2);
+      await expect(store.append('car-5', events)).rejects.toBeInstanceOf(DuplicateEventIdError);
+      await expect(store.append('car-4', [events[0], { type: 'car.sold', data: { to: 'x' } }])).rejects.toBeInstanceOf(
+        DuplicateEventIdError,
+      );
+      expect((await store.readAll()).events).toHaveLength(2);
+    });
+
+    it.each([
+      ['streamId', '', started()],
+      ['streamId', 'x'.repeat(201), started()],
+      ['events', 'car-6', []],
+      ['events[0].data', 'car-6', [{ type: 't', data: undefined }]],
+      ['events[0].data.n', 'car-6', [{ type: 't', data: { n: Number.NaN } }]],
+      ['events[0].data', 'car-6', [{ type: 't', data: new Date() }]],
+      ['events[0].id', 'car-6', [{ id: 'not-a-uuid', type: 't', data: {} }]],
+      ['events[0].type', 'car-6', [{ type: '', data: {} }]],
+      ['events[0]', 'car-6', [{ type: 't', data: { blob: 'x'.repeat(1024 * 1024) } }]],
+    ])('rejects a bad %s with a validation error and writes nothing', async (path, streamId, events) => {
+      const error = await store.append(streamId, events as never).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EventValidationError);
+      expect((error as EventValidationError).issues.map((i) => i.path)).toContain(path);
+      expect((await store.readAll()).events).toHaveLength(0);
+    });
+
+    it('rejects a malformed expected version', async () => {
+      for (const expectedVersion of [-1, 1.5, 'latest', null]) {
+        await expect(store.append('car-7', started(), { expectedVersion } as never)).rejects.toBeInstanceOf(EventValidationError);
+      }
+    });
+
+    it('follows the feed in pages with filters, and a caught-up cursor sees only new events', async () => {
+      await store.append('car-8', started(3));
+      await store.append('customer-1', [{ type: 'customer.created', data: { name: 'Zoe' } }]);
+      await store.append('car-9', started(2));
+      const seen: RecordedEvent[] = [];
+      let cursor: FeedCursor = FEED_START;
+      for (;;) {
+        const page = await store.readAll({ after: cursor, limit: 2 });
+        seen.push(...page.events);
+        cursor = page.next;
+        if (page.caughtUp) break;
+      }
+      expect(seen.map((e) => e.streamId)).toEqual(['car-8', 'car-8', 'car-8', 'customer-1', 'car-9', 'car-9']);
+      expect((await store.readAll({ after: cursor })).events).toEqual([]);
+      await store.append('car-8', started(1));
+      // Readable once every older transaction in the database has ended (other test files may
+      // hold one open): re-read while the page says committed events are pending.
+      let next = await store.readAll({ after: cursor });
+      for (let i = 0; i < 500 && next.events.length === 0 && next.pending; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        next = await store.readAll({ after: cursor });
+      }
+      expect(next.events.map((e) => e.streamVersion)).toEqual([4]);
+
+      expect((await store.readAll({ categories: ['customer'] })).events.map((e) => e.type)).toEqual(['customer.created']);
+      expect((await store.readAll({ types: ['customer.created'] })).events).toHaveLength(1);
+      const filtered = await store.readAll({ types: ['nothing'] });
+      expect(filtered.events).toEqual([]);
+      expect((await store.readAll({ after: filtered.next })).events).toEqual([]);
+    });
+
+    it('reports the head and the cursor of a position', async () => {
+      expect((await store.readHead()).lastPosition).toBe(0);
+      const result = await store.append('car-10', started(2));
+      const head = await store.readHead();
+      expect(head.lastPosition).toBe(result.positions[1]);
+      expect(head.lastCursor).toEqual(result.lastCursor);
+      expect(await store.cursorOf(result.positions[1])).toEqual(result.lastCursor);
+      expect(await store.cursorOf(999_999)).toBeUndefined();
+    });
+
+    it('keeps metadata', async () => {
+      const metadata = { correlationId: 'c-1', causationId: 'c-0', tenant: 'acme', user: 'ann' };
+      await store.append('car-11', [{ type: 'car.created', data: { by: 'ann', color: 'red' }, metadata }]);
+      expect((await store.readStream('car-11'))[0].metadata).toEqual(metadata);
+    });
+  });
+}

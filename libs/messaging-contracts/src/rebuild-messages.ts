@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { MessageEnvelope } from './message-envelope';
+
+/** Version 1 of every rebuild message; a node refuses versions it does not know. */
+export const REBUILD_MESSAGE_VERSION = 1;
+
+export interface RebuildMessages {
+  /** Command queue → coordinator leader: drive the run (already recorded by the gateway). */
+  RequestRebuild: { runId: string; projection: string };
+  /** Command queue → coordinator leader. */
+  CancelRebuild: { runId: string };
+  /** Control → all workers: the active one stops the projection and rebuilds it. */
+  StartRebuild: { runId: string; projection: string };
+  /** Control → all workers: abort the run if it is yours. */
+  AbortRebuild: { runId: string };
+  /** Events ← worker: it stopped the projection and is replaying (also the first heartbeat). */
+  RebuildStarted: { runId: string; worker: string };
+  /** Events ← worker: progress, and the lease heartbeat. */
+  RebuildProgress: { runId: string; worker: string; processed: number; total: number; eventsPerSecond: number; etaMs: number | null };
+  /** Events ← worker: swapped in and the projection runs again. */
+  RebuildCompleted: { runId: string; worker: string };
+  RebuildFailed: { runId: string; worker: string; reason: string; eventPosition: number | null };
+}
+
+export type RebuildMessageType = keyof RebuildMessages;
+
+export function rebuildMessage<T extends RebuildMessageType>(type: T, payload: RebuildMessages[T], sender: string): MessageEnvelope<T, RebuildMessages[T]> {
+  return { type, version: REBUILD_MESSAGE_VERSION, messageId: randomUUID(), sentAt: new Date().toISOString(), sender, payload };
+}
+
+/** Narrows an envelope to a known rebuild message of the current version. */
+export function isRebuildMessage<T extends RebuildMessageType>(message: MessageEnvelope, type: T): message is MessageEnvelope<T, RebuildMessages[T]> {
+  return message.type === type && message.version === REBUILD_MESSAGE_VERSION && typeof message.payload === 'object' && message.payload !== null;
+}

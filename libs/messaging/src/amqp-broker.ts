@@ -1,0 +1,219 @@
+import { EventEmitter } from 'node:events';
+import { ChannelModel, ConfirmChannel, connect, ConsumeMessage } from 'amqplib';
+import { envelopeProblems, MessageEnvelope, Topology } from '@projectionist/messaging-contracts';
+import { BrokerUnavailableError } from './broker-unavailable.error';
+
+export type BrokerStatus = 'connecting' | 'connected' | 'disconnected' | 'closed';
+
+export interface AmqpBrokerOptions {
+  readonly url: string;
+  readonly topology: Topology;
+  readonly nodeId: string;
+  /** Delay between reconnection attempts; default 500 ms. */
+  readonly reconnectDelayMs?: number;
+}
+
+type Handler = (message: MessageEnvelope) => Promise<void>;
+interface Consumer {
+  /** `coordinator-events`: the durable, shared queue of worker events (the leader's); `events`: a private copy of every event. */
+  readonly source: 'commands' | 'control' | 'events' | 'coordinator-events';
+  readonly handler: Handler;
+  /** The consumer tag on the current channel, to cancel it. */
+  tag?: string;
+}
+
+/** Stops a consumer (now and after reconnections). */
+export interface Subscription {
+  cancel(): Promise<void>;
+}
+
+/**
+ * RabbitMQ through amqplib, surviving broker restarts: the topology and every consumer are set
+ * up again on each (re)connection, the status is an event, and publishing while disconnected
+ * fails at once with BrokerUnavailableError instead of hanging. Commands go to a durable queue
+ * as persistent messages with publisher confirms; control messages reach every node (`all`) or
+ * one node through its exclusive queue; events go to a topic exchange.
+ *
+ * Events: `status` (BrokerStatus), `invalid` (a message that is not an envelope, dropped), `error`.
+ */
+export class AmqpBroker extends EventEmitter {
+  private model: ChannelModel | undefined;
+  private channel: ConfirmChannel | undefined;
+  private state: BrokerStatus = 'disconnected';
+  private readonly consumers: Consumer[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: AmqpBrokerOptions) {
+    super();
+  }
+
+  get status(): BrokerStatus {
+    return this.state;
+  }
+
+  /** Connects, retrying until the broker answers; resolves after the first successful connection attempt or failure. */
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  async close(): Promise<void> {
+    this.setStatus('closed');
+    clearTimeout(this.timer);
+    const model = this.model;
+    this.model = undefined;
+    this.channel = undefined;
+    await model?.close().catch(() => undefined);
+  }
+
+  /** Registers a handler, now and after every reconnection. Handlers that throw nack (requeue for commands). */
+  async consume(source: Consumer['source'], handler: Handler): Promise<Subscription> {
+    const consumer: Consumer = { source, handler };
+    this.consumers.push(consumer);
+    if (this.channel) await this.attach(this.channel, consumer);
+    return {
+      cancel: async () => {
+        const index = this.consumers.indexOf(consumer);
+        if (index >= 0) this.consumers.splice(index, 1);
+        if (consumer.tag && this.channel) await this.channel.cancel(consumer.tag).catch(() => undefined);
+        consumer.tag = undefined;
+      },
+    };
+  }
+
+  async sendCommand(message: MessageEnvelope): Promise<void> {
+    const channel = this.requireChannel();
+    channel.sendToQueue(this.options.topology.coordinatorCommands, toBuffer(message), { persistent: true, messageId: message.messageId });
+    await this.confirmed(channel);
+  }
+
+  async sendControl(target: 'all' | string, message: MessageEnvelope): Promise<void> {
+    const channel = this.requireChannel();
+    channel.publish(this.options.topology.controlExchange, target === 'all' ? 'all' : `node.${target}`, toBuffer(message));
+    await this.confirmed(channel);
+  }
+
+  async publishEvent(message: MessageEnvelope): Promise<void> {
+    const channel = this.requireChannel();
+    channel.publish(this.options.topology.eventsExchange, message.type, toBuffer(message), { persistent: true });
+    await this.confirmed(channel);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.setStatus('connecting');
+    let model: ChannelModel | undefined;
+    try {
+      model = await connect(this.options.url, { clientProperties: { connection_name: `${this.options.nodeId}` } });
+      model.on('error', (error: Error) => this.emitError(error));
+      const opened = model;
+      model.on('close', () => this.onClosed(opened));
+      const channel = await model.createConfirmChannel();
+      channel.on('error', (error: Error) => this.emitError(error));
+      await this.declareTopology(channel);
+      this.model = model;
+      this.channel = channel;
+      for (const consumer of this.consumers) await this.attach(channel, consumer);
+      this.setStatus('connected');
+    } catch (error) {
+      this.emitError(error as Error);
+      if (model && this.model !== model) await model.close().catch(() => undefined);
+      this.scheduleReconnect();
+    }
+  }
+
+  private async declareTopology(channel: ConfirmChannel): Promise<void> {
+    const t = this.options.topology;
+    await channel.assertQueue(t.coordinatorCommands, { durable: true });
+    await channel.assertExchange(t.controlExchange, 'topic', { durable: false });
+    await channel.assertExchange(t.eventsExchange, 'topic', { durable: true });
+    await channel.assertQueue(t.coordinatorEvents, { durable: true });
+    await channel.bindQueue(t.coordinatorEvents, t.eventsExchange, '#');
+    const control = t.controlQueueOf(this.options.nodeId);
+    await channel.assertQueue(control, { exclusive: true, autoDelete: true, durable: false });
+    await channel.bindQueue(control, t.controlExchange, 'all');
+    await channel.bindQueue(control, t.controlExchange, `node.${this.options.nodeId}`);
+  }
+
+  private async attach(channel: ConfirmChannel, consumer: Consumer): Promise<void> {
+    const t = this.options.topology;
+    let queue: string;
+    if (consumer.source === 'commands') queue = t.coordinatorCommands;
+    else if (consumer.source === 'coordinator-events') queue = t.coordinatorEvents;
+    else if (consumer.source === 'control') queue = t.controlQueueOf(this.options.nodeId);
+    else {
+      // Every subscriber gets every event: an exclusive queue per consumer.
+      queue = (await channel.assertQueue('', { exclusive: true, autoDelete: true })).queue;
+      await channel.bindQueue(queue, t.eventsExchange, '#');
+    }
+    if (consumer.source === 'commands' || consumer.source === 'coordinator-events') await channel.prefetch(1);
+    const { consumerTag } = await channel.consume(queue, (raw) => void this.deliver(channel, consumer, raw));
+    consumer.tag = consumerTag;
+  }
+
+  private async deliver(channel: ConfirmChannel, consumer: Consumer, raw: ConsumeMessage | null): Promise<void> {
+    if (!raw) return;
+    let message: unknown;
+    try {
+      message = JSON.parse(raw.content.toString());
+    } catch {
+      message = undefined;
+    }
+    const problems = envelopeProblems(message);
+    if (problems.length > 0) {
+      this.emit('invalid', { problems, content: raw.content.toString().slice(0, 200) });
+      channel.ack(raw);
+      return;
+    }
+    try {
+      await consumer.handler(message as MessageEnvelope);
+      channel.ack(raw);
+    } catch (error) {
+      this.emitError(error as Error);
+      // Commands and the leader's events stay queued for the next attempt; control and private copies are not worth keeping.
+      channel.nack(raw, false, consumer.source === 'commands' || consumer.source === 'coordinator-events');
+    }
+  }
+
+  private requireChannel(): ConfirmChannel {
+    if (!this.channel || this.state !== 'connected') throw new BrokerUnavailableError(this.state);
+    return this.channel;
+  }
+
+  private async confirmed(channel: ConfirmChannel): Promise<void> {
+    try {
+      await channel.waitForConfirms();
+    } catch (error) {
+      throw new BrokerUnavailableError(`not confirmed: ${(error as Error).message}`);
+    }
+  }
+
+  private onClosed(model: ChannelModel): void {
+    if (this.model !== model && this.model !== undefined) return;
+    this.model = undefined;
+    this.channel = undefined;
+    if (this.state === 'closed') return;
+    this.setStatus('disconnected');
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.state === 'closed') return;
+    if (this.state !== 'disconnected') this.setStatus('disconnected');
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.connect(), this.options.reconnectDelayMs ?? 500);
+  }
+
+  private setStatus(status: BrokerStatus): void {
+    if (this.state === status) return;
+    this.state = status;
+    this.emit('status', status);
+  }
+
+  private emitError(error: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+}
+
+function toBuffer(message: MessageEnvelope): Buffer {
+  return Buffer.from(JSON.stringify(message));
+}

@@ -1,0 +1,79 @@
+import { FeedCursor, RecordedEvent } from '@projectionist/event-store';
+import { DocumentBatch, documentLoadsFor, DocumentProjection } from '@projectionist/projections';
+import { DeadLetter } from '../storage/dead-letters';
+import { loadDocuments, writeDocuments } from '../storage/document-table';
+import { inFencedTransaction } from '../storage/fenced-transaction';
+import { ProjectionTarget } from '../storage/projection-target';
+import { BatchStorage } from './batch-committer';
+
+/**
+ * One transaction's worth of a document projection, filled page by page: each page loads only
+ * the documents the batch does not hold yet, and the events are dropped once applied, so memory
+ * is bounded by the documents touched, not by the events. The commit writes every changed
+ * document once, with the dead letters and the checkpoint, behind the lease fence.
+ */
+export class DocumentBatchSession {
+  readonly batch: DocumentBatch;
+  readonly deadLetters = new Map<string, DeadLetter>();
+  readonly positions: number[] = [];
+  events = 0;
+  private lastEvent: RecordedEvent | undefined;
+  private pageEnd: FeedCursor;
+
+  constructor(
+    private readonly storage: BatchStorage,
+    private readonly target: ProjectionTarget,
+    private readonly epoch: number,
+    from: FeedCursor,
+  ) {
+    this.batch = new DocumentBatch(target.projection as DocumentProjection, new Map());
+    this.pageEnd = from;
+  }
+
+  /** Creation time of the last event applied in this batch. */
+  lastCreatedAt: Date | undefined;
+
+  /** The cursor the checkpoint moves to: the end of the last whole page, or the last applied event. */
+  get next(): FeedCursor {
+    const last = this.lastEvent;
+    return last ? { transactionId: last.transactionId, position: last.position } : this.pageEnd;
+  }
+
+  /** Every event of a page has been applied: the checkpoint may move to the page's end. */
+  endPage(next: FeedCursor): void {
+    this.lastEvent = undefined;
+    this.pageEnd = next;
+  }
+
+  /** Loads what the page needs that the batch does not hold yet (one query). */
+  async load(events: readonly RecordedEvent[]): Promise<void> {
+    const loads = documentLoadsFor(this.target.projection as DocumentProjection, events);
+    const ids = loads.ids.filter((id) => !this.batch.has(id));
+    if (ids.length === 0 && loads.lookups.size === 0) return;
+    this.batch.addLoaded(await loadDocuments(this.storage.pool, this.target.qualifiedTable, { ids, lookups: loads.lookups }));
+  }
+
+  /** Applies one event (throws ProjectionHandlerError, leaving the batch as it was). */
+  apply(event: RecordedEvent): void {
+    this.batch.apply(event);
+    this.applied(event);
+  }
+
+  /** Counts an event that was handled without changing documents (e.g. dead-lettered). */
+  applied(event: RecordedEvent): void {
+    this.events++;
+    this.positions.push(event.position);
+    this.lastEvent = event;
+    this.lastCreatedAt = event.createdAt;
+  }
+
+  async commit(): Promise<void> {
+    const key = { projection: this.target.projection.name, version: this.target.projection.version, slot: this.target.slot };
+    await inFencedTransaction(this.storage, key.projection, this.epoch, async (client) => {
+      await writeDocuments(client, this.target.qualifiedTable, this.batch.changes());
+      if (this.deadLetters.size > 0) await this.storage.deadLetters.addIn(client, key.projection, key.version, [...this.deadLetters.values()]);
+      const lastPosition = this.positions.reduce((max, p) => (p > max ? p : max), 0);
+      await this.storage.checkpoints.saveIn(client, key, this.next, lastPosition);
+    });
+  }
+}

@@ -1,0 +1,363 @@
+import { compareCursors, EventStore, FeedCursor, PENDING_RETRY_MS, RecordedEvent, WakeSignal } from '@projectionist/event-store';
+import { DEFAULT_RETRY, ProjectionHandlerError, RetryPolicy } from '@projectionist/projections';
+import { ProjectionErrorInfo } from '../storage/checkpoint-store';
+import { DeadLetter } from '../storage/dead-letters';
+import { LeaseLostError } from '../storage/lease-fence';
+import { ProjectionTarget } from '../storage/projection-target';
+import { BackpressureLimits, DEFAULT_BACKPRESSURE, shouldPauseFetching } from './backpressure';
+import { BatchCommitter, BatchStorage } from './batch-committer';
+import { DocumentBatchSession } from './document-batch-session';
+import { BatchHandlerError } from './write-projection-batch';
+import { retryDelayMs } from './retry-delay';
+import { StagedPage, StagingQueue } from './staging-queue';
+
+export interface AgentLogger {
+  log(message: unknown, context?: string): void;
+  warn(message: unknown, context?: string): void;
+  error(message: unknown, context?: string): void;
+}
+
+export interface ProjectionAgentOptions {
+  readonly target: ProjectionTarget;
+  readonly store: Pick<EventStore, 'readAll'>;
+  readonly storage: BatchStorage;
+  /** The lease epoch this node holds for the projection; every commit is fenced by it. */
+  readonly epoch: number;
+  readonly from: FeedCursor;
+  readonly wake: WakeSignal;
+  readonly logger: AgentLogger;
+  readonly pageSize?: number;
+  /** Events applied per transaction at most; whole pages, so at least one page. */
+  readonly commitEvery?: number;
+  /** Document projections also commit once this many documents have changed; default 20,000. */
+  readonly maxDirtyDocuments?: number;
+  readonly backpressure?: BackpressureLimits;
+  readonly pollIntervalMs?: number;
+  /** Rebuilds stop once they have applied everything committed. */
+  readonly stopWhenCaughtUp?: boolean;
+  readonly onCommitted?: (summary: CommitSummary) => void;
+}
+
+/** What a committed batch did, without holding on to its events. */
+export interface CommitSummary {
+  readonly count: number;
+  readonly positions: readonly number[];
+  readonly lastCreatedAt: Date | undefined;
+  readonly cursor: FeedCursor;
+  readonly caughtUp: boolean;
+}
+
+export type AgentOutcome =
+  | { readonly kind: 'stopped' }
+  | { readonly kind: 'caught-up' }
+  | { readonly kind: 'lease-lost' }
+  | { readonly kind: 'error'; readonly error: ProjectionErrorInfo };
+
+/** Ends the agent's loops with an outcome other than a plain stop. */
+class AgentEnd extends Error {
+  constructor(readonly outcome: AgentOutcome) {
+    super(outcome.kind);
+  }
+}
+
+/**
+ * Runs one projection: a fetcher reads the feed (filtered by the projection's event types) into
+ * a staging queue, an applier commits batches in feed order, one at a time. The fetcher pauses
+ * when too many events are staged, so memory stays bounded when the projection is slow.
+ */
+export class ProjectionAgent {
+  private readonly queue = new StagingQueue();
+  private readonly applyWake = new WakeSignal();
+  private readonly drained = new WakeSignal();
+  private readonly sleeper = new WakeSignal();
+  private stopping = false;
+  private fetchDone = false;
+  private fetchCaughtUp = false;
+  private committedCursor: FeedCursor;
+  private readonly committer: BatchCommitter;
+  readonly done: Promise<AgentOutcome>;
+
+  constructor(private readonly options: ProjectionAgentOptions) {
+    this.committedCursor = options.from;
+    this.committer = new BatchCommitter(options.storage, options.target, options.epoch);
+    this.done = this.run();
+  }
+
+  get cursor(): FeedCursor {
+    return this.committedCursor;
+  }
+
+  get staged(): number {
+    return this.queue.staged;
+  }
+
+  get caughtUp(): boolean {
+    return this.fetchCaughtUp && this.queue.isEmpty;
+  }
+
+  async stop(): Promise<AgentOutcome> {
+    this.stopping = true;
+    for (const signal of [this.options.wake, this.applyWake, this.drained, this.sleeper]) signal.notify();
+    return this.done;
+  }
+
+  private get name(): string {
+    return `${this.options.target.projection.name}@${this.options.target.slot}`;
+  }
+
+  private async run(): Promise<AgentOutcome> {
+    await Promise.resolve();
+    try {
+      await Promise.all([this.fetchLoop(), this.applyLoop()]);
+      return this.stopping ? { kind: 'stopped' } : { kind: 'caught-up' };
+    } catch (error) {
+      this.stopping = true;
+      for (const signal of [this.options.wake, this.applyWake, this.drained, this.sleeper]) signal.notify();
+      if (error instanceof AgentEnd) return error.outcome;
+      this.options.logger.error(error instanceof Error ? error : new Error(String(error)), this.name);
+      return { kind: 'error', error: { message: (error as Error).message, at: new Date().toISOString() } };
+    }
+  }
+
+  private async fetchLoop(): Promise<void> {
+    const { target, pageSize = 500, backpressure = DEFAULT_BACKPRESSURE, pollIntervalMs = 1000 } = this.options;
+    let cursor = this.options.from;
+    let paused = false;
+    let failures = 0;
+    try {
+      while (!this.stopping) {
+        paused = shouldPauseFetching(this.queue.staged, paused, backpressure);
+        if (paused) {
+          await this.drained.wait(pollIntervalMs);
+          continue;
+        }
+        let page;
+        try {
+          page = await this.options.store.readAll({ after: cursor, limit: pageSize, types: target.projection.eventTypes });
+          failures = 0;
+        } catch (error) {
+          // The database may be restarting: keep trying, with backoff, and say so.
+          failures++;
+          this.options.logger.warn(`feed read failed (attempt ${failures}): ${(error as Error).message}`, this.name);
+          await this.sleeper.wait(retryDelayMs(failures, { ...DEFAULT_RETRY, maxDelayMs: 5_000 }));
+          continue;
+        }
+        if (page.events.length > 0 || compareCursors(page.next, cursor) !== 0) {
+          this.queue.push({ events: page.events, next: page.next });
+          this.applyWake.notify();
+        }
+        cursor = page.next;
+        this.fetchCaughtUp = page.caughtUp;
+        if (page.caughtUp) {
+          if (this.options.stopWhenCaughtUp) return;
+          await this.options.wake.wait(page.pending ? PENDING_RETRY_MS : pollIntervalMs);
+        }
+      }
+    } finally {
+      this.fetchDone = true;
+      this.applyWake.notify();
+    }
+  }
+
+  private async applyLoop(): Promise<void> {
+    if (this.options.target.projection.kind === 'document') return this.applyDocumentPages();
+    const { commitEvery = 500, pollIntervalMs = 1000 } = this.options;
+    while (!this.stopping) {
+      const batch = this.queue.take(commitEvery);
+      if (!batch) {
+        if (this.fetchDone) return;
+        await this.applyWake.wait(pollIntervalMs);
+        continue;
+      }
+      await this.commitWithRetries(batch);
+      this.committedCursor = batch.next;
+      this.drained.notify();
+      this.options.onCommitted?.(summaryOf(batch.events, batch.next, this.caughtUp));
+    }
+  }
+
+  /** Document projections: pages fill one DocumentBatchSession until it is worth a commit. */
+  private async applyDocumentPages(): Promise<void> {
+    const { commitEvery = 500, pollIntervalMs = 1000, maxDirtyDocuments = 20_000 } = this.options;
+    let session: DocumentBatchSession | undefined;
+    while (!this.stopping) {
+      const page = this.queue.take(1);
+      if (!page) {
+        // Following the head, commit as soon as nothing more is staged (latency); a rebuild only
+        // commits when its batch is full (fewer, larger writes) or at the end.
+        const commitNow = session && (!this.options.stopWhenCaughtUp || this.fetchDone);
+        if (session && commitNow) {
+          await this.commitSession(session);
+          session = undefined;
+        } else if (this.fetchDone && !session) return;
+        else await this.applyWake.wait(pollIntervalMs);
+        continue;
+      }
+      const open = session ?? new DocumentBatchSession(this.options.storage, this.options.target, this.options.epoch, this.committedCursor);
+      session = open;
+      if (page.events.length > 0) await this.withInfraRetries('loading documents', () => open.load(page.events));
+      for (const event of page.events) {
+        // The common case stays synchronous: no promise per event on the hot path.
+        try {
+          open.apply(event);
+        } catch (error) {
+          if (!(error instanceof ProjectionHandlerError)) throw error;
+          await this.applyWithPolicy(open, event, 2);
+        }
+      }
+      open.endPage(page.next);
+      this.drained.notify();
+      const idle = this.queue.isEmpty && (!this.options.stopWhenCaughtUp || this.fetchDone);
+      if (open.events >= commitEvery || open.batch.changedCount >= maxDirtyDocuments || idle) {
+        await this.commitSession(open);
+        session = undefined;
+      }
+    }
+  }
+
+  /** Retries the event with backoff, then applies the error policy; `firstAttempt` counts tries already made. */
+  private async applyWithPolicy(session: DocumentBatchSession, event: RecordedEvent, firstAttempt: number): Promise<void> {
+    const retry: RetryPolicy = { ...DEFAULT_RETRY, ...this.options.target.projection.retry };
+    for (let attempt = firstAttempt; ; attempt++) {
+      try {
+        if (attempt > 1) await this.sleeper.wait(retryDelayMs(attempt - 1, retry));
+        if (this.stopping) throw new AgentEnd({ kind: 'stopped' });
+        session.apply(event);
+        return;
+      } catch (error) {
+        if (!(error instanceof ProjectionHandlerError)) throw error;
+        if (attempt < retry.attempts) {
+          this.options.logger.warn(`${error.message} (attempt ${attempt} of ${retry.attempts})`, this.name);
+          continue;
+        }
+        const letters = new Map<string, DeadLetter>();
+        const end = this.onExhausted(event, error, attempt, letters);
+        if (!end) {
+          session.deadLetters.set(event.id, letters.get(event.id) as DeadLetter);
+          session.applied(event);
+          return;
+        }
+        // Stop exactly at the failing event: what came before it is committed.
+        await this.commitSession(session);
+        throw end;
+      }
+    }
+  }
+
+  private async commitSession(session: DocumentBatchSession): Promise<void> {
+    await this.withInfraRetries('commit', () => session.commit());
+    this.committedCursor = session.next;
+    this.options.onCommitted?.({
+      count: session.events,
+      positions: session.positions,
+      lastCreatedAt: session.lastCreatedAt,
+      cursor: session.next,
+      caughtUp: this.caughtUp,
+    });
+  }
+
+  /** Database errors are not the projection's fault: retry until the database is back. */
+  private async withInfraRetries<T>(what: string, work: () => Promise<T>): Promise<T> {
+    for (let failures = 1; ; failures++) {
+      if (this.stopping) throw new AgentEnd({ kind: 'stopped' });
+      try {
+        return await work();
+      } catch (error) {
+        if (error instanceof LeaseLostError) throw new AgentEnd({ kind: 'lease-lost' });
+        this.options.logger.warn(`${what} failed (attempt ${failures}), retrying: ${(error as Error).message}`, this.name);
+        await this.sleeper.wait(retryDelayMs(failures, { ...DEFAULT_RETRY, maxDelayMs: 5_000 }));
+      }
+    }
+  }
+
+  /** Retries with backoff; past the budget applies the projection's error policy to the failing event. */
+  private async commitWithRetries(batch: StagedPage): Promise<void> {
+    const retry: RetryPolicy = { ...DEFAULT_RETRY, ...this.options.target.projection.retry };
+    const skip = new Map<string, DeadLetter>();
+    let handlerFailures = 0;
+    let infraFailures = 0;
+    for (;;) {
+      if (this.stopping) throw new AgentEnd({ kind: 'stopped' });
+      try {
+        await this.committer.commit(batch.events, batch.next, skip);
+        return;
+      } catch (error) {
+        if (error instanceof LeaseLostError) throw new AgentEnd({ kind: 'lease-lost' });
+        const handlerError = error instanceof ProjectionHandlerError || error instanceof BatchHandlerError;
+        if (!handlerError) {
+          infraFailures++;
+          this.options.logger.warn(`commit failed (attempt ${infraFailures}), retrying: ${(error as Error).message}`, this.name);
+          await this.sleeper.wait(retryDelayMs(infraFailures, { ...retry, maxDelayMs: 5_000 }));
+          continue;
+        }
+        handlerFailures++;
+        if (handlerFailures < retry.attempts) {
+          this.options.logger.warn(`${(error as Error).message} (attempt ${handlerFailures} of ${retry.attempts})`, this.name);
+          await this.sleeper.wait(retryDelayMs(handlerFailures, retry));
+          continue;
+        }
+        if (error instanceof BatchHandlerError && batch.events.length > 1) return this.commitOneByOne(batch);
+        const failed = error instanceof ProjectionHandlerError ? error.event : batch.events[0];
+        const end = this.onExhausted(failed, error as Error, handlerFailures, skip);
+        if (end) {
+          await this.commitBefore(batch, failed, skip);
+          throw end;
+        }
+        handlerFailures = 0;
+      }
+    }
+  }
+
+  /** Dead-letters the event (returns nothing, the batch is retried without it) or ends the agent. */
+  private onExhausted(event: RecordedEvent, error: Error, attempts: number, skip: Map<string, DeadLetter>): AgentEnd | undefined {
+    const policy = this.options.target.projection.errorPolicy ?? { kind: 'stop' };
+    const message = error.message;
+    if (policy.kind === 'dead-letter') {
+      this.options.logger.error({ msg: 'event dead-lettered', position: event.position, eventId: event.id, error: message }, this.name);
+      skip.set(event.id, { event, error: message, attempts });
+      return undefined;
+    }
+    return new AgentEnd({
+      kind: 'error',
+      error: {
+        message,
+        eventPosition: event.position,
+        eventId: event.id,
+        eventType: event.type,
+        streamId: event.streamId,
+        at: new Date().toISOString(),
+      },
+    });
+  }
+
+  /**
+   * Before stopping on an event, commits the events ahead of it, so the projection stops exactly
+   * at the failing event and its checkpoint says so.
+   */
+  private async commitBefore(batch: StagedPage, failed: RecordedEvent, skip: ReadonlyMap<string, DeadLetter>): Promise<void> {
+    const index = batch.events.findIndex((e) => e.id === failed.id);
+    if (index <= 0) return;
+    const previous = batch.events[index - 1];
+    const head = { events: batch.events.slice(0, index), next: { transactionId: previous.transactionId, position: previous.position } };
+    try {
+      await this.committer.commit(head.events, head.next, skip);
+      this.committedCursor = head.next;
+      this.options.onCommitted?.(summaryOf(head.events, head.next, false));
+    } catch (error) {
+      this.options.logger.warn(`could not commit the events before the failing one: ${(error as Error).message}`, this.name);
+    }
+  }
+
+  /** Isolates the failing event of a custom projection's batch by committing events one at a time. */
+  private async commitOneByOne(batch: StagedPage): Promise<void> {
+    for (let i = 0; i < batch.events.length; i++) {
+      const event = batch.events[i];
+      const next = i === batch.events.length - 1 ? batch.next : { transactionId: event.transactionId, position: event.position };
+      await this.commitWithRetries({ events: [event], next });
+    }
+  }
+}
+
+function summaryOf(events: readonly RecordedEvent[], cursor: FeedCursor, caughtUp: boolean): CommitSummary {
+  return { count: events.length, positions: events.map((e) => e.position), lastCreatedAt: events[events.length - 1]?.createdAt, cursor, caughtUp };
+}

@@ -1,0 +1,24 @@
+import { BackpressureLimits, DEFAULT_BACKPRESSURE } from '../agent/backpressure';
+
+export interface DaemonTuning {
+  /** Events per feed read while following the head. */
+  readonly pageSize: number;
+  /** Events per feed read and per transaction during a rebuild. */
+  readonly rebuildPageSize: number;
+  readonly rebuildCommitEvery: number;
+  readonly backpressure: BackpressureLimits;
+  /** Fallback poll when no NOTIFY arrives. */
+  readonly pollIntervalMs: number;
+  /** How often progress is refreshed, published and written for other apps. */
+  readonly progressIntervalMs: number;
+}
+
+export const DEFAULT_DAEMON_TUNING: DaemonTuning = {
+  pageSize: 500,
+  rebuildPageSize: 5_000,
+  // Document projections hold documents, not events, between commits: large is cheap.
+  rebuildCommitEvery: 250_000,
+  backpressure: DEFAULT_BACKPRESSURE,
+  pollIntervalMs: 1_000,
+  progressIntervalMs: 1_000,
+};

@@ -1,0 +1,30 @@
+import { ProjectionMode } from '@projectionist/projections';
+import { ProjectionErrorInfo, ProjectionState } from '../storage/checkpoint-store';
+
+export interface RebuildProgress {
+  readonly phase: 'replaying' | 'swapping' | 'done' | 'failed' | 'cancelled';
+  readonly processed: number;
+  readonly total: number;
+  readonly eventsPerSecond: number;
+  readonly etaMs: number | undefined;
+  readonly startedAt: string;
+  readonly error?: string;
+}
+
+/** A projection as an operator sees it. */
+export interface ProjectionProgress {
+  readonly name: string;
+  readonly version: number;
+  readonly mode: ProjectionMode;
+  readonly state: ProjectionState;
+  /** Highest global position applied. */
+  readonly position: number;
+  /** Highest committed global position in the store. */
+  readonly head: number;
+  readonly lagEvents: number;
+  readonly lagMs: number;
+  readonly eventsPerSecond: number;
+  readonly staged: number;
+  readonly error: ProjectionErrorInfo | null;
+  readonly rebuild: RebuildProgress | null;
+}

@@ -1,0 +1,52 @@
+import { EventStore, hasReached, quoteIdentifier } from '@projectionist/event-store';
+import { Pool } from 'pg';
+
+export class PositionNotFoundError extends Error {
+  constructor(readonly position: number) {
+    super(`There is no event at position ${position}`);
+    this.name = 'PositionNotFoundError';
+  }
+}
+
+export class StaleReadTimeoutError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly position: number,
+    readonly timeoutMs: number,
+  ) {
+    super(`${projection} has not applied position ${position} within ${timeoutMs} ms`);
+    this.name = 'StaleReadTimeoutError';
+  }
+}
+
+/**
+ * Read-your-writes for apps that do not run the daemon (the gateway): waits until a projection's
+ * live checkpoint has passed the event at `position`, reading the checkpoint table.
+ */
+export class ProjectionWatermark {
+  private readonly table: string;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly store: Pick<EventStore, 'cursorOf'>,
+    namespace: string,
+  ) {
+    this.table = `${quoteIdentifier(namespace)}.projection_checkpoints`;
+  }
+
+  async waitFor(projection: string, position: number, timeoutMs: number): Promise<void> {
+    const target = await this.store.cursorOf(position);
+    if (!target) throw new PositionNotFoundError(position);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await this.pool.query(
+        `SELECT cursor_tx, cursor_pos FROM ${this.table} WHERE projection = $1 AND slot = 'live' ORDER BY version DESC LIMIT 1`,
+        [projection],
+      );
+      const row = rows[0];
+      if (row && hasReached({ transactionId: Number(row.cursor_tx), position: Number(row.cursor_pos) }, target)) return;
+      if (Date.now() >= deadline) throw new StaleReadTimeoutError(projection, position, timeoutMs);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(20, Math.max(1, deadline - Date.now()))));
+    }
+  }
+}

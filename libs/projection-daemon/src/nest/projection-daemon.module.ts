@@ -1,0 +1,100 @@
+import { Controller, DynamicModule, Get, Header, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@projectionist/config';
+import { EVENT_STORE, EVENT_STORE_POOL, EventStore, FeedNotifications } from '@projectionist/event-store';
+import { Projection } from '@projectionist/projections';
+import { Pool } from 'pg';
+import { ProjectionDaemon } from '../daemon/projection-daemon';
+import { HotColdDaemon } from '../hot-cold/hot-cold-daemon';
+import { DaemonMetrics } from '../metrics/daemon-metrics';
+
+export const PROJECTIONS = Symbol('PROJECTIONS');
+
+/** Wires the daemon into a worker: HotCold election, NOTIFY wake-ups, and its lifecycle. */
+@Injectable()
+export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly daemon: ProjectionDaemon;
+  readonly hotCold: HotColdDaemon;
+  readonly notifications: FeedNotifications;
+  readonly metrics: DaemonMetrics;
+  private readonly logger = new Logger('ProjectionDaemon');
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(EVENT_STORE_POOL) pool: Pool,
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(PROJECTIONS) projections: readonly Projection[],
+  ) {
+    const d = config.daemon;
+    this.daemon = new ProjectionDaemon({
+      pool,
+      store,
+      namespace: config.namespace,
+      nodeId: config.nodeId,
+      projections,
+      logger: this.logger,
+      tuning: {
+        pageSize: d.pageSize,
+        rebuildPageSize: d.rebuildPageSize,
+        rebuildCommitEvery: d.rebuildPageSize * 50,
+        backpressure: { high: d.backpressureHigh, low: d.backpressureLow },
+        pollIntervalMs: d.pollIntervalMs,
+      },
+    });
+    this.hotCold = new HotColdDaemon({
+      databaseUrl: config.databaseUrl,
+      namespace: config.namespace,
+      nodeId: config.nodeId,
+      daemon: this.daemon,
+      logger: this.logger,
+      retryMinMs: d.standbyRetryMs.min,
+      retryMaxMs: d.standbyRetryMs.max,
+    });
+    this.notifications = new FeedNotifications({ databaseUrl: config.databaseUrl, namespace: config.namespace });
+    this.notifications.on('appended', () => this.daemon.notifyAppended());
+    this.notifications.on('status', (status: string) => this.logger.log({ msg: 'feed notifications', status }));
+    this.notifications.on('error', (error: Error) => this.logger.warn(`feed notifications: ${error.message}`));
+    this.metrics = new DaemonMetrics(
+      () => this.daemon.progress(),
+      () => this.hotCold.currentRole === 'active',
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.notifications.start();
+    this.hotCold.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.hotCold.stop();
+    await this.notifications.close();
+  }
+}
+
+@Controller()
+class DaemonController {
+  constructor(private readonly host: DaemonHost) {}
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4')
+  metrics(): Promise<string> {
+    return this.host.metrics.render();
+  }
+
+  /** This node's role and, when active, every projection's progress. */
+  @Get('daemon')
+  status(): object {
+    return { role: this.host.hotCold.currentRole, activeSince: this.host.hotCold.activeSince ?? null, projections: this.host.daemon.progress() };
+  }
+}
+
+@Module({})
+export class ProjectionDaemonModule {
+  static forRoot(projections: readonly Projection[]): DynamicModule {
+    return {
+      module: ProjectionDaemonModule,
+      controllers: [DaemonController],
+      providers: [{ provide: PROJECTIONS, useValue: projections }, DaemonHost],
+      exports: [DaemonHost],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import { DocumentChanges, DocumentLoads, StoredDocument } from '@projectionist/projections';
+import { Pool, PoolClient } from 'pg';
+
+/** Loads every document a page needs in one round trip: by id, and by look-up field. */
+export async function loadDocuments(client: Pool | PoolClient, table: string, loads: DocumentLoads): Promise<Map<string, StoredDocument>> {
+  const parts = [`SELECT id, data, last_position FROM ${table} WHERE id = ANY ($1::text[])`];
+  const values: unknown[] = [loads.ids];
+  for (const [field, wanted] of loads.lookups) {
+    values.push(field, wanted);
+    parts.push(`SELECT id, data, last_position FROM ${table} WHERE data->>$${values.length - 1} = ANY ($${values.length}::text[])`);
+  }
+  const { rows } = await client.query(parts.join(' UNION '), values);
+  return new Map(rows.map((r) => [r.id as string, { data: r.data, lastPosition: Number(r.last_position) }]));
+}
+
+/** Writes each changed document once: one bulk upsert and one bulk delete. */
+export async function writeDocuments(client: PoolClient, table: string, changes: DocumentChanges): Promise<void> {
+  if (changes.upserts.length > 0) {
+    await client.query(
+      `INSERT INTO ${table} (id, data, last_position, updated_at)
+       SELECT u.id, u.data, u.pos, now() FROM unnest($1::text[], $2::jsonb[], $3::bigint[]) AS u(id, data, pos)
+       ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, last_position = EXCLUDED.last_position, updated_at = EXCLUDED.updated_at`,
+      [changes.upserts.map((d) => d.id), changes.upserts.map((d) => JSON.stringify(d.data)), changes.upserts.map((d) => d.lastPosition)],
+    );
+  }
+  if (changes.deletes.length > 0) {
+    await client.query(`DELETE FROM ${table} WHERE id = ANY ($1::text[])`, [changes.deletes]);
+  }
+}

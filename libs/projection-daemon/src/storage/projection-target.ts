@@ -1,0 +1,34 @@
+import { quoteIdentifier } from '@projectionist/event-store';
+import { Projection, projectionTableNames } from '@projectionist/projections';
+
+/** 'live' is what readers see; 'rebuild' is built beside it and swapped in when caught up. */
+export type Slot = 'live' | 'rebuild';
+
+/** Where one run of a projection writes: its table, view and checkpoint row. */
+export interface ProjectionTarget {
+  readonly projection: Projection;
+  readonly slot: Slot;
+  readonly namespace: string;
+  /** Unquoted table name within the namespace schema. */
+  readonly table: string;
+  /** Schema-qualified, quoted table. */
+  readonly qualifiedTable: string;
+  /** Schema-qualified, quoted stable view readers use. */
+  readonly qualifiedView: string;
+  readonly schema: string;
+}
+
+export function projectionTarget(namespace: string, projection: Projection, slot: Slot): ProjectionTarget {
+  const names = projectionTableNames(projection.name, projection.version);
+  const table = slot === 'live' ? names.table : `${names.table}__rebuild`;
+  const schema = quoteIdentifier(namespace);
+  return {
+    projection,
+    slot,
+    namespace,
+    table,
+    schema,
+    qualifiedTable: `${schema}.${quoteIdentifier(table)}`,
+    qualifiedView: `${schema}.${quoteIdentifier(names.view)}`,
+  };
+}

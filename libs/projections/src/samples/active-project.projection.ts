@@ -1,0 +1,55 @@
+import type { CommitPushed, ProjectStarted } from '@projectionist/domain-events';
+import { singleStreamProjection } from '../documents/single-stream';
+
+export interface ActiveProject {
+  readonly projectName: string;
+  readonly organizationName: string;
+  readonly linesOfCode: number;
+  readonly openIssueCount: number;
+  /** Unique user names, sorted. */
+  readonly contributors: readonly string[];
+}
+
+const EMPTY: ActiveProject = { projectName: '', organizationName: '', linesOfCode: 0, openIssueCount: 0, contributors: [] };
+
+/** One document per project stream (the repository-tracking sample of Marten's daemon). */
+export const activeProjectProjection = singleStreamProjection<ActiveProject>({
+  name: 'ActiveProject',
+  version: 1,
+  eventTypes: ['ProjectStarted', 'IssueCreated', 'IssueClosed', 'IssueReopened', 'CommitPushed'],
+  // Plain object literals rather than spreads: this fold runs once per event in a rebuild.
+  evolve: (doc = EMPTY, event) => {
+    switch (event.type) {
+      case 'ProjectStarted': {
+        const data = event.data as ProjectStarted;
+        return with_(doc, { projectName: data.name, organizationName: data.organization });
+      }
+      case 'IssueCreated':
+      case 'IssueReopened':
+        return with_(doc, { openIssueCount: doc.openIssueCount + 1 });
+      case 'IssueClosed':
+        return with_(doc, { openIssueCount: doc.openIssueCount - 1 });
+      case 'CommitPushed': {
+        const data = event.data as CommitPushed;
+        const known = doc.contributors.includes(data.userName);
+        return with_(doc, {
+          linesOfCode: doc.linesOfCode + data.additions - data.deletions,
+          contributors: known ? doc.contributors : [...doc.contributors, data.userName].sort(),
+        });
+      }
+      default:
+        return doc;
+    }
+  },
+});
+
+
+function with_(doc: ActiveProject, change: Partial<ActiveProject>): ActiveProject {
+  return {
+    projectName: change.projectName ?? doc.projectName,
+    organizationName: change.organizationName ?? doc.organizationName,
+    linesOfCode: change.linesOfCode ?? doc.linesOfCode,
+    openIssueCount: change.openIssueCount ?? doc.openIssueCount,
+    contributors: change.contributors ?? doc.contributors,
+  };
+}

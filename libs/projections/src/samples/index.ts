@@ -1,0 +1,22 @@
+import { Projection } from '../model/projection-definition';
+import { activeProjectProjection } from './active-project.projection';
+import { carViewProjection } from './car-view.projection';
+import { commitsProjection } from './commits.projection';
+import { customerViewProjection } from './customer-view.projection';
+import { streamSequenceCheckProjection } from './stream-sequence-check.projection';
+
+export { activeProjectProjection, carViewProjection, commitsProjection, customerViewProjection, streamSequenceCheckProjection };
+export type { ActiveProject } from './active-project.projection';
+export type { CarDocument, CarViewDocument, CustomerLookup } from './car-view.projection';
+export type { CustomerView } from './customer-view.projection';
+export type { CommitRow } from './commits.projection';
+export { commitEntity } from './commits.projection';
+
+/** The projections a projector-worker runs. */
+export const sampleProjections: readonly Projection[] = [
+  activeProjectProjection,
+  carViewProjection,
+  customerViewProjection,
+  commitsProjection,
+  streamSequenceCheckProjection,
+];

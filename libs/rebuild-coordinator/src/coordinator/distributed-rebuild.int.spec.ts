@@ -1,0 +1,81 @@
+import { eventStoreTypes, PostgresEventStore, runMigrations } from '@projectionist/event-store';
+import { AmqpBroker } from '@projectionist/messaging';
+import { rebuildMessage, topologyFor } from '@projectionist/messaging-contracts';
+import { CreateProjectionDaemonTables1732000000001, DaemonLock, ProjectionDaemon } from '@projectionist/projection-daemon';
+import { activeProjectProjection } from '@projectionist/projections';
+import { createTestNamespace, createTestVhost, TestNamespace, TestVhost, waitFor } from '@projectionist/testing';
+import { Pool } from 'pg';
+import { CreateRebuildRuns1732000000002 } from '../migrations/1732000000002-create-rebuild-runs';
+import { RebuildRunStore } from '../runs/rebuild-run-store';
+import { RebuildExecutor } from '../worker/rebuild-executor';
+import { RebuildCoordinator } from './rebuild-coordinator';
+
+const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Coordinator, worker and broker in one process, on the real PostgreSQL and RabbitMQ. */
+describe('distributed rebuild through the coordinator', () => {
+  let db: TestNamespace;
+  let vhost: TestVhost;
+  let pool: Pool;
+  let store: RebuildRunStore;
+  const closers: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    db = await createTestNamespace('coordinator');
+    vhost = await createTestVhost('coordinator');
+    await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001, CreateRebuildRuns1732000000002] });
+    pool = new Pool({ connectionString: db.databaseUrl, max: 10, types: eventStoreTypes });
+    store = new RebuildRunStore(pool, db.namespace, { leaseTimeoutMs: 1_500 });
+    const events = new PostgresEventStore({ pool, namespace: db.namespace });
+    for (let i = 0; i < 50; i++) await events.append(`project-${i % 5}`, [{ type: 'CommitPushed', data: { userName: 'u', additions: 1, deletions: 0 } }]);
+
+    const broker = async (nodeId: string) => {
+      const b = new AmqpBroker({ url: vhost.url, topology: topologyFor(db.namespace), nodeId, reconnectDelayMs: 100 });
+      b.on('error', () => undefined);
+      await b.start();
+      closers.push(() => b.close());
+      return b;
+    };
+    const coordinator = new RebuildCoordinator({ store, broker: await broker('coord-1'), lock: new DaemonLock(db.databaseUrl, db.namespace, 'coord-1', 'coordinator'), nodeId: 'coord-1', logger: silent, tickMs: 200 });
+    coordinator.start();
+    closers.push(() => coordinator.stop());
+    const daemon = new ProjectionDaemon({ pool, store: events, namespace: db.namespace, nodeId: 'worker-1', projections: [activeProjectProjection], logger: silent });
+    await daemon.start(new Map([[activeProjectProjection.name, await daemon.storage.fence.claim(activeProjectProjection.name, 'worker-1')]]));
+    closers.push(() => daemon.stop());
+    const executor = new RebuildExecutor({ broker: await broker('worker-1'), daemon, hotCold: { currentRole: 'active' }, nodeId: 'worker-1', heartbeatMs: 200 });
+    await executor.start();
+    closers.push(() => executor.stop());
+    gateway = await broker('gateway-1');
+  });
+  let gateway: AmqpBroker;
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close();
+    await pool.end();
+    await db.drop();
+    await vhost.drop();
+  });
+
+  const requestRebuild = async (id: string, projection: string) => {
+    const run = await store.request({ kind: 'Request', id, projection, mode: 'blocking' });
+    await gateway.sendCommand(rebuildMessage('RequestRebuild', { runId: run.id, projection }, 'gateway-1'));
+  };
+
+  it('runs a requested rebuild to Completed on the active worker, every phase recorded', async () => {
+    await requestRebuild('run-1', 'ActiveProject');
+    const done = await waitFor('run completed', async () => {
+      const run = await store.get('run-1');
+      return run?.phase === 'Completed' || run?.phase === 'Failed' ? run : undefined;
+    });
+    expect(done).toMatchObject({ phase: 'Completed', worker: 'worker-1' });
+    expect((await store.history('run-1')).map((h) => h.phase)).toEqual(['Requested', 'Stopping', 'Rebuilding', 'Restarting', 'Completed']);
+  });
+
+  it('fails a run for a projection no worker has, with the reason', async () => {
+    await requestRebuild('run-2', 'NoSuchProjection');
+    const failed = await waitFor('run failed', async () => {
+      const run = await store.get('run-2');
+      return run?.phase === 'Failed' ? run : undefined;
+    });
+    expect(failed.failure?.reason).toContain('No async projection named NoSuchProjection');
+  });
+});

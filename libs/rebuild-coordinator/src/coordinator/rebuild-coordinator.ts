@@ -1,0 +1,150 @@
+import { AmqpBroker, Subscription } from '@projectionist/messaging';
+import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
+import { DaemonLock, standbyRetryDelayMs } from '@projectionist/projection-daemon';
+import { RebuildCommand, RebuildRejected, RebuildRun } from '@projectionist/rebuild-state';
+import { RebuildRunStore } from '../runs/rebuild-run-store';
+
+export interface CoordinatorLogger {
+  log(message: unknown, context?: string): void;
+  warn(message: unknown, context?: string): void;
+}
+
+export interface RebuildCoordinatorOptions {
+  readonly store: RebuildRunStore;
+  readonly broker: AmqpBroker;
+  readonly lock: DaemonLock;
+  readonly nodeId: string;
+  readonly logger: CoordinatorLogger;
+  /** How often the leader checks leases and re-sends StartRebuild for runs no worker took; default 1000 ms. */
+  readonly tickMs?: number;
+  /** Shares the active runs with every node (the write-guards) after each change. */
+  readonly board?: { publish(active: RebuildRun[]): Promise<void> };
+}
+
+/**
+ * The coordinator: replicas elect a leader through a PostgreSQL lock; the leader consumes the
+ * command queue and the workers' events and applies them to the durable runs, checks the
+ * workers' leases, and (after a takeover too) keeps asking for runs no worker has picked up.
+ */
+export class RebuildCoordinator {
+  private leader = false;
+  private stopped = false;
+  private subscriptions: Subscription[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: RebuildCoordinatorOptions) {}
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.stepDown('stopping');
+    await this.options.lock.release();
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    if (!this.stopped) this.timer = setTimeout(() => void this.tick(), ms);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      if (!this.leader) {
+        if (await this.options.lock.tryAcquire((reason) => void this.stepDown(reason))) await this.becomeLeader();
+      } else {
+        await this.options.lock.check();
+        if (this.leader) await this.superviseRuns();
+      }
+    } catch (error) {
+      this.options.logger.warn(`coordinator tick failed: ${(error as Error).message}`, 'RebuildCoordinator');
+    }
+    this.schedule(this.leader ? (this.options.tickMs ?? 1_000) : standbyRetryDelayMs(300, 900));
+  }
+
+  private async becomeLeader(): Promise<void> {
+    if (this.stopped) return;
+    this.leader = true;
+    this.options.logger.log({ msg: 'coordinator leader', node: this.options.nodeId }, 'RebuildCoordinator');
+    const { broker } = this.options;
+    this.subscriptions = [await broker.consume('commands', (m) => this.onCommand(m)), await broker.consume('coordinator-events', (m) => this.onWorkerEvent(m))];
+    await this.superviseRuns();
+  }
+
+  private async stepDown(reason: string): Promise<void> {
+    if (!this.leader) return;
+    this.leader = false;
+    this.options.logger.warn({ msg: 'coordinator stepping down', reason }, 'RebuildCoordinator');
+    const subscriptions = this.subscriptions;
+    this.subscriptions = [];
+    await Promise.all(subscriptions.map((s) => s.cancel()));
+  }
+
+  private async onCommand(message: MessageEnvelope): Promise<void> {
+    if (isRebuildMessage(message, 'RequestRebuild')) {
+      const run = await this.options.store.get(message.payload.runId);
+      if (run?.phase === 'Stopping') await this.askWorkers(run.id, run.projection);
+    } else if (isRebuildMessage(message, 'CancelRebuild')) {
+      await this.apply(message.payload.runId, { kind: 'Cancel' });
+      await this.options.broker.sendControl('all', rebuildMessage('AbortRebuild', { runId: message.payload.runId }, this.options.nodeId));
+    }
+  }
+
+  private async onWorkerEvent(message: MessageEnvelope): Promise<void> {
+    if (isRebuildMessage(message, 'RebuildStarted')) {
+      await this.apply(message.payload.runId, { kind: 'WorkerStopped', worker: message.payload.worker });
+    } else if (isRebuildMessage(message, 'RebuildProgress')) {
+      const { runId, worker, processed, total, eventsPerSecond, etaMs } = message.payload;
+      await this.apply(runId, { kind: 'Progress', worker, progress: { processed, total, eventsPerSecond, etaMs } });
+    } else if (isRebuildMessage(message, 'RebuildCompleted')) {
+      await this.apply(message.payload.runId, { kind: 'WorkerCompleted', worker: message.payload.worker });
+      await this.apply(message.payload.runId, { kind: 'Restarted', worker: message.payload.worker });
+    } else if (isRebuildMessage(message, 'RebuildFailed')) {
+      const { runId, worker, reason, eventPosition } = message.payload;
+      await this.apply(runId, { kind: 'WorkerFailed', worker, failure: { reason, eventPosition } });
+    }
+  }
+
+  /** Publishing failures are logged: the gateways then fall back to PostgreSQL, never open on a guess. */
+  private async share(): Promise<void> {
+    try {
+      await this.options.board?.publish(await this.options.store.active());
+    } catch (error) {
+      this.options.logger.warn(`could not share the rebuild state: ${(error as Error).message}`, 'RebuildCoordinator');
+    }
+  }
+
+  /** Leases first (a silent worker fails its run), then runs still waiting for a worker. */
+  private async superviseRuns(): Promise<void> {
+    await this.share();
+    for (const run of await this.options.store.active()) {
+      if (run.phase === 'Stopping') await this.askWorkers(run.id, run.projection);
+      else await this.apply(run.id, { kind: 'CheckLease' });
+    }
+  }
+
+  private async askWorkers(runId: string, projection: string): Promise<void> {
+    await this.options.broker.sendControl('all', rebuildMessage('StartRebuild', { runId, projection }, this.options.nodeId));
+  }
+
+  /** A late or duplicate report (e.g. progress after a cancel) is logged, not retried. */
+  private async apply(runId: string, command: Exclude<RebuildCommand, { kind: 'Request' }>): Promise<void> {
+    try {
+      const { transitions, run } = await this.options.store.apply(runId, command);
+      for (const t of transitions) if (t.kind === 'Entered') this.options.logger.log({ msg: 'rebuild phase', runId, projection: run.projection, phase: t.phase }, 'RebuildCoordinator');
+      if (transitions.length > 0) await this.share();
+    } catch (error) {
+      if (error instanceof RebuildRejected || error instanceof RangeError) {
+        this.options.logger.warn(`ignored ${command.kind} for ${runId}: ${error.message}`, 'RebuildCoordinator');
+        return;
+      }
+      throw error;
+    }
+  }
+}

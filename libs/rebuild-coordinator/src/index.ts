@@ -1,0 +1,8 @@
+export { CreateRebuildRuns1732000000002 } from './migrations/1732000000002-create-rebuild-runs';
+export { RebuildRunStore } from './runs/rebuild-run-store';
+export { RebuildCoordinator } from './coordinator/rebuild-coordinator';
+export type { CoordinatorLogger, RebuildCoordinatorOptions } from './coordinator/rebuild-coordinator';
+export { RebuildExecutor } from './worker/rebuild-executor';
+export type { RebuildExecutorOptions } from './worker/rebuild-executor';
+export { CoordinatorModule, CoordinatorHost } from './nest/coordinator.module';
+export { RebuildExecutorModule } from './nest/rebuild-executor.module';

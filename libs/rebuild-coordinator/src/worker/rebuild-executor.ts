@@ -1,0 +1,81 @@
+import { AmqpBroker, Subscription } from '@projectionist/messaging';
+import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
+import { HotColdDaemon, ProjectionDaemon } from '@projectionist/projection-daemon';
+
+export interface RebuildExecutorOptions {
+  readonly broker: AmqpBroker;
+  readonly daemon: ProjectionDaemon;
+  readonly hotCold: Pick<HotColdDaemon, 'currentRole'>;
+  readonly nodeId: string;
+  /** Progress reports double as the lease heartbeat; default every 1000 ms. */
+  readonly heartbeatMs?: number;
+}
+
+/**
+ * The worker's side of a distributed rebuild: the active worker (HotCold) takes StartRebuild,
+ * rebuilds on its daemon, reports progress as its lease heartbeat, and reports the outcome;
+ * AbortRebuild cancels it. Standby workers ignore both.
+ */
+export class RebuildExecutor {
+  private readonly running = new Map<string, AbortController>();
+  private subscription: Subscription | undefined;
+
+  constructor(private readonly options: RebuildExecutorOptions) {}
+
+  async start(): Promise<void> {
+    this.subscription = await this.options.broker.consume('control', (m) => this.onControl(m));
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.cancel();
+    for (const abort of this.running.values()) abort.abort();
+  }
+
+  private async onControl(message: MessageEnvelope): Promise<void> {
+    if (isRebuildMessage(message, 'AbortRebuild')) {
+      this.running.get(message.payload.runId)?.abort();
+      return;
+    }
+    if (!isRebuildMessage(message, 'StartRebuild')) return;
+    const { runId, projection } = message.payload;
+    if (this.options.hotCold.currentRole !== 'active' || this.running.has(runId)) return;
+    // Not awaited: the control consumer must stay free for AbortRebuild while the rebuild runs.
+    void this.execute(runId, projection);
+  }
+
+  private async execute(runId: string, projection: string): Promise<void> {
+    const { broker, daemon, nodeId } = this.options;
+    const abort = new AbortController();
+    this.running.set(runId, abort);
+    // A report lost while the broker is down is not retried: the coordinator then fails the run
+    // when the lease runs out, so a run is never shown as successful without its report.
+    const send = (m: Parameters<AmqpBroker['publishEvent']>[0]) => broker.publishEvent(m).catch(() => undefined);
+    const heartbeat = setInterval(() => {
+      const progress = daemon.progress().find((p) => p.name === projection)?.rebuild;
+      void send(
+        rebuildMessage(
+          'RebuildProgress',
+          { runId, worker: nodeId, processed: progress?.processed ?? 0, total: progress?.total ?? 0, eventsPerSecond: progress?.eventsPerSecond ?? 0, etaMs: progress?.etaMs ?? null },
+          nodeId,
+        ),
+      );
+    }, this.options.heartbeatMs ?? 1_000);
+    try {
+      if (!daemon.asyncProjections.some((p) => p.name === projection)) {
+        await send(rebuildMessage('RebuildFailed', { runId, worker: nodeId, reason: `No async projection named ${projection}`, eventPosition: null }, nodeId));
+        return;
+      }
+      await send(rebuildMessage('RebuildStarted', { runId, worker: nodeId }, nodeId));
+      const result = await daemon.rebuild(projection, { signal: abort.signal });
+      if (result.status === 'completed') await send(rebuildMessage('RebuildCompleted', { runId, worker: nodeId }, nodeId));
+      if (result.status === 'failed') {
+        await send(rebuildMessage('RebuildFailed', { runId, worker: nodeId, reason: result.error, eventPosition: result.eventPosition ?? null }, nodeId));
+      }
+    } catch (error) {
+      await send(rebuildMessage('RebuildFailed', { runId, worker: nodeId, reason: (error as Error).message, eventPosition: null }, nodeId));
+    } finally {
+      clearInterval(heartbeat);
+      this.running.delete(runId);
+    }
+  }
+}

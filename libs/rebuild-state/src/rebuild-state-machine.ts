@@ -1,0 +1,146 @@
+import { FINAL_PHASES, isActive, RebuildFailure, RebuildMode, RebuildPhase, RebuildProgressSnapshot, RebuildRun } from './rebuild-run';
+
+/** What the coordinator is told; `now` is passed in so that decisions stay pure and testable. */
+export type RebuildCommand =
+  | { readonly kind: 'Request'; readonly id: string; readonly projection: string; readonly mode: RebuildMode }
+  | { readonly kind: 'WorkerStopped'; readonly worker: string }
+  | { readonly kind: 'Progress'; readonly worker: string; readonly progress: RebuildProgressSnapshot }
+  | { readonly kind: 'Heartbeat'; readonly worker: string }
+  | { readonly kind: 'WorkerCompleted'; readonly worker: string }
+  | { readonly kind: 'Restarted'; readonly worker: string }
+  | { readonly kind: 'WorkerFailed'; readonly worker: string; readonly failure: RebuildFailure }
+  | { readonly kind: 'Cancel' }
+  | { readonly kind: 'CheckLease' };
+
+/** What happened, as the coordinator stores and publishes it. */
+export type RebuildTransition =
+  | { readonly kind: 'Entered'; readonly phase: RebuildPhase; readonly at: number; readonly worker?: string; readonly failure?: RebuildFailure }
+  | { readonly kind: 'ProgressReported'; readonly at: number; readonly progress: RebuildProgressSnapshot }
+  | { readonly kind: 'LeaseRenewed'; readonly at: number };
+
+export interface RebuildPolicy {
+  /** How long a worker may stay silent before its run is failed; default 10 s. */
+  readonly leaseTimeoutMs: number;
+}
+
+export const DEFAULT_REBUILD_POLICY: RebuildPolicy = { leaseTimeoutMs: 10_000 };
+
+export class RebuildRejected extends Error {
+  constructor(
+    readonly code: 'REBUILD_ALREADY_RUNNING' | 'REBUILD_FINISHED' | 'REBUILD_NOT_STARTED' | 'WRONG_WORKER' | 'WRONG_PHASE',
+    message: string,
+    readonly runningId?: string,
+  ) {
+    super(message);
+    this.name = 'RebuildRejected';
+  }
+}
+
+/**
+ * The rebuild state machine: Requested → Stopping → Rebuilding(progress) → Restarting →
+ * Completed, or Failed(reason, event position), or Cancelled. `decide` says what a command
+ * means for a run (or throws RebuildRejected); `evolve` applies a transition. No I/O: the
+ * coordinator persists and publishes the transitions.
+ */
+export function decide(run: RebuildRun | undefined, command: RebuildCommand, now: number, policy = DEFAULT_REBUILD_POLICY): RebuildTransition[] {
+  if (command.kind === 'Request') {
+    if (run && isActive(run)) {
+      throw new RebuildRejected('REBUILD_ALREADY_RUNNING', `A rebuild of ${run.projection} is already running (${run.id})`, run.id);
+    }
+    return [{ kind: 'Entered', phase: 'Requested', at: now }, { kind: 'Entered', phase: 'Stopping', at: now }];
+  }
+  if (!run) throw new RebuildRejected('REBUILD_NOT_STARTED', 'No rebuild run to apply this to');
+  if (!isActive(run)) throw new RebuildRejected('REBUILD_FINISHED', `Rebuild ${run.id} already ended as ${run.phase}`);
+  const lease = now + policy.leaseTimeoutMs;
+  switch (command.kind) {
+    case 'WorkerStopped':
+      expectPhase(run, 'Stopping');
+      return [{ kind: 'Entered', phase: 'Rebuilding', at: now, worker: command.worker }, { kind: 'LeaseRenewed', at: lease }];
+    case 'Progress':
+      expectWorker(run, command.worker);
+      expectPhase(run, 'Rebuilding');
+      return [{ kind: 'ProgressReported', at: now, progress: command.progress }, { kind: 'LeaseRenewed', at: lease }];
+    case 'Heartbeat':
+      expectWorker(run, command.worker);
+      return [{ kind: 'LeaseRenewed', at: lease }];
+    case 'WorkerCompleted':
+      expectWorker(run, command.worker);
+      expectPhase(run, 'Rebuilding');
+      return [{ kind: 'Entered', phase: 'Restarting', at: now }, { kind: 'LeaseRenewed', at: lease }];
+    case 'Restarted':
+      expectWorker(run, command.worker);
+      expectPhase(run, 'Restarting');
+      return [{ kind: 'Entered', phase: 'Completed', at: now }];
+    case 'WorkerFailed':
+      expectWorker(run, command.worker);
+      return [{ kind: 'Entered', phase: 'Failed', at: now, failure: command.failure }];
+    case 'Cancel':
+      return [{ kind: 'Entered', phase: 'Cancelled', at: now }];
+    case 'CheckLease':
+      if (run.leaseExpiresAt === null || now < run.leaseExpiresAt) return [];
+      return [
+        {
+          kind: 'Entered',
+          phase: 'Failed',
+          at: now,
+          failure: { reason: `worker ${run.worker} stopped renewing its lease (no heartbeat for ${policy.leaseTimeoutMs} ms)`, eventPosition: null },
+        },
+      ];
+  }
+}
+
+export function evolve(run: RebuildRun | undefined, transition: RebuildTransition, request?: { id: string; projection: string; mode: RebuildMode }): RebuildRun {
+  if (!run) {
+    if (!request || transition.kind !== 'Entered' || transition.phase !== 'Requested') {
+      throw new Error('A run begins with its Requested transition and the request');
+    }
+    return {
+      ...request,
+      phase: 'Requested',
+      requestedAt: transition.at,
+      worker: null,
+      leaseExpiresAt: null,
+      progress: null,
+      failure: null,
+      history: [{ phase: 'Requested', at: transition.at }],
+    };
+  }
+  switch (transition.kind) {
+    case 'Entered':
+      return {
+        ...run,
+        phase: transition.phase,
+        worker: transition.worker ?? run.worker,
+        failure: transition.failure ?? run.failure,
+        leaseExpiresAt: isFinal(transition.phase) ? null : run.leaseExpiresAt,
+        history: [...run.history, { phase: transition.phase, at: transition.at }],
+      };
+    case 'ProgressReported':
+      return { ...run, progress: transition.progress };
+    case 'LeaseRenewed':
+      return { ...run, leaseExpiresAt: transition.at };
+  }
+}
+
+/** Applies a command: decide, then evolve; returns the new run and what to persist and publish. */
+export function handle(run: RebuildRun | undefined, command: RebuildCommand, now: number, policy = DEFAULT_REBUILD_POLICY): { run: RebuildRun; transitions: RebuildTransition[] } {
+  const transitions = decide(run, command, now, policy);
+  const request = command.kind === 'Request' ? { id: command.id, projection: command.projection, mode: command.mode } : undefined;
+  let next = command.kind === 'Request' ? undefined : run;
+  for (const transition of transitions) next = evolve(next, transition, request);
+  return { run: next ?? (run as RebuildRun), transitions };
+}
+
+function isFinal(phase: RebuildPhase): boolean {
+  return FINAL_PHASES.includes(phase);
+}
+
+function expectPhase(run: RebuildRun, phase: RebuildPhase): void {
+  if (run.phase !== phase) throw new RebuildRejected('WRONG_PHASE', `Rebuild ${run.id} is ${run.phase}, not ${phase}`);
+}
+
+function expectWorker(run: RebuildRun, worker: string): void {
+  if (run.worker !== null && run.worker !== worker) {
+    throw new RebuildRejected('WRONG_WORKER', `Rebuild ${run.id} runs on ${run.worker}, not ${worker}`);
+  }
+}

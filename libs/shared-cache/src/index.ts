@@ -1,0 +1,2 @@
+export { RebuildBoard } from './rebuild-board';
+export type { RebuildBoardOptions } from './rebuild-board';

@@ -1,0 +1,52 @@
+import type { RebuildRun } from '@projectionist/rebuild-state';
+import { TEST_REDIS_URL, uniqueNamespace, waitFor } from '@projectionist/testing';
+import { RebuildBoard } from './rebuild-board';
+
+const run = (id: string): RebuildRun => ({
+  id,
+  projection: 'CarView',
+  mode: 'blocking',
+  phase: 'Rebuilding',
+  requestedAt: 0,
+  worker: 'w-1',
+  leaseExpiresAt: 1,
+  progress: null,
+  failure: null,
+  history: [],
+});
+
+describe('RebuildBoard on Redis', () => {
+  const boards: RebuildBoard[] = [];
+  const board = async (namespace: string, fallback: RebuildRun[] = [], redisUrl = TEST_REDIS_URL) => {
+    const b = new RebuildBoard({ redisUrl, namespace, fallback: async () => fallback });
+    boards.push(b);
+    await b.start();
+    return b;
+  };
+  afterAll(async () => {
+    for (const b of boards) await b.close();
+  });
+
+  it('tells every node of a change within 100 ms, and a node that starts later reads the snapshot', async () => {
+    const namespace = uniqueNamespace('board');
+    const [coordinator, gateway] = [await board(namespace), await board(namespace)];
+    await waitFor('both live', () => coordinator.isLive && gateway.isLive);
+    const published = Date.now();
+    let seenAfter = -1;
+    gateway.once('changed', () => (seenAfter = Date.now() - published));
+    await coordinator.publish([run('r-1')]);
+    await waitFor('the gateway saw it', async () => (await gateway.active()).length === 1);
+    expect(seenAfter).toBeLessThan(100);
+    const late = await board(namespace);
+    await waitFor('late node live', () => late.isLive);
+    expect((await late.active()).map((r) => r.id)).toEqual(['r-1']);
+    await coordinator.publish([]);
+    await waitFor('cleared everywhere', async () => (await gateway.active()).length === 0 && (await late.active()).length === 0);
+  });
+
+  it('answers from the durable fallback while Redis is unreachable, never from a guess', async () => {
+    const offline = await board(uniqueNamespace('board'), [run('durable')], 'redis://127.0.0.1:6399');
+    expect(offline.isLive).toBe(false);
+    expect((await offline.active()).map((r) => r.id)).toEqual(['durable']);
+  });
+});

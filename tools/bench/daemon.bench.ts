@@ -1,0 +1,162 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { eventStoreTypes, FEED_START, FeedCursor, FeedNotifications, PostgresEventStore, runMigrations } from '@projectionist/event-store';
+import { CreateProjectionDaemonTables1732000000001, ProjectionDaemon } from '@projectionist/projection-daemon';
+import { activeProjectProjection } from '@projectionist/projections';
+import { Pool } from 'pg';
+import { fmt, table } from './report';
+import { seedRepositoryEvents } from './seed-repository';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const EVENTS = Number(process.env.BENCH_DAEMON_EVENTS ?? 1_000_000);
+const SMALL = Math.round(EVENTS / 4);
+const STREAMS = 10_000;
+const LAG_SECONDS = Number(process.env.BENCH_LAG_SECONDS ?? 20);
+const LAG_RATE = 1_000;
+const HEAP_CAP_MB = 256;
+const silent = { log: () => undefined, warn: () => undefined, error: (m: unknown) => console.error(m) };
+
+interface RebuildFigures {
+  events: number;
+  processed: number;
+  durationMs: number;
+  peakRssMb: number;
+  peakHeapMb: number;
+  peakLiveHeapMb: number;
+  baselineRssMb: number;
+}
+
+/**
+ * Rebuild throughput of ActiveProject against the plain feed read of the same events (the
+ * ceiling), the worker's peak memory during rebuilds of 250k and 1M events, and the catch-up lag
+ * from append commit to the projection under a steady 1,000 events/s.
+ */
+export async function daemonBenchmark(): Promise<string> {
+  const small = await measureRebuild(SMALL);
+  const large = await measureRebuild(EVENTS);
+  const lag = await measureLag();
+  return [
+    `### Rebuild of ActiveProject (${fmt(STREAMS)} streams; each rebuild in a fresh worker process, old space capped at ${HEAP_CAP_MB} MB, \`--max-semi-space-size=64\` as recommended for workers)`,
+    table(
+      ['events', 'feed read (ceiling)', 'rebuild', 'of ceiling', 'duration', 'peak RSS', 'RSS before', 'peak heap', 'peak live heap (GC every 100 ms, separate run)'],
+      [small, large].map((r) => [
+        fmt(r.events),
+        `${fmt(r.ceiling)} ev/s`,
+        `${fmt((r.processed / r.durationMs) * 1000)} ev/s`,
+        `${Math.round(((r.processed / r.durationMs) * 1000 * 100) / r.ceiling)}%`,
+        `${(r.durationMs / 1000).toFixed(1)} s`,
+        `${r.peakRssMb} MB`,
+        `${r.baselineRssMb} MB`,
+        `${r.peakHeapMb} MB`,
+        `${r.peakLiveHeapMb} MB`,
+      ]),
+    ),
+    '',
+    `### Catch-up lag under a steady ${fmt(LAG_RATE)} events/s for ${LAG_SECONDS} s (append commit → projection committed)`,
+    table(['samples', 'p50', 'p99', 'max'], [[fmt(lag.samples), `${lag.p50.toFixed(1)} ms`, `${lag.p99.toFixed(1)} ms`, `${lag.max.toFixed(1)} ms`]]),
+    '',
+    'Targets: rebuild ≥ 100,000 events/s and ≥ 50% of the ceiling; lag p99 ≤ 100 ms; peak memory flat from 250k to 1M events.',
+  ].join('\n');
+}
+
+async function measureRebuild(events: number): Promise<RebuildFigures & { ceiling: number }> {
+  const namespace = `bench_dm_${events}_${Date.now()}`;
+  await runMigrations({ databaseUrl: DATABASE_URL, namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
+  const pool = new Pool({ connectionString: DATABASE_URL, max: 4, types: eventStoreTypes });
+  try {
+    await seedRepositoryEvents(pool, namespace, events, STREAMS);
+    const store = new PostgresEventStore({ pool, namespace });
+    const ceiling = await feedRead(store);
+    console.log(`feed read ${fmt(events)}: ${fmt(ceiling)} ev/s`);
+    const figures = await runChild(namespace, 'throughput');
+    const memory = await runChild(namespace, 'memory');
+    console.log(`rebuild ${fmt(events)}: ${JSON.stringify(figures)}, memory run: ${JSON.stringify(memory)}`);
+    return { ...figures, peakLiveHeapMb: memory.peakLiveHeapMb, events, ceiling };
+  } finally {
+    await pool.query(`DROP SCHEMA "${namespace}" CASCADE`);
+    await pool.end();
+  }
+}
+
+async function feedRead(store: PostgresEventStore): Promise<number> {
+  const started = Date.now();
+  let cursor: FeedCursor = FEED_START;
+  let count = 0;
+  for (;;) {
+    const page = await store.readAll({ after: cursor, limit: 5_000, types: activeProjectProjection.eventTypes });
+    count += page.events.length;
+    cursor = page.next;
+    if (page.caughtUp) break;
+  }
+  return (count / (Date.now() - started)) * 1000;
+}
+
+function runChild(namespace: string, mode: 'throughput' | 'memory'): Promise<RebuildFigures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      // The same heap cap for every size: finishing within it shows memory does not grow with the events.
+      [`--max-old-space-size=${HEAP_CAP_MB}`, '--max-semi-space-size=64', '--expose-gc', '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, 'rebuild-child.ts'), namespace, mode],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json' } },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() as string)) : reject(new Error(`rebuild child exited ${code}: ${out}`))));
+  });
+}
+
+async function measureLag(): Promise<{ samples: number; p50: number; p99: number; max: number }> {
+  const namespace = `bench_lag_${Date.now()}`;
+  await runMigrations({ databaseUrl: DATABASE_URL, namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
+  const pool = new Pool({ connectionString: DATABASE_URL, max: 12, types: eventStoreTypes });
+  const store = new PostgresEventStore({ pool, namespace });
+  const committedAt = new Map<number, number>();
+  const lags: number[] = [];
+  const daemon = new ProjectionDaemon({
+    pool,
+    store,
+    namespace,
+    nodeId: 'bench',
+    projections: [activeProjectProjection],
+    logger: silent,
+    onCommitted: (_name, positions) => {
+      const now = performance.now();
+      for (const position of positions) {
+        const at = committedAt.get(position);
+        if (at !== undefined) lags.push(now - at);
+      }
+    },
+  });
+  const notifications = new FeedNotifications({ databaseUrl: DATABASE_URL, namespace });
+  notifications.on('appended', () => daemon.notifyAppended());
+  await notifications.start();
+  await daemon.start(new Map([[activeProjectProjection.name, await daemon.storage.fence.claim(activeProjectProjection.name, 'bench')]]));
+  try {
+    const writers = 4;
+    const perWriterInterval = (1000 / LAG_RATE) * writers;
+    const deadline = Date.now() + LAG_SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        let next = performance.now();
+        for (let i = 0; Date.now() < deadline; i++) {
+          const result = await store.append(`project-${w}-${i % 500}`, [
+            { type: 'CommitPushed', data: { userName: `u${i % 13}`, additions: i % 9, deletions: i % 4 } },
+          ]);
+          committedAt.set(result.positions[0], performance.now());
+          next += perWriterInterval;
+          const wait = next - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        }
+      }),
+    );
+    await daemon.waitForNonStale({ timeoutMs: 10_000 });
+  } finally {
+    await daemon.stop();
+    await notifications.close();
+    await pool.query(`DROP SCHEMA "${namespace}" CASCADE`);
+    await pool.end();
+  }
+  lags.sort((a, b) => a - b);
+  const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))];
+  return { samples: lags.length, p50: pct(50), p99: pct(99), max: lags[lags.length - 1] };
+}

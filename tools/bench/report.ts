@@ -1,0 +1,39 @@
+import { execSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { Client } from 'pg';
+
+const DOC = 'docs/benchmarks.md';
+
+export async function machineSummary(): Promise<string> {
+  const client = new Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await client.connect();
+  const { rows } = await client.query('SHOW server_version');
+  await client.end();
+  const cpu = cpus();
+  const date = execSync('date -u +"%Y-%m-%d %H:%M UTC"').toString().trim();
+  return [
+    `- Date: ${date}`,
+    `- Machine: ${cpu.length} cores (${cpu[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    `- PostgreSQL ${rows[0].server_version} on the same machine (loopback)`,
+  ].join('\n');
+}
+
+/** Replaces the benchmark's section (between its markers) in docs/benchmarks.md, or appends it. */
+export function writeSection(name: string, body: string): void {
+  const begin = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
+  const doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
+  const block = `${begin}\n${body}\n${end}`;
+  const from = doc.indexOf(begin);
+  const to = doc.indexOf(end);
+  const next = from >= 0 && to > from ? doc.slice(0, from) + block + doc.slice(to + end.length) : `${doc.trimEnd()}\n\n## ${name}\n\n${block}\n`;
+  writeFileSync(DOC, next);
+}
+
+export function table(header: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
