@@ -4,6 +4,7 @@ import { runMigrations } from '../migrations/run-migrations';
 import { eventStoreContract } from '../testing/event-store.contract';
 import { eventStoreTypes } from './pg-types';
 import { PostgresEventStore } from './postgres-event-store';
+import { readWholeFeed } from '../feed/read-whole-feed';
 import { StreamVersionConflictError } from '../errors/stream-version-conflict.error';
 
 describe('PostgresEventStore', () => {
@@ -87,7 +88,7 @@ describe('PostgresEventStore', () => {
     release();
     await slow;
     expect(attempts).toBe(2);
-    const feed = (await store.readAll()).events.filter((e) => e.streamId === 'car-b').map((e) => e.streamVersion);
+    const feed = (await readWholeFeed(store)).filter((e) => e.streamId === 'car-b').map((e) => e.streamVersion);
     expect(feed).toEqual([1, 2]);
   });
 });

@@ -69,8 +69,11 @@ describe('ProjectionDaemon', () => {
     await waitFor('error state', () => daemon.progress()[0].state === 'error');
     expect(daemon.progress()[0].error).toMatchObject({ eventPosition: poisoned.positions[0], eventType: 'poison-Stopper', streamId: 'p-1' });
     expect(daemon.progress()[0].error?.message).toContain('poisoned at v3');
-    const { rows } = await f.pool.query(`SELECT state, error FROM "${f.db.namespace}".projection_checkpoints WHERE projection = 'Stopper'`);
-    expect(rows[0]).toMatchObject({ state: 'error', error: expect.objectContaining({ eventPosition: poisoned.positions[0] }) });
+    // The durable state follows the in-memory one once its write commits.
+    const durable = async () =>
+      (await f.pool.query(`SELECT state, error FROM "${f.db.namespace}".projection_checkpoints WHERE projection = 'Stopper'`)).rows[0];
+    await waitFor('error state recorded', async () => (await durable()).state === 'error');
+    expect(await durable()).toMatchObject({ state: 'error', error: expect.objectContaining({ eventPosition: poisoned.positions[0] }) });
     // Events before the poison are applied, nothing after it.
     expect((await docs('stopper')).get('p-1')).toEqual({ versions: [1, 2] });
     await daemon.stop();

@@ -230,7 +230,10 @@ export class ProjectionDaemon {
       run.state = 'error';
       run.error = outcome.error;
       this.options.logger.error({ msg: 'projection stopped on error', projection: run.projection.name, ...outcome.error }, 'ProjectionDaemon');
-      await this.storage.checkpoints.setState(key, 'error', outcome.error).catch(() => undefined);
+      // Not fatal: a restart finds no error recorded, applies the event again and fails on it again.
+      await this.storage.checkpoints
+        .setState(key, 'error', outcome.error)
+        .catch((error: Error) => this.options.logger.error({ msg: 'could not record the error state', projection: run.projection.name, error: error.message }, 'ProjectionDaemon'));
     } else if (outcome.kind === 'lease-lost') {
       run.state = 'stopped';
       this.onLeaseLost?.();
