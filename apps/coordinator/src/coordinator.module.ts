@@ -2,12 +2,28 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from '@projectionist/app-runtime';
 import { AppConfig } from '@projectionist/config';
 import { MessagingModule } from '@projectionist/messaging';
-import { CoordinatorModule as RebuildCoordinationModule } from '@projectionist/rebuild-coordinator';
+import { CoordinatorHost, CoordinatorModule as RebuildCoordinationModule } from '@projectionist/rebuild-coordinator';
+import { NodeRegistryModule } from '@projectionist/cluster-nodes';
 
 /** Owns the rebuild state machine; several replicas, one leader. GET /coordinator shows which. */
 @Module({})
 export class CoordinatorModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: CoordinatorModule, imports: [CoreModule.forRoot(config), MessagingModule, RebuildCoordinationModule] };
+    return {
+      module: CoordinatorModule,
+      imports: [
+        CoreModule.forRoot(config),
+        MessagingModule,
+        RebuildCoordinationModule,
+        NodeRegistryModule.forRoot({
+          imports: [RebuildCoordinationModule],
+          inject: [CoordinatorHost],
+          useFactory: (host: CoordinatorHost) => () => ({
+            role: host.coordinator.isLeader ? 'leader' : 'standby',
+            details: { broker: host.broker.status, sharedState: host.board.isLive ? 'redis' : 'postgres' },
+          }),
+        }),
+      ],
+    };
   }
 }

@@ -5,11 +5,32 @@ import { MessagingModule } from '@projectionist/messaging';
 import { AdminModule } from './admin/admin.module';
 import { DomainApiModule } from './api/domain-api.module';
 import { WriteGuardModule } from './write-guard/write-guard.module';
+import { NodeRegistryModule } from '@projectionist/cluster-nodes';
+import { AMQP_BROKER, AmqpBroker } from '@projectionist/messaging';
+import { RebuildBoard } from '@projectionist/shared-cache';
+import { REBUILD_BOARD } from './write-guard/rebuild-board.token';
 
 /** HTTP API: domain commands and queries, the admin API, and the write-guard that holds writes during blocking rebuilds. */
 @Module({})
 export class GatewayModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: GatewayModule, imports: [CoreModule.forRoot(config), MessagingModule, WriteGuardModule, DomainApiModule, AdminModule] };
+    return {
+      module: GatewayModule,
+      imports: [
+        CoreModule.forRoot(config),
+        MessagingModule,
+        WriteGuardModule,
+        DomainApiModule,
+        AdminModule,
+        NodeRegistryModule.forRoot({
+          imports: [WriteGuardModule, MessagingModule],
+          inject: [REBUILD_BOARD, AMQP_BROKER],
+          useFactory: (board: RebuildBoard, broker: AmqpBroker) => () => ({
+            role: 'gateway',
+            details: { broker: broker.status, sharedState: board.isLive ? 'redis' : 'postgres' },
+          }),
+        }),
+      ],
+    };
   }
 }

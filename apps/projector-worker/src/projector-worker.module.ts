@@ -2,7 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from '@projectionist/app-runtime';
 import { AppConfig } from '@projectionist/config';
 import { MessagingModule } from '@projectionist/messaging';
-import { ProjectionDaemonModule } from '@projectionist/projection-daemon';
+import { DaemonHost, ProjectionDaemonModule } from '@projectionist/projection-daemon';
+import { NodeRegistryModule } from '@projectionist/cluster-nodes';
 import { sampleProjections } from '@projectionist/projections';
 import { RebuildExecutorModule } from '@projectionist/rebuild-coordinator';
 
@@ -16,7 +17,20 @@ export class ProjectorWorkerModule {
     const daemon = ProjectionDaemonModule.forRoot(sampleProjections);
     return {
       module: ProjectorWorkerModule,
-      imports: [CoreModule.forRoot(config), MessagingModule, daemon, RebuildExecutorModule.with(daemon)],
+      imports: [
+        CoreModule.forRoot(config),
+        MessagingModule,
+        daemon,
+        RebuildExecutorModule.with(daemon),
+        NodeRegistryModule.forRoot({
+          imports: [daemon],
+          inject: [DaemonHost],
+          useFactory: (host: DaemonHost) => () => ({
+            role: host.hotCold.currentRole,
+            details: { activeSince: host.hotCold.activeSince ?? null, projections: host.daemon.progress().map((p) => p.name) },
+          }),
+        }),
+      ],
     };
   }
 }

@@ -3,6 +3,7 @@ import { AppName, DEFAULT_PORTS, ENV_VARS, EnvVarName } from './env-vars';
 import { ConfigError } from './config.error';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type WriteGuardScope = 'all' | 'projection';
 
 export interface AppConfig {
   readonly app: AppName;
@@ -16,6 +17,8 @@ export interface AppConfig {
   readonly migrateOnStart: boolean;
   readonly eventMaxPayloadBytes: number;
   readonly logLevel: LogLevel;
+  readonly writeGuardScope: WriteGuardScope;
+  readonly nodeHeartbeatMs: number;
   readonly daemon: {
     readonly pageSize: number;
     readonly rebuildPageSize: number;
@@ -30,6 +33,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const NAMESPACE_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+const WRITE_GUARD_SCOPES: readonly WriteGuardScope[] = ['all', 'projection'];
 
 /** Reads and validates the configuration of one app; throws a ConfigError naming the variable. */
 export function loadConfig(app: AppName, env: Env = process.env): AppConfig {
@@ -52,6 +56,10 @@ export function loadConfig(app: AppName, env: Env = process.env): AppConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   }
+  const writeGuardScope = required('WRITE_GUARD_SCOPE') as WriteGuardScope;
+  if (!WRITE_GUARD_SCOPES.includes(writeGuardScope)) {
+    throw new ConfigError('WRITE_GUARD_SCOPE', `must be one of ${WRITE_GUARD_SCOPES.join(', ')} (got "${writeGuardScope}")`);
+  }
 
   return {
     app,
@@ -65,6 +73,8 @@ export function loadConfig(app: AppName, env: Env = process.env): AppConfig {
     migrateOnStart: parseBoolean('MIGRATE_ON_START', required('MIGRATE_ON_START')),
     eventMaxPayloadBytes: parseInteger('EVENT_MAX_PAYLOAD_BYTES', required('EVENT_MAX_PAYLOAD_BYTES'), 1, 64 * 1024 * 1024),
     logLevel,
+    writeGuardScope,
+    nodeHeartbeatMs: parseInteger('NODE_HEARTBEAT_MS', required('NODE_HEARTBEAT_MS'), 100, 600_000),
     daemon: loadDaemonConfig(required),
   };
 }

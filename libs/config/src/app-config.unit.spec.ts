@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       adminToken: undefined,
       migrateOnStart: true,
       eventMaxPayloadBytes: 1_048_576,
+      writeGuardScope: 'all',
     });
     expect(config.nodeId).toMatch(/^gateway-/);
   });
@@ -25,6 +26,7 @@ describe('loadConfig', () => {
     ['MIGRATE_ON_START', 'yes'],
     ['EVENT_MAX_PAYLOAD_BYTES', '-1'],
     ['LOG_LEVEL', 'verbose'],
+    ['WRITE_GUARD_SCOPE', 'some'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig('gateway', { [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig('gateway', { [name]: value })).toThrow(name);

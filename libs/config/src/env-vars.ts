@@ -113,6 +113,19 @@ export const ENV_VARS = [
     apps: ['projector-worker'],
   },
   {
+    name: 'NODE_HEARTBEAT_MS',
+    default: '2000',
+    description: 'How often a node records that it is alive in `cluster_nodes`; it shows as late after 2 and down after 5 intervals.',
+    apps: 'all',
+  },
+  {
+    name: 'WRITE_GUARD_SCOPE',
+    default: 'all',
+    description:
+      'Which writes a blocking rebuild holds (503): `all` domain writes, or `projection`: only those whose event types feed the rebuilding projection.',
+    apps: ['gateway'],
+  },
+  {
     name: 'LOG_LEVEL',
     default: 'info',
     description: 'Lowest level written to the JSON log: `debug`, `info`, `warn` or `error`.',

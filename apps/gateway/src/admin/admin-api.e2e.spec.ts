@@ -1,3 +1,4 @@
+import { RebuildRunStore } from '@projectionist/rebuild-coordinator';
 import { startTestApp, TestApp } from '@projectionist/testing';
 import request from 'supertest';
 import { GatewayModule } from '../gateway.module';
@@ -70,5 +71,44 @@ describe('gateway admin API', () => {
     await http.get('/api/admin/rebuilds/not-a-uuid').set(auth).expect(400);
     await http.get('/api/admin/rebuilds/00000000-0000-4000-8000-000000000000').set(auth).expect(404);
     await http.delete(`/api/admin/rebuilds/${first.body.rebuildId}`).set(auth).expect(202);
+  });
+
+  it('lists the nodes of the deployment, this gateway among them, up', async () => {
+    await http.get('/api/admin/nodes').expect(401);
+    const nodes = await http.get('/api/admin/nodes').set(auth).expect(200);
+    expect(nodes.body).toContainEqual(
+      expect.objectContaining({ nodeId: t.config.nodeId, app: 'gateway', role: 'gateway', status: 'up', pid: process.pid }),
+    );
+  });
+
+  it('streams the whole state first, then each change, as server-sent events', async () => {
+    expect((await fetch(`${await t.app.getUrl()}/api/admin/stream`)).status).toBe(401);
+    const abort = new AbortController();
+    const response = await fetch(`${await t.app.getUrl()}/api/admin/stream`, { headers: auth, signal: abort.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let received = '';
+    const until = async (pattern: RegExp) => {
+      const deadline = Date.now() + 5000;
+      while (!pattern.test(received)) {
+        if (Date.now() > deadline) throw new Error(`no ${pattern} in the stream: ${received}`);
+        const { value, done } = await reader.read();
+        if (done) throw new Error('the stream ended');
+        received += value;
+      }
+    };
+    try {
+      await until(/event: node\ndata: \{[^\n]*"app":"gateway"/);
+      await t.db.pool.query(`INSERT INTO "${t.db.namespace}".projection_checkpoints (projection, version, slot) VALUES ('CustomerView', 1, 'live')`);
+      await until(/event: projection\ndata: \{"name":"CustomerView"/);
+      const requested = await http.post('/api/admin/projections/CustomerView/rebuilds').set(auth).send({}).expect(202);
+      await until(new RegExp(`event: rebuild\\ndata: \\{[^\\n]*"id":"${requested.body.rebuildId}"`));
+      // No coordinator runs here: cancel the run in the store, as it would.
+      await new RebuildRunStore(t.db.pool, t.db.namespace).apply(requested.body.rebuildId, { kind: 'Cancel' });
+      await until(new RegExp(`event: rebuild\\ndata: \\{[^\\n]*"id":"${requested.body.rebuildId}"[^\\n]*"phase":"Cancelled"`));
+    } finally {
+      abort.abort();
+    }
   });
 });

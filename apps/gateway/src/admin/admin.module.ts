@@ -2,13 +2,17 @@ import { Module } from '@nestjs/common';
 import { WriteGuardModule } from '../write-guard/write-guard.module';
 import { AdminTokenGuard } from './admin-token.guard';
 import { AdminProjectionsController } from './projections.controller';
+import { NodesController } from './nodes.controller';
+import { AdminEventStream } from './events/admin-event-stream';
+import { AdminStreamController } from './events/admin-stream.controller';
+import { ProjectionsReader } from './projections-reader';
 import { RebuildsController } from './rebuilds.controller';
 import { StreamsController } from './streams.controller';
 
-/** Operators' API, behind the admin token: raw streams and the projections' state. */
+/** Operators' API, behind the admin token: raw streams, projections, rebuilds and nodes. */
 @Module({
   imports: [WriteGuardModule],
-  controllers: [StreamsController, AdminProjectionsController, RebuildsController],
-  providers: [AdminTokenGuard],
+  controllers: [StreamsController, AdminProjectionsController, RebuildsController, NodesController, AdminStreamController],
+  providers: [AdminTokenGuard, ProjectionsReader, AdminEventStream],
 })
 export class AdminModule {}

@@ -4,6 +4,7 @@ import { EVENT_STORE, EventStore } from '@projectionist/event-store';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createCarBody, createCustomerBody, idSchema, renameCustomerBody, repaintCarBody, sellCarBody } from './api-schemas';
+import { Produces } from '../write-guard/produces.decorator';
 import { ReadModels } from './read-models.service';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
@@ -22,11 +23,13 @@ export class CustomersController {
   ) {}
 
   @Post()
+  @Produces('customer.created')
   create(@Body(new ZodValidationPipe(createCustomerBody)) body: z.infer<typeof createCustomerBody>): Promise<CommandResult> {
     return handleCommand(this.store, `customer-${body.id ?? randomUUID()}`, customerDecider, { kind: 'CreateCustomer', name: body.name });
   }
 
   @Post(':id/rename')
+  @Produces('customer.renamed')
   @HttpCode(200)
   rename(@Param('id', id) customerId: string, @Body(new ZodValidationPipe(renameCustomerBody)) body: z.infer<typeof renameCustomerBody>) {
     return handleCommand(this.store, `customer-${customerId}`, customerDecider, { kind: 'RenameCustomer', name: body.name });
@@ -47,17 +50,20 @@ export class CarsController {
   ) {}
 
   @Post()
+  @Produces('car.created')
   create(@Body(new ZodValidationPipe(createCarBody)) body: z.infer<typeof createCarBody>): Promise<CommandResult> {
     return handleCommand(this.store, `car-${body.id ?? randomUUID()}`, carDecider, { kind: 'CreateCar', by: body.by, color: body.color });
   }
 
   @Post(':id/repaint')
+  @Produces('car.repainted')
   @HttpCode(200)
   repaint(@Param('id', id) carId: string, @Body(new ZodValidationPipe(repaintCarBody)) body: z.infer<typeof repaintCarBody>) {
     return handleCommand(this.store, `car-${carId}`, carDecider, { kind: 'RepaintCar', color: body.color });
   }
 
   @Post(':id/sell')
+  @Produces('car.sold')
   @HttpCode(200)
   async sell(@Param('id', id) carId: string, @Body(new ZodValidationPipe(sellCarBody)) body: z.infer<typeof sellCarBody>) {
     const customerExists = (await this.store.readStream(`customer-${body.customerId}`)).length > 0;

@@ -4,6 +4,7 @@ import { EVENT_STORE, EventStore } from '@projectionist/event-store';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createIssueBody, emptyBody, idSchema, pushCommitBody, startProjectBody } from './api-schemas';
+import { Produces } from '../write-guard/produces.decorator';
 import { ReadModels } from './read-models.service';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
@@ -17,28 +18,33 @@ export class ProjectsController {
   ) {}
 
   @Post()
+  @Produces('ProjectStarted')
   start(@Body(new ZodValidationPipe(startProjectBody)) body: z.infer<typeof startProjectBody>): Promise<CommandResult> {
     return this.run(body.id ?? randomUUID(), { kind: 'StartProject', name: body.name, organization: body.organization });
   }
 
   @Post(':id/issues')
+  @Produces('IssueCreated')
   createIssue(@Param('id', id) projectId: string, @Body(new ZodValidationPipe(createIssueBody)) body: z.infer<typeof createIssueBody>) {
     return this.run(projectId, { kind: 'CreateIssue', issueId: body.issueId ?? randomUUID(), title: body.title });
   }
 
   @Post(':id/issues/:issueId/close')
+  @Produces('IssueClosed')
   @HttpCode(200)
   close(@Param('id', id) projectId: string, @Param('issueId', id) issueId: string, @Body(new ZodValidationPipe(emptyBody)) _: unknown) {
     return this.run(projectId, { kind: 'CloseIssue', issueId });
   }
 
   @Post(':id/issues/:issueId/reopen')
+  @Produces('IssueReopened')
   @HttpCode(200)
   reopen(@Param('id', id) projectId: string, @Param('issueId', id) issueId: string, @Body(new ZodValidationPipe(emptyBody)) _: unknown) {
     return this.run(projectId, { kind: 'ReopenIssue', issueId });
   }
 
   @Post(':id/commits')
+  @Produces('CommitPushed')
   commit(@Param('id', id) projectId: string, @Body(new ZodValidationPipe(pushCommitBody)) body: z.infer<typeof pushCommitBody>) {
     return this.run(projectId, { kind: 'PushCommit', ...body });
   }

@@ -48,4 +48,59 @@ describe('write-guard', () => {
     await coordinatorBoard.publish(await runs.active());
     await waitFor('writes accepted again', async () => (await http.post('/api/customers').send({ id: 'bob', name: 'Bob' })).status === 201);
   });
+
+  it('declares on every domain write route exactly the event types it appends', async () => {
+    const writes: [string, object, string[]][] = [
+      ['/api/projects', { id: 'p1', name: 'Apollo', organization: 'acme' }, ['ProjectStarted']],
+      ['/api/projects/p1/issues', { issueId: 'i1', title: 'Bug' }, ['IssueCreated']],
+      ['/api/projects/p1/issues/i1/close', {}, ['IssueClosed']],
+      ['/api/projects/p1/issues/i1/reopen', {}, ['IssueReopened']],
+      ['/api/projects/p1/commits', { userName: 'ann', additions: 3, deletions: 1 }, ['CommitPushed']],
+      ['/api/customers', { id: 'dora', name: 'Dora' }, ['customer.created']],
+      ['/api/customers/dora/rename', { name: 'Dora D' }, ['customer.renamed']],
+      ['/api/cars', { id: 'c1', by: 'dealer', color: 'red' }, ['car.created']],
+      ['/api/cars/c1/repaint', { color: 'blue' }, ['car.repainted']],
+      ['/api/cars/c1/sell', { customerId: 'dora' }, ['car.sold']],
+    ];
+    for (const [path, body, declared] of writes) {
+      const response = await http.post(path).send(body);
+      expect([200, 201]).toContain(response.status);
+      const { rows } = await t.db.pool.query(`SELECT type FROM "${t.db.namespace}".events WHERE position = $1`, [response.body.position]);
+      expect(declared).toContain(rows[0].type);
+    }
+  });
+});
+
+describe('write-guard scoped to the rebuilding projection', () => {
+  let t: TestApp;
+  let http: ReturnType<typeof request>;
+  let runs: RebuildRunStore;
+  let coordinatorBoard: RebuildBoard;
+
+  beforeAll(async () => {
+    t = await startTestApp('gateway', (config) => GatewayModule.forRoot(config), { ADMIN_TOKEN: 'tok', WRITE_GUARD_SCOPE: 'projection' });
+    http = request(t.app.getHttpServer());
+    runs = new RebuildRunStore(t.db.pool, t.db.namespace);
+    coordinatorBoard = new RebuildBoard({ redisUrl: t.config.redisUrl, namespace: t.db.namespace, fallback: () => runs.active() });
+    await coordinatorBoard.start();
+  });
+  afterAll(async () => {
+    await coordinatorBoard.close();
+    await t.close();
+  });
+
+  it('holds only the writes whose events feed the rebuilding projection', async () => {
+    await runs.request({ kind: 'Request', id: 'run-2', projection: 'ActiveProject', mode: 'blocking' });
+    await coordinatorBoard.publish(await runs.active());
+    const held = await waitFor('project writes held', async () => {
+      const response = await http.post('/api/projects').send({ name: 'Apollo', organization: 'acme' });
+      return response.status === 503 ? response : undefined;
+    });
+    expect(held.body).toMatchObject({ projection: 'ActiveProject', rebuildId: 'run-2' });
+    expect(held.headers['retry-after']).toBe('5');
+    await http.post('/api/customers').send({ name: 'Eve' }).expect(201);
+    await http.post('/api/cars').send({ by: 'dealer', color: 'red' }).expect(201);
+    const { rows } = await t.db.pool.query(`SELECT count(*)::int AS n FROM "${t.db.namespace}".events WHERE category = 'project'`);
+    expect(rows[0].n).toBe(0);
+  });
 });

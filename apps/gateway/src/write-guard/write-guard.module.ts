@@ -1,12 +1,14 @@
-import { Inject, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
 import { EVENT_STORE_POOL } from '@projectionist/event-store';
 import { RebuildRunStore } from '@projectionist/rebuild-coordinator';
 import { RebuildBoard } from '@projectionist/shared-cache';
 import { Pool } from 'pg';
 import { REBUILD_BOARD } from './rebuild-board.token';
-import { WriteGuardMiddleware } from './write-guard.middleware';
-
+import { sampleProjections } from '@projectionist/projections';
+import { GuardPolicy } from './write-guard';
+import { GUARD_POLICY, WriteGuard } from './write-guard.guard';
 
 @Injectable()
 class BoardLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -29,12 +31,17 @@ class BoardLifecycle implements OnModuleInit, OnApplicationShutdown {
         return new RebuildBoard({ redisUrl: config.redisUrl, namespace: config.namespace, fallback: () => runs.active() });
       },
     },
+    {
+      provide: GUARD_POLICY,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): GuardPolicy => {
+        const feeds = new Map(sampleProjections.map((p) => [p.name, p.eventTypes]));
+        return { scope: config.writeGuardScope, feeds: (projection) => feeds.get(projection) };
+      },
+    },
+    { provide: APP_GUARD, useClass: WriteGuard },
     BoardLifecycle,
   ],
   exports: [REBUILD_BOARD],
 })
-export class WriteGuardModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(WriteGuardMiddleware).forRoutes('{*path}');
-  }
-}
+export class WriteGuardModule {}

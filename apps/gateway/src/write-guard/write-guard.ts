@@ -1,3 +1,4 @@
+import type { WriteGuardScope } from '@projectionist/config';
 import type { RebuildRun } from '@projectionist/rebuild-state';
 
 export const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -5,11 +6,33 @@ export const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const UNGUARDED_PREFIXES = ['/api/admin', '/api/streams', '/health', '/docs'];
 export const RETRY_AFTER_SECONDS = 5;
 
-/** Pure decision: does this request have to wait for a blocking rebuild? Returns the run holding it. */
-export function holdingRun(method: string, path: string, active: readonly RebuildRun[]): RebuildRun | undefined {
-  if (!WRITE_METHODS.has(method.toUpperCase())) return undefined;
-  if (UNGUARDED_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) return undefined;
-  return active.find((run) => run.mode === 'blocking');
+export interface GuardedRequest {
+  readonly method: string;
+  readonly path: string;
+  /** Event types the route may append; undefined when the route does not declare them. */
+  readonly produces?: readonly string[];
+}
+
+export interface GuardPolicy {
+  readonly scope: WriteGuardScope;
+  /** Event types a projection consumes; undefined for a projection this node does not know. */
+  readonly feeds: (projection: string) => readonly string[] | undefined;
+}
+
+/**
+ * Pure decision: does this request have to wait for a blocking rebuild? Returns the run holding it.
+ * With scope `projection`, a write is held only when what it appends feeds the rebuilding
+ * projection; a route or projection whose event types are unknown is held (never open on a guess).
+ */
+export function holdingRun(request: GuardedRequest, active: readonly RebuildRun[], policy: GuardPolicy): RebuildRun | undefined {
+  if (!WRITE_METHODS.has(request.method.toUpperCase())) return undefined;
+  if (UNGUARDED_PREFIXES.some((prefix) => request.path === prefix || request.path.startsWith(`${prefix}/`))) return undefined;
+  return active.find((run) => run.mode === 'blocking' && (policy.scope === 'all' || feedsRun(request.produces, policy.feeds(run.projection))));
+}
+
+function feedsRun(produces: readonly string[] | undefined, consumed: readonly string[] | undefined): boolean {
+  if (!produces || !consumed) return true;
+  return produces.some((type) => consumed.includes(type));
 }
 
 export function heldBody(run: RebuildRun): object {

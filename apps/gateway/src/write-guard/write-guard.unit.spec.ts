@@ -1,7 +1,10 @@
 import type { RebuildRun } from '@projectionist/rebuild-state';
-import { holdingRun } from './write-guard';
+import { GuardPolicy, holdingRun } from './write-guard';
 
 const blocking = { id: 'r-1', projection: 'CarView', mode: 'blocking', phase: 'Rebuilding' } as RebuildRun;
+const feeds: GuardPolicy['feeds'] = (projection) => (projection === 'CarView' ? ['car.created', 'customer.renamed'] : undefined);
+const all: GuardPolicy = { scope: 'all', feeds };
+const scoped: GuardPolicy = { scope: 'projection', feeds };
 
 describe('holdingRun', () => {
   it.each([
@@ -13,7 +16,17 @@ describe('holdingRun', () => {
     ['DELETE', '/api/admin/rebuilds/r-1', [blocking], undefined],
     ['POST', '/api/streams/car-1/events', [blocking], undefined],
     ['POST', '/api/administrator', [blocking], 'r-1'],
-  ])('%s %s → %s', (method, path, active, expected) => {
-    expect(holdingRun(method as string, path as string, active as RebuildRun[])?.id).toBe(expected);
+  ])('scope all: %s %s → %s', (method, path, active, expected) => {
+    expect(holdingRun({ method: method as string, path: path as string, produces: ['ProjectStarted'] }, active as RebuildRun[], all)?.id).toBe(expected);
+  });
+
+  it.each([
+    ['a type the projection consumes', ['customer.renamed'], blocking, 'r-1'],
+    ['only types it does not consume', ['ProjectStarted'], blocking, undefined],
+    ['a route that declares no types (unknown: held)', undefined, blocking, 'r-1'],
+    ['a projection this node does not know (unknown: held)', ['ProjectStarted'], { ...blocking, projection: 'Mystery' }, 'r-1'],
+    ['a non-blocking rebuild', ['car.created'], { ...blocking, mode: 'background' }, undefined],
+  ])('scope projection: a write of %s', (_, produces, run, expected) => {
+    expect(holdingRun({ method: 'POST', path: '/api/x', produces: produces as string[] | undefined }, [run as RebuildRun], scoped)?.id).toBe(expected);
   });
 });

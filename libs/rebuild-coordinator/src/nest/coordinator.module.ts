@@ -49,5 +49,5 @@ class CoordinatorController {
 }
 
 /** The coordinator app's work: leadership, the rebuild state machine, leases. */
-@Module({ controllers: [CoordinatorController], providers: [CoordinatorHost] })
+@Module({ controllers: [CoordinatorController], providers: [CoordinatorHost], exports: [CoordinatorHost] })
 export class CoordinatorModule {}

@@ -1,0 +1,102 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@projectionist/config';
+import { NODE_REGISTRY, NodeRegistry } from '@projectionist/cluster-nodes';
+import { EVENT_STORE_POOL } from '@projectionist/event-store';
+import { RebuildRunStore } from '@projectionist/rebuild-coordinator';
+import type { RebuildBoard } from '@projectionist/shared-cache';
+import { Pool } from 'pg';
+import { REBUILD_BOARD } from '../../write-guard/rebuild-board.token';
+import { ProjectionsReader } from '../projections-reader';
+import { AdminEvent, diffSnapshot, Fingerprints } from './snapshot-diff';
+
+export const STREAM_INTERVAL_MS = 500;
+const RECENT_RUNS = 20;
+
+export interface StreamClient {
+  send(events: readonly AdminEvent[]): void;
+  /** Ends the response, so that a shutting-down server is not held open by listeners. */
+  end(): void;
+}
+
+/**
+ * Feeds GET /api/admin/stream: one loop per gateway however many clients listen. It reads the
+ * projections, recent rebuild runs and nodes twice a second, and at once when the shared rebuild
+ * state changes, and sends each client only what changed (a new client first gets everything).
+ */
+@Injectable()
+export class AdminEventStream implements BeforeApplicationShutdown {
+  private readonly clients = new Set<StreamClient>();
+  private readonly runs: RebuildRunStore;
+  private readonly logger = new Logger('AdminEventStream');
+  private fingerprints: Fingerprints = new Map();
+  private snapshot: AdminEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private readonly onBoardChanged = () => void this.tick();
+
+  constructor(
+    @Inject(EVENT_STORE_POOL) pool: Pool,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(NODE_REGISTRY) private readonly nodes: NodeRegistry,
+    @Inject(REBUILD_BOARD) private readonly board: RebuildBoard,
+    private readonly projections: ProjectionsReader,
+  ) {
+    this.runs = new RebuildRunStore(pool, config.namespace);
+  }
+
+  async subscribe(client: StreamClient): Promise<() => void> {
+    if (this.clients.size === 0) this.startLoop();
+    await this.tick();
+    client.send(this.snapshot);
+    this.clients.add(client);
+    return () => {
+      this.clients.delete(client);
+      if (this.clients.size === 0) this.stopLoop();
+    };
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const client of this.clients) client.end();
+    this.clients.clear();
+    this.stopLoop();
+  }
+
+  private startLoop(): void {
+    this.fingerprints = new Map();
+    this.timer = setInterval(() => void this.tick(), STREAM_INTERVAL_MS);
+    this.board.on('changed', this.onBoardChanged);
+  }
+
+  private stopLoop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.board.off('changed', this.onBoardChanged);
+  }
+
+  /** One read at a time: a tick asked for while one runs joins it. */
+  private tick(): Promise<void> {
+    this.ticking ??= this.read().finally(() => (this.ticking = undefined));
+    return this.ticking;
+  }
+
+  private async read(): Promise<void> {
+    try {
+      const [projections, runs, nodes] = await Promise.all([this.projections.list(), this.runs.list(RECENT_RUNS), this.nodes.list()]);
+      const parts = [
+        diffSnapshot('projection', this.fingerprints, projections, (p) => p.name, ({ reportedAt: _, ...rest }) => rest),
+        diffSnapshot('rebuild', this.fingerprints, runs, (r) => r.id),
+        diffSnapshot('node', this.fingerprints, nodes, (n) => n.nodeId, (n) => [n.role, n.status, n.details]),
+      ];
+      const changed = parts.flatMap((p) => p.events);
+      this.fingerprints = new Map(parts.flatMap((p) => [...p.fingerprints]));
+      this.snapshot = [
+        ...projections.map((data) => ({ event: 'projection' as const, data })),
+        ...runs.map((data) => ({ event: 'rebuild' as const, data })),
+        ...nodes.map((data) => ({ event: 'node' as const, data })),
+      ];
+      if (changed.length > 0) for (const client of this.clients) client.send(changed);
+    } catch (error) {
+      this.logger.warn(`could not read the cluster state: ${(error as Error).message}`);
+    }
+  }
+}

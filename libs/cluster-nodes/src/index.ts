@@ -1,0 +1,7 @@
+export { CreateClusterNodes1732000000003 } from './migrations/1732000000003-create-cluster-nodes';
+export { nodeStatus } from './registry/node-status';
+export type { NodeStatus } from './registry/node-status';
+export { NodeRegistry } from './registry/node-registry';
+export type { ClusterNode, NodeDescription, NodeRegistryOptions } from './registry/node-registry';
+export { NodeRegistryModule, NODE_REGISTRY } from './nest/node-registry.module';
+export type { NodeRegistryModuleOptions } from './nest/node-registry.module';
