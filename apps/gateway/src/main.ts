@@ -1,4 +1,5 @@
 import { bootstrap } from '@projectionist/app-runtime';
+import { serveApiDocs } from './docs/api-docs';
 import { GatewayModule } from './gateway.module';
 
-void bootstrap('gateway', (config) => GatewayModule.forRoot(config));
+void bootstrap('gateway', (config) => GatewayModule.forRoot(config), { configure: serveApiDocs });

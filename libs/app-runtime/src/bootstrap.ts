@@ -8,12 +8,22 @@ import { JsonLogger } from '@projectionist/observability';
  * Starts one app: reads its configuration, logs as JSON, closes pools and channels on
  * SIGTERM/SIGINT (shutdown hooks) and listens on its PORT. Apps only say which module to run.
  */
-export async function bootstrap(app: AppName, rootModule: (config: AppConfig) => DynamicModule): Promise<INestApplication> {
+export interface BootstrapOptions {
+  /** Adds what a module cannot, before the app listens (e.g. the gateway's API docs). */
+  readonly configure?: (app: INestApplication) => void;
+}
+
+export async function bootstrap(
+  app: AppName,
+  rootModule: (config: AppConfig) => DynamicModule,
+  options: BootstrapOptions = {},
+): Promise<INestApplication> {
   const config = loadConfig(app);
   const logger = new JsonLogger({ app, nodeId: config.nodeId, level: config.logLevel });
   try {
     const nest = await NestFactory.create(rootModule(config), { logger, bufferLogs: true });
     nest.enableShutdownHooks();
+    options.configure?.(nest);
     await nest.listen(config.port);
     logger.log({ msg: 'listening', port: config.port, namespace: config.namespace }, 'Bootstrap');
     return nest;

@@ -1,2 +1,3 @@
 export { bootstrap } from './bootstrap';
+export type { BootstrapOptions } from './bootstrap';
 export { CoreModule } from './core.module';

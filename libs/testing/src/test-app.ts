@@ -16,11 +16,13 @@ export async function startTestApp(
   name: AppName,
   rootModule: (config: AppConfig) => DynamicModule,
   env: Record<string, string> = {},
+  configure?: (app: INestApplication) => void,
 ): Promise<TestApp> {
   const db = await createTestNamespace(name);
   const vhost = await createTestVhost(name);
   const config = loadConfig(name, { NAMESPACE: db.namespace, DATABASE_URL: db.databaseUrl, AMQP_URL: vhost.url, PORT: '0', ...env });
   const app = await NestFactory.create(rootModule(config), { logger: false });
+  configure?.(app);
   await app.listen(0);
   return {
     app,

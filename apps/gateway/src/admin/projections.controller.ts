@@ -1,7 +1,10 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from './admin-token.guard';
 import { ProjectionsReader } from './projections-reader';
 
+@ApiTags('admin: projections')
+@ApiBearerAuth()
 @Controller('api/admin/projections')
 @UseGuards(AdminTokenGuard)
 export class AdminProjectionsController {

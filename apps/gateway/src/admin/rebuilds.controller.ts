@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { z } from 'zod';
 import { ZodValidationPipe } from '../api/zod-validation.pipe';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiZodBody } from '../docs/api-zod-body.decorator';
 import { AdminTokenGuard } from './admin-token.guard';
 import { REBUILD_BOARD } from '../write-guard/rebuild-board.token';
 import type { RebuildBoard } from '@projectionist/shared-cache';
@@ -21,6 +23,8 @@ const RETRY_AFTER_S = 5;
  * Rebuilds: the gateway records the run (so a second request is refused at once, 409 with the
  * running id) and hands it to the coordinator through the durable command queue.
  */
+@ApiTags('admin: rebuilds')
+@ApiBearerAuth()
 @Controller('api/admin')
 @UseGuards(AdminTokenGuard)
 export class RebuildsController {
@@ -37,6 +41,7 @@ export class RebuildsController {
 
   @Post('projections/:name/rebuilds')
   @HttpCode(202)
+  @ApiZodBody(rebuildBody)
   async request(@Param('name') name: string, @Body(new ZodValidationPipe(rebuildBody)) body: z.infer<typeof rebuildBody>) {
     await this.requireProjection(name);
     this.requireBroker();

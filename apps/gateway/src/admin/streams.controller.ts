@@ -2,6 +2,8 @@ import { Body, Controller, Get, Inject, NotFoundException, Param, Post, UseGuard
 import { AppendResult, EVENT_STORE, EventStore } from '@projectionist/event-store';
 import { z } from 'zod';
 import { ZodValidationPipe } from '../api/zod-validation.pipe';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiZodBody } from '../docs/api-zod-body.decorator';
 import { AdminTokenGuard } from './admin-token.guard';
 
 const streamIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'must be 1 to 200 letters, digits, "_" or "-"');
@@ -21,12 +23,15 @@ const appendBody = z.strictObject({
 });
 
 /** Raw events, for operators and tools: append with an expected version (409 on conflict), read a stream. */
+@ApiTags('admin: streams')
+@ApiBearerAuth()
 @Controller('api/streams')
 @UseGuards(AdminTokenGuard)
 export class StreamsController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   @Post(':streamId/events')
+  @ApiZodBody(appendBody)
   async append(
     @Param('streamId', new ZodValidationPipe(streamIdSchema)) streamId: string,
     @Body(new ZodValidationPipe(appendBody)) body: z.infer<typeof appendBody>,

@@ -4,6 +4,8 @@ import { EVENT_STORE, EventStore } from '@projectionist/event-store';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createCarBody, createCustomerBody, idSchema, renameCustomerBody, repaintCarBody, sellCarBody } from './api-schemas';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiZodBody } from '../docs/api-zod-body.decorator';
 import { Produces } from '../write-guard/produces.decorator';
 import { ReadModels } from './read-models.service';
 import { ZodValidationPipe } from './zod-validation.pipe';
@@ -15,6 +17,7 @@ const listQuery = z.strictObject({
   minPosition: z.string().optional(),
 });
 
+@ApiTags('customers (dealership)')
 @Controller('api/customers')
 export class CustomersController {
   constructor(
@@ -24,12 +27,14 @@ export class CustomersController {
 
   @Post()
   @Produces('customer.created')
+  @ApiZodBody(createCustomerBody)
   create(@Body(new ZodValidationPipe(createCustomerBody)) body: z.infer<typeof createCustomerBody>): Promise<CommandResult> {
     return handleCommand(this.store, `customer-${body.id ?? randomUUID()}`, customerDecider, { kind: 'CreateCustomer', name: body.name });
   }
 
   @Post(':id/rename')
   @Produces('customer.renamed')
+  @ApiZodBody(renameCustomerBody)
   @HttpCode(200)
   rename(@Param('id', id) customerId: string, @Body(new ZodValidationPipe(renameCustomerBody)) body: z.infer<typeof renameCustomerBody>) {
     return handleCommand(this.store, `customer-${customerId}`, customerDecider, { kind: 'RenameCustomer', name: body.name });
@@ -42,6 +47,7 @@ export class CustomersController {
   }
 }
 
+@ApiTags('cars (dealership)')
 @Controller('api/cars')
 export class CarsController {
   constructor(
@@ -51,12 +57,14 @@ export class CarsController {
 
   @Post()
   @Produces('car.created')
+  @ApiZodBody(createCarBody)
   create(@Body(new ZodValidationPipe(createCarBody)) body: z.infer<typeof createCarBody>): Promise<CommandResult> {
     return handleCommand(this.store, `car-${body.id ?? randomUUID()}`, carDecider, { kind: 'CreateCar', by: body.by, color: body.color });
   }
 
   @Post(':id/repaint')
   @Produces('car.repainted')
+  @ApiZodBody(repaintCarBody)
   @HttpCode(200)
   repaint(@Param('id', id) carId: string, @Body(new ZodValidationPipe(repaintCarBody)) body: z.infer<typeof repaintCarBody>) {
     return handleCommand(this.store, `car-${carId}`, carDecider, { kind: 'RepaintCar', color: body.color });
@@ -64,6 +72,7 @@ export class CarsController {
 
   @Post(':id/sell')
   @Produces('car.sold')
+  @ApiZodBody(sellCarBody)
   @HttpCode(200)
   async sell(@Param('id', id) carId: string, @Body(new ZodValidationPipe(sellCarBody)) body: z.infer<typeof sellCarBody>) {
     const customerExists = (await this.store.readStream(`customer-${body.customerId}`)).length > 0;

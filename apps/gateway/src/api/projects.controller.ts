@@ -4,12 +4,15 @@ import { EVENT_STORE, EventStore } from '@projectionist/event-store';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createIssueBody, emptyBody, idSchema, pushCommitBody, startProjectBody } from './api-schemas';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiZodBody } from '../docs/api-zod-body.decorator';
 import { Produces } from '../write-guard/produces.decorator';
 import { ReadModels } from './read-models.service';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
 const id = new ZodValidationPipe(idSchema);
 
+@ApiTags('projects (repository tracking)')
 @Controller('api/projects')
 export class ProjectsController {
   constructor(
@@ -19,18 +22,21 @@ export class ProjectsController {
 
   @Post()
   @Produces('ProjectStarted')
+  @ApiZodBody(startProjectBody)
   start(@Body(new ZodValidationPipe(startProjectBody)) body: z.infer<typeof startProjectBody>): Promise<CommandResult> {
     return this.run(body.id ?? randomUUID(), { kind: 'StartProject', name: body.name, organization: body.organization });
   }
 
   @Post(':id/issues')
   @Produces('IssueCreated')
+  @ApiZodBody(createIssueBody)
   createIssue(@Param('id', id) projectId: string, @Body(new ZodValidationPipe(createIssueBody)) body: z.infer<typeof createIssueBody>) {
     return this.run(projectId, { kind: 'CreateIssue', issueId: body.issueId ?? randomUUID(), title: body.title });
   }
 
   @Post(':id/issues/:issueId/close')
   @Produces('IssueClosed')
+  @ApiZodBody(emptyBody)
   @HttpCode(200)
   close(@Param('id', id) projectId: string, @Param('issueId', id) issueId: string, @Body(new ZodValidationPipe(emptyBody)) _: unknown) {
     return this.run(projectId, { kind: 'CloseIssue', issueId });
@@ -38,6 +44,7 @@ export class ProjectsController {
 
   @Post(':id/issues/:issueId/reopen')
   @Produces('IssueReopened')
+  @ApiZodBody(emptyBody)
   @HttpCode(200)
   reopen(@Param('id', id) projectId: string, @Param('issueId', id) issueId: string, @Body(new ZodValidationPipe(emptyBody)) _: unknown) {
     return this.run(projectId, { kind: 'ReopenIssue', issueId });
@@ -45,6 +52,7 @@ export class ProjectsController {
 
   @Post(':id/commits')
   @Produces('CommitPushed')
+  @ApiZodBody(pushCommitBody)
   commit(@Param('id', id) projectId: string, @Body(new ZodValidationPipe(pushCommitBody)) body: z.infer<typeof pushCommitBody>) {
     return this.run(projectId, { kind: 'PushCommit', ...body });
   }

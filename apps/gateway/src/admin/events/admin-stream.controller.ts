@@ -1,5 +1,6 @@
 import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '../admin-token.guard';
 import { AdminEventStream } from './admin-event-stream';
 import { formatEvent } from './snapshot-diff';
@@ -11,6 +12,9 @@ const KEEP_ALIVE_MS = 15_000;
  * item as GET /api/admin/projections, /rebuilds and /nodes show it; first the whole state, then
  * every change and progress tick.
  */
+@ApiTags('admin: stream')
+@ApiBearerAuth()
+@ApiProduces('text/event-stream')
 @Controller('api/admin/stream')
 @UseGuards(AdminTokenGuard)
 export class AdminStreamController {
