@@ -1,7 +1,7 @@
 import { randomHistory } from '@projectionist/projections/testing';
 import { seededRandom } from '@projectionist/testing';
 import { expectProjectionsMatchReference } from './support/projection-equality';
-import { WorkerCluster } from './support/worker-cluster';
+import { TestCluster } from './support/test-cluster';
 import { WriterGate } from './support/writer-gate';
 
 const KILLS = 10;
@@ -11,9 +11,9 @@ const KILLS = 10;
  * each restart the projections still equal the reference fold — nothing lost, nothing applied twice.
  */
 describe('projector-worker killed with SIGKILL while projecting', () => {
-  let cluster: WorkerCluster;
+  let cluster: TestCluster;
   beforeAll(async () => {
-    cluster = await WorkerCluster.create('crash');
+    cluster = await TestCluster.create('crash');
   });
   afterAll(() => cluster.close());
 

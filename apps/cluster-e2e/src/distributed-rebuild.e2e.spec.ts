@@ -1,127 +1,133 @@
-import { CreateProjectionDaemonTables1732000000001 } from '@projectionist/projection-daemon';
-import { CreateRebuildRuns1732000000002 } from '@projectionist/rebuild-coordinator';
-import { runMigrations } from '@projectionist/event-store';
-import { createTestNamespace, createTestVhost, TestNamespace, TestVhost, waitFor } from '@projectionist/testing';
-import { AppProcess, freePort } from './support/app-process';
+import { createTestVhost, TestVhost, waitFor } from '@projectionist/testing';
+import { AppProcess } from './support/app-process';
+import { expectProjectionsMatchReference } from './support/projection-equality';
+import { TestCluster } from './support/test-cluster';
 
 const TOKEN = 'e2e-token';
 
+interface Run {
+  phase: string;
+  history: { phase: string; at: number }[];
+  failure: { reason: string } | null;
+}
+
 /**
- * Issue #4 (part): a rebuild requested through the gateway's HTTP API is driven by the
- * coordinator and executed by the active worker — three real processes, real services; and a
- * worker killed mid-rebuild fails the run through its lease, the live table untouched.
+ * Distributed rebuilds with real processes on the real services: 2 gateways, 2 coordinators and
+ * 2 workers. A rebuild requested through one gateway holds writes on both, completes and equals
+ * the reference fold; a rebuilding worker killed fails its run through the lease and releases
+ * the writes; the coordinator leader killed mid-rebuild hands the run to the other one.
  */
 describe('distributed rebuild across processes', () => {
-  // Writes are held (503) while the blocking rebuild runs and accepted again once it failed.
-  let db: TestNamespace;
+  let cluster: TestCluster;
   let vhost: TestVhost;
-  const apps: AppProcess[] = [];
 
   beforeAll(async () => {
-    db = await createTestNamespace('distributed');
     vhost = await createTestVhost('distributed');
-    await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001, CreateRebuildRuns1732000000002] });
+    cluster = await TestCluster.create('distributed', { AMQP_URL: vhost.url, ADMIN_TOKEN: TOKEN });
   });
   afterAll(async () => {
-    await Promise.all(apps.map((a) => a.stop()));
-    await db.drop();
+    await cluster.close();
     await vhost.drop();
   });
 
-  const start = async (app: AppProcess['app'], nodeId: string) => {
-    const process = new AppProcess(app, nodeId, await freePort(), {
-      NAMESPACE: db.namespace,
-      DATABASE_URL: db.databaseUrl,
-      AMQP_URL: vhost.url,
-      ADMIN_TOKEN: TOKEN,
-      DAEMON_POLL_INTERVAL_MS: '200',
-    });
-    apps.push(process);
-    await process.start();
-    return process;
-  };
   const api = (gateway: AppProcess, path: string, init: RequestInit = {}) =>
     fetch(gateway.url + path, {
       ...init,
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}`, ...(init.headers ?? {}) },
       signal: AbortSignal.timeout(10_000),
     });
-  const run = async (gateway: AppProcess, id: string) => (await (await api(gateway, `/api/admin/rebuilds/${id}`)).json()) as { phase: string; history: { phase: string }[]; failure: { reason: string } | null };
+  const post = (gateway: AppProcess, path: string, body: object) => api(gateway, path, { method: 'POST', body: JSON.stringify(body) });
+  const run = async (gateway: AppProcess, id: string) => (await (await api(gateway, `/api/admin/rebuilds/${id}`)).json()) as Run;
+  const requestRebuild = async (gateway: AppProcess, projection: string) => {
+    const response = await post(gateway, `/api/admin/projections/${projection}/rebuilds`, { mode: 'blocking' });
+    expect(response.status).toBe(202);
+    return ((await response.json()) as { rebuildId: string }).rebuildId;
+  };
+  const ended = (gateway: AppProcess, id: string, timeoutMs = 60_000) =>
+    waitFor(`run ${id} ended`, async () => {
+      const r = await run(gateway, id);
+      return ['Completed', 'Failed', 'Cancelled'].includes(r.phase) ? r : undefined;
+    }, { timeoutMs });
+  const rebuilding = (gateway: AppProcess, id: string) =>
+    waitFor(`run ${id} rebuilding`, async () => (await run(gateway, id)).phase === 'Rebuilding', { timeoutMs: 20_000, intervalMs: 10 });
+  const writeStatus = async (gateway: AppProcess) => (await post(gateway, '/api/customers', { name: 'Writer' })).status;
+  const activeWorker = () => waitFor('an active worker', () => cluster.activeWorker(), { timeoutMs: 20_000 });
 
-  it('completes a rebuild requested through the gateway, fails one whose worker is killed, survives the leader being killed', async () => {
-    const gateway = await start('gateway', 'gw-1');
-    const coordinators = [await start('coordinator', 'co-1'), await start('coordinator', 'co-2')];
-    const worker = await start('projector-worker', 'wk-1');
-    await waitFor('active worker', async () => (await worker.json<{ role: string }>('/daemon')).role === 'active');
+  it('holds writes on both gateways during a rebuild, completes it, survives a killed worker and a killed leader', async () => {
+    const [gatewayA, gatewayB] = [await cluster.addApp('gateway', 'gw-a'), await cluster.addApp('gateway', 'gw-b')];
+    const coordinators = [await cluster.addApp('coordinator', 'co-1'), await cluster.addApp('coordinator', 'co-2')];
+    await cluster.addWorker('wk-1');
+    await cluster.addWorker('wk-2');
+    await activeWorker();
 
-    await api(gateway, '/api/customers', { method: 'POST', body: JSON.stringify({ id: 'ann', name: 'Ann' }) });
-    await api(gateway, '/api/cars', { method: 'POST', body: JSON.stringify({ id: 'c1', by: 'dealer', color: 'red' }) });
-    await api(gateway, '/api/cars/c1/sell', { method: 'POST', body: JSON.stringify({ customerId: 'ann' }) });
-    const renamed = (await (await api(gateway, '/api/customers/ann/rename', { method: 'POST', body: JSON.stringify({ name: 'Ann Smith' }) })).json()) as { position: number };
-    await waitFor('CarView caught up', async () => (await api(gateway, `/api/cars/c1?minPosition=${renamed.position}`)).ok);
-
-    const requested = await api(gateway, '/api/admin/projections/CarView/rebuilds', { method: 'POST', body: JSON.stringify({ mode: 'blocking' }) });
-    expect(requested.status).toBe(202);
-    const { rebuildId } = (await requested.json()) as { rebuildId: string };
-    const completed = await waitFor('rebuild completed', async () => {
-      const r = await run(gateway, rebuildId);
-      return r.phase === 'Completed' || r.phase === 'Failed' ? r : undefined;
-    }, { timeoutMs: 30_000 });
-    expect(completed.phase).toBe('Completed');
-    expect(completed.history.map((h) => h.phase)).toEqual(['Requested', 'Stopping', 'Rebuilding', 'Restarting', 'Completed']);
-    const car = (await (await api(gateway, '/api/cars/c1')).json()) as { customerName: string };
-    expect(car.customerName).toBe('Ann Smith');
-
-    // Enough ActiveProject events for a rebuild that takes a few seconds, then kill its worker.
-    const { Pool } = await import('pg');
-    const pool = new Pool({ connectionString: db.databaseUrl, max: 2 });
-    await pool.query(
-      `INSERT INTO "${db.namespace}".events (stream_id, stream_version, category, event_id, type, data, metadata)
+    // Seed through gateway A: the domain API, then enough commits for a rebuild of some seconds.
+    expect((await post(gatewayA, '/api/customers', { id: 'ann', name: 'Ann' })).status).toBe(201);
+    expect((await post(gatewayA, '/api/cars', { id: 'c1', by: 'dealer', color: 'red' })).status).toBe(201);
+    expect((await post(gatewayA, '/api/cars/c1/sell', { customerId: 'ann' })).status).toBe(200);
+    expect((await post(gatewayA, '/api/customers/ann/rename', { name: 'Ann Smith' })).status).toBe(200);
+    expect((await post(gatewayA, '/api/projects', { id: 'apollo', name: 'Apollo', organization: 'acme' })).status).toBe(201);
+    await cluster.pool.query(
+      `INSERT INTO "${cluster.db.namespace}".events (stream_id, stream_version, category, event_id, type, data, metadata)
        SELECT 'project-' || (i % 1000), i / 1000 + 1, 'project', gen_random_uuid(), 'CommitPushed',
               jsonb_build_object('userName', 'u' || (i % 7), 'additions', 1, 'deletions', 0), '{"schemaVersion": 2}'
          FROM generate_series(0, 299999) AS i`,
     );
-    const liveBefore = Number((await pool.query(`SELECT count(*) FROM "${db.namespace}".active_project`)).rows[0].count);
-    await waitFor('ActiveProject caught up', async () => {
-      const status = await worker.json<{ projections: { name: string; lagEvents: number; position: number }[] }>('/daemon');
-      return status.projections.find((p) => p.name === 'ActiveProject')?.lagEvents === 0;
-    }, { timeoutMs: 60_000 });
-    const second = (await (await api(gateway, '/api/admin/projections/ActiveProject/rebuilds', { method: 'POST', body: '{}' })).json()) as { rebuildId: string };
-    await waitFor('rebuilding', async () => (await run(gateway, second.rebuildId)).phase === 'Rebuilding', { timeoutMs: 20_000, intervalMs: 10 });
-    const write = () => api(gateway, '/api/customers', { method: 'POST', body: JSON.stringify({ name: 'During' }) });
-    const held = await write();
-    expect(held.status).toBe(503);
-    expect(held.headers.get('retry-after')).toBe('5');
-    await worker.kill();
+    await cluster.waitCaughtUp();
+
+    // 1. Requested through gateway B; both gateways hold writes and keep serving reads.
+    const first = await requestRebuild(gatewayB, 'ActiveProject');
+    await rebuilding(gatewayA, first);
+    for (const gateway of [gatewayA, gatewayB]) {
+      const held = await post(gateway, '/api/customers', { name: 'During' });
+      expect(held.status).toBe(503);
+      expect(held.headers.get('retry-after')).toBe('5');
+      expect(await held.json()).toMatchObject({ error: 'WRITES_HELD', projection: 'ActiveProject', rebuildId: first });
+      expect((await api(gateway, '/api/projects/apollo')).status).toBe(200);
+      expect((await api(gateway, '/api/cars/c1')).status).toBe(200);
+    }
+    const completed = await ended(gatewayA, first);
+    expect(completed.phase).toBe('Completed');
+    expect(completed.history.map((h) => h.phase)).toEqual(['Requested', 'Stopping', 'Rebuilding', 'Restarting', 'Completed']);
+    const times = completed.history.map((h) => h.at);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    for (const gateway of [gatewayA, gatewayB]) await waitFor('writes accepted again', async () => (await writeStatus(gateway)) === 201, { timeoutMs: 5_000 });
+    await cluster.waitCaughtUp();
+    await expectProjectionsMatchReference(cluster);
+
+    // 2. The rebuilding worker is killed: the run fails through its lease, writes are accepted again.
+    const liveBefore = await cluster.view('active_project');
+    const second = await requestRebuild(gatewayA, 'ActiveProject');
+    const executing = await activeWorker();
+    await rebuilding(gatewayB, second);
+    expect(await writeStatus(gatewayB)).toBe(503);
+    await executing.kill();
     const killedAt = Date.now();
-    const failed = await waitFor('run failed through the lease', async () => {
-      const r = await run(gateway, second.rebuildId);
-      return r.phase === 'Failed' ? r : undefined;
-    }, { timeoutMs: 20_000 });
+    const failed = await ended(gatewayB, second, 20_000);
+    expect(failed.phase).toBe('Failed');
     expect(Date.now() - killedAt).toBeLessThan(13_000);
     expect(failed.failure?.reason).toContain('stopped renewing its lease');
-    await waitFor('writes accepted again', async () => (await write()).status === 201, { timeoutMs: 5_000 });
-    const liveAfter = Number((await pool.query(`SELECT count(*) FROM "${db.namespace}".active_project`)).rows[0].count);
-    // Readers still see the complete live table: the rebuild wrote only beside it.
-    expect(liveAfter).toBe(liveBefore);
+    for (const gateway of [gatewayA, gatewayB]) await waitFor('writes accepted after the failure', async () => (await writeStatus(gateway)) === 201, { timeoutMs: 5_000 });
+    // The rebuild wrote only beside the live table: readers never saw it half-built.
+    const liveAfter = await cluster.view('active_project');
+    expect(Object.fromEntries(liveAfter)).toEqual(Object.fromEntries(liveBefore));
 
-    // The coordinator leader is killed during a rebuild: the other one takes over and completes it.
-    const standbyWorker = await start('projector-worker', 'wk-2');
-    await waitFor('the other worker active', async () => (await standbyWorker.json<{ role: string }>('/daemon')).role === 'active', { timeoutMs: 15_000 });
-    const third = (await (await api(gateway, '/api/admin/projections/ActiveProject/rebuilds', { method: 'POST', body: '{}' })).json()) as { rebuildId: string };
-    await waitFor('rebuilding again', async () => (await run(gateway, third.rebuildId)).phase === 'Rebuilding', { timeoutMs: 20_000, intervalMs: 10 });
+    // 3. The coordinator leader is killed during a rebuild on the other worker: the other coordinator completes it.
+    await activeWorker();
+    const third = await requestRebuild(gatewayB, 'ActiveProject');
+    await rebuilding(gatewayA, third);
     const leader = await waitFor('the leader', async () => {
       for (const c of coordinators) if ((await c.json<{ leader: boolean }>('/coordinator').catch(() => ({ leader: false }))).leader) return c;
       return undefined;
     });
-    expect((await run(gateway, third.rebuildId)).phase).toBe('Rebuilding');
     await leader.kill();
-    const finished = await waitFor('completed under the new leader', async () => {
-      const r = await run(gateway, third.rebuildId);
-      return r.phase === 'Completed' || r.phase === 'Failed' ? r : undefined;
-    }, { timeoutMs: 30_000 });
+    const finished = await ended(gatewayA, third);
     expect(finished.phase).toBe('Completed');
-    await waitFor('writes accepted after the rebuild', async () => (await write()).status === 201, { timeoutMs: 5_000 });
-    await pool.end();
+    for (const gateway of [gatewayA, gatewayB]) await waitFor('writes accepted after the rebuild', async () => (await writeStatus(gateway)) === 201, { timeoutMs: 5_000 });
+    await cluster.waitCaughtUp();
+    await expectProjectionsMatchReference(cluster);
+
+    // Every node is on the map, the killed ones as down or late.
+    const nodes = (await (await api(gatewayA, '/api/admin/nodes')).json()) as { nodeId: string; status: string }[];
+    expect(nodes.map((n) => n.nodeId).sort()).toEqual(['co-1', 'co-2', 'gw-a', 'gw-b', 'wk-1', 'wk-2']);
   });
 });

@@ -3,7 +3,7 @@ import { randomHistory } from '@projectionist/projections/testing';
 import { waitFor } from '@projectionist/testing';
 import { AppProcess } from './support/app-process';
 import { expectProjectionsMatchReference } from './support/projection-equality';
-import { WorkerCluster } from './support/worker-cluster';
+import { TestCluster } from './support/test-cluster';
 
 const KILLS = 10;
 const TAKEOVER_P99_TARGET_MS = 3_000;
@@ -14,9 +14,9 @@ const TAKEOVER_P99_TARGET_MS = 3_000;
  * whose primary key fails on a duplicate: two appliers at once, even briefly, would show.
  */
 describe('HotCold with three worker processes', () => {
-  let cluster: WorkerCluster;
+  let cluster: TestCluster;
   beforeAll(async () => {
-    cluster = await WorkerCluster.create('hot_cold');
+    cluster = await TestCluster.create('hot_cold');
   });
   afterAll(() => cluster.close());
 

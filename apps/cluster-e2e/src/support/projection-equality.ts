@@ -5,10 +5,10 @@ import {
   referenceCommits,
   referenceCustomerViews,
 } from '@projectionist/projections/testing';
-import { WorkerCluster } from './worker-cluster';
+import { TestCluster } from './test-cluster';
 
 /** Every sample projection's stored state against a plain in-memory fold of the same events. */
-export async function expectProjectionsMatchReference(cluster: WorkerCluster): Promise<void> {
+export async function expectProjectionsMatchReference(cluster: TestCluster): Promise<void> {
   const events = await readWholeFeed(cluster.store);
   expect(Object.fromEntries(await cluster.view('active_project'))).toEqual(Object.fromEntries(referenceActiveProjects(events)));
   const cars = new Map([...(await cluster.view('car_view'))].filter(([, doc]) => (doc as { docType: string }).docType === 'car'));

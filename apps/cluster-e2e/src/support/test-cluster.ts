@@ -5,33 +5,43 @@ import { createTestNamespace, TestNamespace, waitFor } from '@projectionist/test
 import { Pool } from 'pg';
 import { AppProcess, freePort } from './app-process';
 
-/** A namespace, a store to write with, and projector-worker processes to start and kill. */
-export class WorkerCluster {
+/** A namespace, a store to write with, and app processes (workers, coordinators, gateways) to start and kill. */
+export class TestCluster {
   readonly workers: AppProcess[] = [];
+  readonly apps: AppProcess[] = [];
   private constructor(
     readonly db: TestNamespace,
     readonly pool: Pool,
     readonly store: PostgresEventStore,
+    /** Environment for every app of the cluster (broker, cache, token). */
+    readonly env: Record<string, string>,
   ) {}
 
-  static async create(label: string): Promise<WorkerCluster> {
+  static async create(label: string, env: Record<string, string> = {}): Promise<TestCluster> {
     const db = await createTestNamespace(label);
     await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
     const pool = new Pool({ connectionString: db.databaseUrl, max: 8, types: eventStoreTypes });
     const registry = createSampleRegistry();
-    return new WorkerCluster(db, pool, new PostgresEventStore({ pool, namespace: db.namespace, validator: registry, upcaster: registry }));
+    return new TestCluster(db, pool, new PostgresEventStore({ pool, namespace: db.namespace, validator: registry, upcaster: registry }), env);
   }
 
   async addWorker(nodeId: string): Promise<AppProcess> {
-    const worker = new AppProcess('projector-worker', nodeId, await freePort(), {
+    const worker = await this.addApp('projector-worker', nodeId);
+    this.workers.push(worker);
+    return worker;
+  }
+
+  async addApp(app: AppProcess['app'], nodeId: string): Promise<AppProcess> {
+    const process = new AppProcess(app, nodeId, await freePort(), {
       NAMESPACE: this.db.namespace,
       DATABASE_URL: this.db.databaseUrl,
       DAEMON_POLL_INTERVAL_MS: '200',
       DAEMON_STANDBY_RETRY_MS: '100-400',
+      ...this.env,
     });
-    this.workers.push(worker);
-    await worker.start();
-    return worker;
+    this.apps.push(process);
+    await process.start();
+    return process;
   }
 
   async activeWorker(): Promise<AppProcess | undefined> {
@@ -76,7 +86,7 @@ export class WorkerCluster {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.stop()));
+    await Promise.all(this.apps.map((a) => a.stop()));
     await this.pool.end();
     await this.db.drop();
   }
