@@ -4,7 +4,7 @@ import { EVENT_STORE, EventStore } from '@projectionist/event-store';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createCarBody, createCustomerBody, idSchema, renameCustomerBody, repaintCarBody, sellCarBody } from './api-schemas';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiZodBody } from '../docs/api-zod-body.decorator';
 import { Produces } from '../write-guard/produces.decorator';
 import { ReadModels } from './read-models.service';
@@ -80,6 +80,9 @@ export class CarsController {
   }
 
   @Get()
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } })
+  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, default: 0 } })
+  @ApiQuery({ name: 'minPosition', required: false, schema: { type: 'integer', minimum: 1 } })
   async list(@Query(new ZodValidationPipe(listQuery)) query: z.infer<typeof listQuery>, @Headers('x-min-position') header?: string) {
     await this.reads.whenApplied('CarView', query.minPosition ?? header);
     return this.reads.cars(query.limit, query.offset);

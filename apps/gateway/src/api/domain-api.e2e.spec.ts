@@ -1,37 +1,17 @@
-import { eventStoreTypes, PostgresEventStore } from '@projectionist/event-store';
-import { ProjectionDaemon } from '@projectionist/projection-daemon';
-import { sampleProjections } from '@projectionist/projections';
-import { startTestApp, TestApp } from '@projectionist/testing';
-import { Pool } from 'pg';
 import request from 'supertest';
-import { GatewayModule } from '../gateway.module';
-
-const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
+import { GatewayWithDaemon, startGatewayWithDaemon } from '../testing/gateway-with-daemon';
 
 describe('gateway domain API', () => {
-  let t: TestApp;
-  let pool: Pool;
-  let daemon: ProjectionDaemon;
+  let t: GatewayWithDaemon;
   let http: ReturnType<typeof request>;
 
   beforeAll(async () => {
-    t = await startTestApp('gateway', (config) => GatewayModule.forRoot(config));
-    pool = new Pool({ connectionString: t.db.databaseUrl, max: 6, types: eventStoreTypes });
-    const store = new PostgresEventStore({ pool, namespace: t.db.namespace });
-    // The worker's job, in-process here, so that reads see the projections.
-    daemon = new ProjectionDaemon({ pool, store, namespace: t.db.namespace, nodeId: 'w', projections: sampleProjections, logger: silent, tuning: { pollIntervalMs: 20 } });
-    const epochs = new Map<string, number>();
-    for (const p of daemon.asyncProjections) epochs.set(p.name, await daemon.storage.fence.claim(p.name, 'w'));
-    await daemon.start(epochs);
+    t = await startGatewayWithDaemon();
     http = request(t.app.getHttpServer());
   });
-  afterAll(async () => {
-    await daemon.stop();
-    await pool.end();
-    await t.close();
-  });
+  afterAll(() => t.close());
 
-  const eventCount = async () => Number((await pool.query(`SELECT count(*) FROM "${t.db.namespace}".events`)).rows[0].count);
+  const eventCount = () => t.count('events');
 
   it('sells a car and shows the renamed buyer on a read that waits for the rename (read-your-writes)', async () => {
     await http.post('/api/customers').send({ id: 'ann', name: 'Ann' }).expect(201);
