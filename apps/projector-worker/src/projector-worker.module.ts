@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from '@projectionist/app-runtime';
 import { AppConfig } from '@projectionist/config';
-import { MessagingModule } from '@projectionist/messaging';
+import { AMQP_BROKER, AmqpBroker, MessagingModule } from '@projectionist/messaging';
 import { DaemonHost, ProjectionDaemonModule } from '@projectionist/projection-daemon';
 import { NodeRegistryModule } from '@projectionist/cluster-nodes';
 import { sampleProjections } from '@projectionist/projections';
@@ -23,11 +23,11 @@ export class ProjectorWorkerModule {
         daemon,
         RebuildExecutorModule.with(daemon),
         NodeRegistryModule.forRoot({
-          imports: [daemon],
-          inject: [DaemonHost],
-          useFactory: (host: DaemonHost) => () => ({
+          imports: [daemon, MessagingModule],
+          inject: [DaemonHost, AMQP_BROKER],
+          useFactory: (host: DaemonHost, broker: AmqpBroker) => () => ({
             role: host.hotCold.currentRole,
-            details: { activeSince: host.hotCold.activeSince ?? null, projections: host.daemon.progress().map((p) => p.name) },
+            details: { activeSince: host.hotCold.activeSince ?? null, projections: host.daemon.progress().map((p) => p.name), broker: broker.status },
           }),
         }),
       ],

@@ -1,5 +1,5 @@
 import { MessageEnvelope, topologyFor } from '@projectionist/messaging-contracts';
-import { createTestVhost, TestVhost, waitFor } from '@projectionist/testing';
+import { createTestVhost, startPrivateRabbitMq, TestVhost, waitFor } from '@projectionist/testing';
 import { randomUUID } from 'node:crypto';
 import { AmqpBroker } from './amqp-broker';
 import { BrokerUnavailableError } from './broker-unavailable.error';
@@ -80,5 +80,37 @@ describe('AmqpBroker on RabbitMQ', () => {
     await later.consume('commands', async (m) => void received.push(m.payload));
     await waitFor('the waiting command', () => received.length > 0);
     expect(received).toContainEqual({ projection: 'ActiveProject' });
+  });
+});
+
+describe('AmqpBroker across a real broker restart', () => {
+  it('keeps a queued command through the restart and reconnects by itself', async () => {
+    // A RabbitMQ node of this test's own: restarting the shared one would disturb other test files.
+    const rabbit = await startPrivateRabbitMq('messaging');
+    const brokers: AmqpBroker[] = [];
+    const broker = async (nodeId: string) => {
+      const b = new AmqpBroker({ url: rabbit.url, topology: topologyFor('restart'), nodeId, reconnectDelayMs: 200 });
+      b.on('error', () => undefined);
+      brokers.push(b);
+      await b.start();
+      return b;
+    };
+    try {
+      const sender = await broker('node-s');
+      await sender.sendCommand(envelope('RequestRebuild', { projection: 'CarView' }));
+      await rabbit.stop();
+      await waitFor('disconnected', () => sender.status !== 'connected');
+      await expect(sender.sendCommand(envelope('RequestRebuild', {}))).rejects.toBeInstanceOf(BrokerUnavailableError);
+      await rabbit.start();
+      await waitFor('reconnected', () => sender.status === 'connected', { timeoutMs: 15_000 });
+      const coordinator = await broker('node-c');
+      const received: unknown[] = [];
+      await coordinator.consume('commands', async (m) => void received.push(m.payload));
+      await waitFor('the command sent before the restart', () => received.length > 0);
+      expect(received).toEqual([{ projection: 'CarView' }]);
+    } finally {
+      for (const b of brokers) await b.close();
+      await rabbit.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { RebuildRun } from '@projectionist/rebuild-state';
-import { TEST_REDIS_URL, uniqueNamespace, waitFor } from '@projectionist/testing';
+import { startPrivateRedis, TEST_REDIS_URL, uniqueNamespace, waitFor } from '@projectionist/testing';
 import { RebuildBoard } from './rebuild-board';
 
 const run = (id: string): RebuildRun => ({
@@ -17,8 +17,14 @@ const run = (id: string): RebuildRun => ({
 
 describe('RebuildBoard on Redis', () => {
   const boards: RebuildBoard[] = [];
-  const board = async (namespace: string, fallback: RebuildRun[] = [], redisUrl = TEST_REDIS_URL) => {
-    const b = new RebuildBoard({ redisUrl, namespace, fallback: async () => fallback });
+  /** The durable truth a board falls back on; the coordinator writes it before publishing. */
+  let durable: RebuildRun[] = [];
+  const publishAs = async (coordinator: RebuildBoard, runs: RebuildRun[]) => {
+    durable = runs;
+    await coordinator.publish(runs);
+  };
+  const board = async (namespace: string, redisUrl = TEST_REDIS_URL) => {
+    const b = new RebuildBoard({ redisUrl, namespace, fallback: async () => durable, fallbackTtlMs: 0 });
     boards.push(b);
     await b.start();
     return b;
@@ -27,26 +33,56 @@ describe('RebuildBoard on Redis', () => {
     for (const b of boards) await b.close();
   });
 
-  it('tells every node of a change within 100 ms, and a node that starts later reads the snapshot', async () => {
+  beforeEach(() => (durable = []));
+
+  it('tells every node of a change within 100 ms, and a node that starts later knows the active runs', async () => {
     const namespace = uniqueNamespace('board');
     const [coordinator, gateway] = [await board(namespace), await board(namespace)];
     await waitFor('both live', () => coordinator.isLive && gateway.isLive);
     const published = Date.now();
     let seenAfter = -1;
     gateway.once('changed', () => (seenAfter = Date.now() - published));
-    await coordinator.publish([run('r-1')]);
+    await publishAs(coordinator, [run('r-1')]);
     await waitFor('the gateway saw it', async () => (await gateway.active()).length === 1);
     expect(seenAfter).toBeLessThan(100);
     const late = await board(namespace);
     await waitFor('late node live', () => late.isLive);
     expect((await late.active()).map((r) => r.id)).toEqual(['r-1']);
-    await coordinator.publish([]);
+    await publishAs(coordinator, []);
     await waitFor('cleared everywhere', async () => (await gateway.active()).length === 0 && (await late.active()).length === 0);
   });
 
   it('answers from the durable fallback while Redis is unreachable, never from a guess', async () => {
-    const offline = await board(uniqueNamespace('board'), [run('durable')], 'redis://127.0.0.1:6399');
+    durable = [run('durable')];
+    const offline = await board(uniqueNamespace('board'), 'redis://127.0.0.1:6399');
     expect(offline.isLive).toBe(false);
     expect((await offline.active()).map((r) => r.id)).toEqual(['durable']);
+  });
+
+  it('after Redis restarts empty, reloads the active runs from PostgreSQL instead of trusting the lost snapshot', async () => {
+    const redis = await startPrivateRedis();
+    try {
+      const namespace = uniqueNamespace('board');
+      const [coordinator, gateway] = [await board(namespace, redis.url), await board(namespace, redis.url)];
+      await waitFor('both live', () => coordinator.isLive && gateway.isLive);
+      await publishAs(coordinator, [run('r-1')]);
+      await waitFor('the gateway saw it', async () => (await gateway.active()).length === 1);
+
+      await redis.stop();
+      await waitFor('fallback', () => !gateway.isLive);
+      // Publishing fails at once instead of queueing: the coordinator's loop must never hang on Redis.
+      const started = Date.now();
+      await expect(coordinator.publish([run('r-1')])).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(1_500);
+      // A run started while Redis is down cannot be broadcast: only PostgreSQL knows it.
+      durable = [run('r-1'), run('r-2')];
+      expect((await gateway.active()).map((r) => r.id)).toEqual(['r-1', 'r-2']);
+
+      await redis.start();
+      await waitFor('live again', () => gateway.isLive, { timeoutMs: 15_000 });
+      expect((await gateway.active()).map((r) => r.id)).toEqual(['r-1', 'r-2']);
+    } finally {
+      await redis.close();
+    }
   });
 });

@@ -9,17 +9,25 @@ export interface RebuildBoardOptions {
   readonly fallback: () => Promise<RebuildRun[]>;
   /** How long a fallback answer is reused; default 250 ms. */
   readonly fallbackTtlMs?: number;
+  /** A publish that Redis has not acknowledged by then fails (the callers go on); default 1000 ms. */
+  readonly publishTimeoutMs?: number;
 }
 
-const redisClient = (url: string) =>
-  createClient({ url, socket: { reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) } });
+// Commands fail at once while disconnected instead of queueing: a caller must never hang on Redis.
+const clientOptions = (url: string) => ({
+  url,
+  disableOfflineQueue: true,
+  socket: { reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) },
+});
+const redisClient = (url: string) => createClient(clientOptions(url));
 type RedisClient = ReturnType<typeof redisClient>;
 
 /**
- * The shared state of active rebuilds: a snapshot in Redis through keyv, changes broadcast with
- * Redis pub/sub, and a local copy on every node for the write-guard's hot path (no Redis round
- * trip per request). While Redis is unreachable the copy is not trusted: answers come from
- * PostgreSQL (cached very briefly), so the guard never opens on a guess.
+ * The shared state of active rebuilds: a snapshot in Redis through keyv (for operators and
+ * tools), changes broadcast with Redis pub/sub, and a local copy on every node for the
+ * write-guard's hot path (no Redis round trip per request). While Redis is unreachable the copy
+ * is not trusted: answers come from PostgreSQL (cached very briefly), so the guard never opens
+ * on a guess.
  *
  * Events: `changed` (RebuildRun[]), `status` ('live' | 'fallback').
  */
@@ -28,8 +36,12 @@ export class RebuildBoard extends EventEmitter {
   private subscriber: RedisClient | undefined;
   /** A subscribed connection cannot publish: a second one, for the coordinator. */
   private publisher: RedisClient | undefined;
+  private publisherConnected: Promise<void> = Promise.resolve();
   private local: RebuildRun[] = [];
   private live = false;
+  private subscribed = false;
+  /** Broadcasts received so far: tells a resync that its read may be older than a broadcast. */
+  private received = 0;
   private fallbackCache: { at: number; runs: Promise<RebuildRun[]> } | undefined;
   private readonly key: string;
   private readonly channel: string;
@@ -38,7 +50,7 @@ export class RebuildBoard extends EventEmitter {
     super();
     this.key = `${options.namespace}:rebuilds:active`;
     this.channel = `${options.namespace}:rebuilds`;
-    this.keyv = new Keyv<RebuildRun[]>({ store: new KeyvRedis(options.redisUrl, { throwOnConnectError: false }), namespace: options.namespace, throwOnErrors: true });
+    this.keyv = new Keyv<RebuildRun[]>({ store: new KeyvRedis(clientOptions(options.redisUrl), { throwOnConnectError: false }), namespace: options.namespace, throwOnErrors: true });
     this.keyv.on('error', () => this.setLive(false));
   }
 
@@ -51,7 +63,7 @@ export class RebuildBoard extends EventEmitter {
     this.subscriber = subscriber;
     subscriber.on('error', () => this.setLive(false));
     subscriber.on('end', () => this.setLive(false));
-    // After every (re)connection: listen again and reload the snapshot, changes may have been missed.
+    // After every (re)connection: changes may have been missed.
     subscriber.on('ready', () => void this.resync());
     // Not awaited: with Redis down the node starts anyway and answers from the fallback.
     subscriber.connect().catch(() => this.setLive(false));
@@ -66,14 +78,30 @@ export class RebuildBoard extends EventEmitter {
     await this.keyv.disconnect().catch(() => undefined);
   }
 
-  /** The coordinator's side: store the snapshot, then tell every node. */
+  /** The coordinator's side: store the snapshot, then tell every node. Fails (never hangs) while Redis is unreachable. */
   async publish(active: RebuildRun[]): Promise<void> {
+    const timeoutMs = this.options.publishTimeoutMs ?? 1_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not acknowledge the rebuild state within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.store(active), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async store(active: RebuildRun[]): Promise<void> {
     await this.keyv.set(this.key, active);
     if (!this.publisher) {
-      this.publisher = redisClient(this.options.redisUrl);
-      this.publisher.on('error', () => undefined); // reported by the failing publish below
-      await this.publisher.connect();
+      const publisher = redisClient(this.options.redisUrl);
+      publisher.on('error', () => undefined); // reported by the failing publish below
+      this.publisher = publisher;
+      // Resolves at the first connection (the client keeps retrying); reconnections happen by themselves.
+      this.publisherConnected = publisher.connect().then(() => undefined);
     }
+    await this.publisherConnected;
     await this.publisher.publish(this.channel, JSON.stringify(active));
   }
 
@@ -87,12 +115,31 @@ export class RebuildBoard extends EventEmitter {
     return this.fallbackCache.runs;
   }
 
+  /**
+   * After every (re)connection the copy is reloaded from PostgreSQL, not from the snapshot in
+   * Redis: that may predate the outage (the coordinator could not publish meanwhile) or be gone
+   * (Redis restarted without persistence), and trusting it could open the guard on a guess.
+   * A change broadcast while reading is at least as new as the read, so the read is repeated.
+   */
   private async resync(): Promise<void> {
     const subscriber = this.subscriber;
     if (!subscriber) return;
     try {
-      await subscriber.subscribe(this.channel, (message: string) => this.replace(JSON.parse(message) as RebuildRun[]));
-      this.replace((await this.keyv.get(this.key)) ?? []);
+      // The client subscribes again by itself after a reconnection.
+      if (!this.subscribed) {
+        await subscriber.subscribe(this.channel, (message: string) => {
+          this.received += 1;
+          this.replace(JSON.parse(message) as RebuildRun[]);
+        });
+        this.subscribed = true;
+      }
+      for (;;) {
+        const before = this.received;
+        const durable = await this.options.fallback();
+        if (this.received !== before) continue;
+        this.replace(durable);
+        break;
+      }
       this.setLive(true);
     } catch {
       this.setLive(false);

@@ -6,3 +6,8 @@ export { startTestApp } from './test-app';
 export type { TestApp } from './test-app';
 export { createTestVhost } from './test-vhost';
 export type { TestVhost } from './test-vhost';
+export { freePort, isListening, waitForPort } from './free-port';
+export { startPrivateRedis } from './private-redis';
+export type { PrivateRedis } from './private-redis';
+export { startPrivateRabbitMq } from './private-rabbitmq';
+export type { PrivateRabbitMq } from './private-rabbitmq';

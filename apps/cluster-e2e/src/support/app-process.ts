@@ -1,22 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { AppName } from '@projectionist/config';
 import { waitFor } from '@projectionist/testing';
 
-const ROOT = join(__dirname, '../../../..');
+export { freePort } from '@projectionist/testing';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+const ROOT = join(__dirname, '../../../..');
 
 /** One built app running as a child process, its JSON log lines kept for assertions. */
 export class AppProcess {
