@@ -1,7 +1,9 @@
 import { daemonBenchmark } from './daemon.bench';
+import { gatewayBenchmark } from './gateway.bench';
 import { eventStoreBenchmark } from './event-store.bench';
 
 export const benchmarks: Record<string, () => Promise<string>> = {
   'event-store': eventStoreBenchmark,
   daemon: daemonBenchmark,
+  gateway: gatewayBenchmark,
 };

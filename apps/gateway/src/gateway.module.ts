@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { CoreModule } from '@projectionist/app-runtime';
 import { AppConfig } from '@projectionist/config';
 import { MessagingModule } from '@projectionist/messaging';
 import { AdminModule } from './admin/admin.module';
 import { DomainApiModule } from './api/domain-api.module';
 import { WriteGuardModule } from './write-guard/write-guard.module';
+import { WriteGuard } from './write-guard/write-guard.guard';
 import { NodeRegistryModule } from '@projectionist/cluster-nodes';
 import { AMQP_BROKER, AmqpBroker } from '@projectionist/messaging';
 import { RebuildBoard } from '@projectionist/shared-cache';
@@ -13,9 +15,11 @@ import { REBUILD_BOARD } from './write-guard/rebuild-board.token';
 /** HTTP API: domain commands and queries, the admin API, and the write-guard that holds writes during blocking rebuilds. */
 @Module({})
 export class GatewayModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `guardWrites: false` leaves every write unguarded: only for measuring what the guard costs (npm run bench -- gateway). */
+  static forRoot(config: AppConfig, { guardWrites = true } = {}): DynamicModule {
     return {
       module: GatewayModule,
+      providers: guardWrites ? [{ provide: APP_GUARD, useClass: WriteGuard }] : [],
       imports: [
         CoreModule.forRoot(config),
         MessagingModule,

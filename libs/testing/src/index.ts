@@ -11,3 +11,4 @@ export { startPrivateRedis } from './private-redis';
 export type { PrivateRedis } from './private-redis';
 export { startPrivateRabbitMq } from './private-rabbitmq';
 export type { PrivateRabbitMq } from './private-rabbitmq';
+export { AppProcess } from './app-process';

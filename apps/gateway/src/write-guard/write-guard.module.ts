@@ -1,5 +1,4 @@
 import { Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
 import { EVENT_STORE_POOL } from '@projectionist/event-store';
 import { RebuildRunStore } from '@projectionist/rebuild-coordinator';
@@ -8,7 +7,7 @@ import { Pool } from 'pg';
 import { REBUILD_BOARD } from './rebuild-board.token';
 import { sampleProjections } from '@projectionist/projections';
 import { GuardPolicy } from './write-guard';
-import { GUARD_POLICY, WriteGuard } from './write-guard.guard';
+import { GUARD_POLICY } from './write-guard.guard';
 
 @Injectable()
 class BoardLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -39,9 +38,8 @@ class BoardLifecycle implements OnModuleInit, OnApplicationShutdown {
         return { scope: config.writeGuardScope, feeds: (projection) => feeds.get(projection) };
       },
     },
-    { provide: APP_GUARD, useClass: WriteGuard },
     BoardLifecycle,
   ],
-  exports: [REBUILD_BOARD],
+  exports: [REBUILD_BOARD, GUARD_POLICY],
 })
 export class WriteGuardModule {}
