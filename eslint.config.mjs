@@ -29,6 +29,11 @@ export default tseslint.config(
     },
   },
   {
+    // Scripts and benchmarks may compose an app's module (e.g. the gateway without its write-guard).
+    files: ['tools/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     files: ['**/*.spec.ts', 'libs/*/src/testing/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
