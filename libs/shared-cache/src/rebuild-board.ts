@@ -40,6 +40,7 @@ export class RebuildBoard extends EventEmitter {
   private local: RebuildRun[] = [];
   private live = false;
   private subscribed = false;
+  private closed = false;
   /** Broadcasts received so far: tells a resync that its read may be older than a broadcast. */
   private received = 0;
   private fallbackCache: { at: number; runs: Promise<RebuildRun[]> } | undefined;
@@ -59,6 +60,7 @@ export class RebuildBoard extends EventEmitter {
   }
 
   async start(): Promise<void> {
+    if (this.closed) return;
     const subscriber = redisClient(this.options.redisUrl);
     this.subscriber = subscriber;
     subscriber.on('error', () => this.setLive(false));
@@ -70,10 +72,12 @@ export class RebuildBoard extends EventEmitter {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.removeAllListeners('changed');
     for (const client of [this.subscriber, this.publisher]) {
-      if (client?.isOpen) await client.close().catch(() => undefined);
-      else client?.destroy();
+      // A client still connecting (or reconnecting) is dropped: closing would wait for Redis.
+      if (client?.isReady) await client.close().catch(() => undefined);
+      else if (client?.isOpen) client.destroy();
     }
     await this.keyv.disconnect().catch(() => undefined);
   }
@@ -93,6 +97,8 @@ export class RebuildBoard extends EventEmitter {
   }
 
   private async store(active: RebuildRun[]): Promise<void> {
+    // A late caller must not open connections again that nothing would close.
+    if (this.closed) throw new Error('the rebuild board is closed');
     await this.keyv.set(this.key, active);
     if (!this.publisher) {
       const publisher = redisClient(this.options.redisUrl);

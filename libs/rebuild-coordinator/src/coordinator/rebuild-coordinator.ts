@@ -31,6 +31,8 @@ export class RebuildCoordinator {
   private stopped = false;
   private subscriptions: Subscription[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** The tick in progress, so that stopping waits for it instead of racing it. */
+  private ticking: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RebuildCoordinatorOptions) {}
 
@@ -45,13 +47,14 @@ export class RebuildCoordinator {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.ticking;
     await this.stepDown('stopping');
     await this.options.lock.release();
   }
 
   private schedule(ms: number): void {
     clearTimeout(this.timer);
-    if (!this.stopped) this.timer = setTimeout(() => void this.tick(), ms);
+    if (!this.stopped) this.timer = setTimeout(() => (this.ticking = this.tick()), ms);
   }
 
   private async tick(): Promise<void> {
