@@ -72,7 +72,10 @@ describe('distributed rebuild across processes', () => {
               jsonb_build_object('userName', 'u' || (i % 7), 'additions', 1, 'deletions', 0), '{"schemaVersion": 2}'
          FROM generate_series(0, 299999) AS i`,
     );
-    await cluster.waitCaughtUp();
+    // The live daemon folds the 300,000 commits first; under a loaded CI machine that takes a while.
+    const seededAt = Date.now();
+    await cluster.waitCaughtUp(180_000);
+    console.log(`live projections caught up with 300,000 seeded events in ${Date.now() - seededAt} ms`);
 
     // 1. Requested through gateway B; both gateways hold writes and keep serving reads.
     const first = await requestRebuild(gatewayB, 'ActiveProject');

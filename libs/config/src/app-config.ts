@@ -18,6 +18,7 @@ export interface AppConfig {
   readonly eventMaxPayloadBytes: number;
   readonly logLevel: LogLevel;
   readonly writeGuardScope: WriteGuardScope;
+  readonly gatewayUrl: string;
   readonly nodeHeartbeatMs: number;
   readonly daemon: {
     readonly pageSize: number;
@@ -74,6 +75,7 @@ export function loadConfig(app: AppName, env: Env = process.env): AppConfig {
     eventMaxPayloadBytes: parseInteger('EVENT_MAX_PAYLOAD_BYTES', required('EVENT_MAX_PAYLOAD_BYTES'), 1, 64 * 1024 * 1024),
     logLevel,
     writeGuardScope,
+    gatewayUrl: parseUrl('GATEWAY_URL', required('GATEWAY_URL')),
     nodeHeartbeatMs: parseInteger('NODE_HEARTBEAT_MS', required('NODE_HEARTBEAT_MS'), 100, 600_000),
     daemon: loadDaemonConfig(required),
   };
@@ -109,4 +111,15 @@ function parseBoolean(name: EnvVarName, raw: string): boolean {
   if (raw === 'true') return true;
   if (raw === 'false') return false;
   throw new ConfigError(name, `must be "true" or "false" (got "${raw}")`);
+}
+
+function parseUrl(name: EnvVarName, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL (got "${value}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must be an http(s) URL (got "${value}")`);
+  return url.origin;
 }

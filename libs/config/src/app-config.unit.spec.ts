@@ -18,6 +18,12 @@ describe('loadConfig', () => {
   it('uses per-app default ports', () => {
     expect(loadConfig('projector-worker', {}).port).toBe(3100);
     expect(loadConfig('coordinator', {}).port).toBe(3200);
+    expect(loadConfig('admin-ui', {}).port).toBe(4200);
+  });
+
+  it('reads the gateway URL of the admin UI as an origin', () => {
+    expect(loadConfig('admin-ui', {}).gatewayUrl).toBe('http://127.0.0.1:3000');
+    expect(loadConfig('admin-ui', { GATEWAY_URL: 'https://gw.example:8443/' }).gatewayUrl).toBe('https://gw.example:8443');
   });
 
   it.each([
@@ -27,6 +33,8 @@ describe('loadConfig', () => {
     ['EVENT_MAX_PAYLOAD_BYTES', '-1'],
     ['LOG_LEVEL', 'verbose'],
     ['WRITE_GUARD_SCOPE', 'some'],
+    ['GATEWAY_URL', 'gateway:3000'],
+    ['GATEWAY_URL', 'ftp://gateway'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig('gateway', { [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig('gateway', { [name]: value })).toThrow(name);

@@ -126,6 +126,12 @@ export const ENV_VARS = [
     apps: ['gateway'],
   },
   {
+    name: 'GATEWAY_URL',
+    default: 'http://127.0.0.1:3000',
+    description: 'The gateway the admin UI talks to: its server forwards `/api` and `/docs` there, so the browser sees one origin.',
+    apps: ['admin-ui'],
+  },
+  {
     name: 'LOG_LEVEL',
     default: 'info',
     description: 'Lowest level written to the JSON log: `debug`, `info`, `warn` or `error`.',

@@ -2,7 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { DomainRejection } from '@projectionist/domain-commands';
 import { DuplicateEventIdError, EventValidationError, StreamVersionConflictError } from '@projectionist/event-store';
 import { PositionNotFoundError, StaleReadTimeoutError } from '@projectionist/projection-daemon';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { maintenancePage } from '../write-guard/maintenance-page';
 
 const DOMAIN_STATUS = { NOT_FOUND: 404, ALREADY_EXISTS: 409, INVALID_STATE: 409 } as const;
 
@@ -13,10 +14,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<Request>();
     const [status, body] = this.answer(exception);
     if (status >= 500 && status !== 503) this.logger.error(exception instanceof Error ? exception : new Error(String(exception)));
     const retryAfter = (body as { retryAfterSeconds?: number }).retryAfterSeconds;
     if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
+    // A person's browser gets a page saying what is going on; programs keep the JSON.
+    if ((body as { error?: string }).error === 'WRITES_HELD' && request.accepts(['application/json', 'text/html']) === 'text/html') {
+      response.status(status).type('html').send(maintenancePage(body));
+      return;
+    }
     response.status(status).json(body);
   }
 

@@ -34,6 +34,17 @@ describe('write-guard', () => {
     });
     expect(held.headers['retry-after']).toBe('5');
     expect(held.body).toMatchObject({ error: 'WRITES_HELD', projection: 'CarView', rebuildId: 'run-1', phase: 'Stopping' });
+    // A browser's write (a form post) gets the maintenance page instead of JSON; nothing is written.
+    const page = await http
+      .post('/api/customers')
+      .set('Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')
+      .type('form')
+      .send('id=eve&name=Eve')
+      .expect(503);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['retry-after']).toBe('5');
+    expect(page.text).toContain('<b>CarView</b> is being rebuilt (Stopping)');
+    expect((await t.db.pool.query(`SELECT 1 FROM "${t.db.namespace}".events WHERE stream_id = 'customer-eve'`)).rowCount).toBe(0);
     // Reads go on (no worker runs here, so the read model answers that it is not ready yet).
     expect((await http.get('/api/customers/ann')).body).toMatchObject({ error: 'PROJECTION_NOT_READY' });
     await http.get('/api/streams/customer-ann').set('Authorization', 'Bearer tok').expect(200);

@@ -1,0 +1,71 @@
+/**
+ * What the gateway's admin API returns (GET /api/admin/projections, /rebuilds, /nodes and the
+ * server-sent events of /api/admin/stream carry the same items). Kept as plain types so that the
+ * browser bundle holds none of the server's libraries.
+ */
+export type ProjectionState = 'running' | 'paused' | 'rebuilding' | 'error' | 'stopped' | string;
+
+export interface DaemonRebuildProgress {
+  readonly phase: 'replaying' | 'swapping' | 'done' | 'failed' | 'cancelled';
+  readonly processed: number;
+  readonly total: number;
+  readonly eventsPerSecond: number;
+  readonly etaMs?: number;
+  readonly startedAt: string;
+  readonly error?: string;
+}
+
+export interface ProjectionItem {
+  readonly name: string;
+  readonly version: number;
+  readonly mode: string;
+  readonly state: ProjectionState;
+  readonly error: unknown;
+  readonly ownerNode: string | null;
+  readonly position: number;
+  readonly head: number;
+  readonly lagEvents: number;
+  readonly lagMs: number;
+  readonly eventsPerSecond: number;
+  readonly rebuild: DaemonRebuildProgress | null;
+  readonly reportedAt?: string | null;
+}
+
+export type RebuildPhase = 'Requested' | 'Stopping' | 'Rebuilding' | 'Restarting' | 'Completed' | 'Failed' | 'Cancelled';
+export const FINAL_PHASES: readonly RebuildPhase[] = ['Completed', 'Failed', 'Cancelled'];
+
+export interface RebuildRunItem {
+  readonly id: string;
+  readonly projection: string;
+  readonly mode: 'blocking' | string;
+  readonly phase: RebuildPhase;
+  readonly requestedAt: number;
+  readonly worker: string | null;
+  readonly leaseExpiresAt: number | null;
+  readonly progress: { processed: number; total: number; eventsPerSecond: number; etaMs: number | null } | null;
+  readonly failure: { reason: string; eventPosition: number | null } | null;
+  readonly history: readonly { phase: RebuildPhase; at: number }[];
+}
+
+export interface NodeItem {
+  readonly nodeId: string;
+  readonly app: string;
+  readonly role: string;
+  readonly status: 'up' | 'late' | 'down' | 'stopped';
+  readonly host: string;
+  readonly pid: number;
+  readonly port: number;
+  readonly details: Record<string, unknown>;
+  readonly startedAt: string;
+  readonly heartbeatAt: string;
+  readonly stoppedAt: string | null;
+}
+
+/** The gateway's error body: a stable code and a message (400s also name the field). */
+export interface ApiErrorBody {
+  readonly statusCode?: number;
+  readonly error?: string;
+  readonly message?: string | string[];
+  readonly issues?: readonly { path?: string; message?: string }[];
+  readonly rebuildId?: string;
+}

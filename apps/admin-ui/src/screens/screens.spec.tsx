@@ -1,0 +1,178 @@
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { AdminApi, Fetch } from '../api/admin-api';
+import { GuardBanner } from '../components/GuardBanner';
+import { clusterReducer, ClusterState, EMPTY_CLUSTER, writeHoldingRun } from '../state/cluster-state';
+import { node, projection, run } from '../testing/fixtures';
+import { LoginScreen } from './LoginScreen';
+import { describeWork, NodesScreen } from './NodesScreen';
+import { ProjectionsScreen } from './ProjectionsScreen';
+import { RebuildsScreen } from './RebuildsScreen';
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+
+/** Records every call and answers from a table of (method path) → response. */
+function fakeFetch(answers: Record<string, () => Response>) {
+  const calls: { method: string; path: string; body: unknown; auth: string | null }[] = [];
+  const impl: Fetch = async (input, init = {}) => {
+    const method = init.method ?? 'GET';
+    const headers = new Headers(init.headers);
+    calls.push({ method, path: input, body: init.body ? JSON.parse(String(init.body)) : undefined, auth: headers.get('authorization') });
+    const answer = answers[`${method} ${input}`];
+    return answer ? answer() : json(404, { error: 'NOT_FOUND' });
+  };
+  return { impl, calls };
+}
+
+const withItems = (...messages: { event: string; data: unknown }[]): ClusterState => clusterReducer(EMPTY_CLUSTER, { type: 'messages', messages });
+
+describe('ProjectionsScreen', () => {
+  it('lists every projection with its state, owner, position/head, lag and rate', () => {
+    render(<ProjectionsScreen state={withItems({ event: 'projection', data: projection() }, { event: 'projection', data: projection({ name: 'ActiveProject', state: 'paused' }) })} now={0} />);
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getByRole('rowheader').textContent)).toEqual(['ActiveProject v1 · async', 'CarView v1 · async']);
+    const car = rows[1];
+    expect(within(car).getByText('running')).toBeTruthy();
+    expect(car.textContent).toContain('wk-1');
+    expect(car.textContent).toContain('900 / 1,000');
+    expect(car.textContent).toContain('100 events · 40 ms');
+    expect(car.textContent).toContain('2,500 ev/s');
+  });
+
+  it('marks a rebuilding projection and shows the run progress bar', () => {
+    render(<ProjectionsScreen state={withItems({ event: 'projection', data: projection() }, { event: 'rebuild', data: run() })} now={1_600} />);
+    expect(screen.getByText('rebuilding')).toBeTruthy();
+    const bar = screen.getByRole('progressbar', { name: 'Rebuild of CarView' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('25');
+    expect(bar.getAttribute('aria-valuetext')).toBe('Rebuilding: 25 % (250 of 1,000 events)');
+    expect(screen.getByText('500 ev/s')).toBeTruthy();
+    expect(screen.getByText('1.5 s')).toBeTruthy();
+  });
+
+  it('shows a stopped projection error as an alert with its event position', () => {
+    render(<ProjectionsScreen state={withItems({ event: 'projection', data: projection({ state: 'error', error: { message: 'handler threw', eventPosition: 42 } }) })} now={0} />);
+    expect(screen.getByRole('alert').textContent).toBe('CarView stopped on an error: handler threw (event at position 42)');
+  });
+
+  it('says when it is still loading', () => {
+    render(<ProjectionsScreen state={EMPTY_CLUSTER} now={0} />);
+    expect(screen.getByText(/Loading/)).toBeTruthy();
+  });
+});
+
+describe('RebuildsScreen', () => {
+  const state = withItems({ event: 'projection', data: projection() }, { event: 'projection', data: projection({ name: 'ActiveProject' }) });
+
+  it('starts a rebuild only after a confirmation, with the token in the header', async () => {
+    const { impl, calls } = fakeFetch({
+      'POST /api/admin/projections/CarView/rebuilds': () => json(202, { rebuildId: 'r-9' }),
+      'GET /api/admin/rebuilds': () => json(200, [run({ id: 'r-9', phase: 'Requested', history: [{ phase: 'Requested', at: 1 }] })]),
+    });
+    const dispatch = jest.fn();
+    render(<RebuildsScreen api={new AdminApi('tok', impl)} state={state} dispatch={dispatch} now={0} />);
+    fireEvent.change(screen.getByLabelText('Projection'), { target: { value: 'CarView' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Rebuild…' }));
+    expect(calls).toHaveLength(0);
+    const dialog = screen.getByRole('alertdialog', { name: 'Rebuild CarView?' });
+    const confirm = within(dialog).getByRole('button', { name: 'Yes, rebuild CarView' });
+    expect(document.activeElement).toBe(confirm);
+    await act(async () => fireEvent.click(confirm));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Rebuild of CarView requested (r-9)'));
+    expect(calls[0]).toEqual({ method: 'POST', path: '/api/admin/projections/CarView/rebuilds', body: { mode: 'blocking' }, auth: 'Bearer tok' });
+    await waitFor(() => expect(dispatch).toHaveBeenCalledWith({ type: 'rebuild', run: expect.objectContaining({ id: 'r-9' }) }));
+  });
+
+  it('keeps it as it is when the confirmation is declined', () => {
+    const { impl, calls } = fakeFetch({});
+    render(<RebuildsScreen api={new AdminApi('tok', impl)} state={state} dispatch={jest.fn()} now={0} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Rebuild…' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Keep it as it is' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(calls).toHaveLength(0);
+  });
+
+  it('names the running rebuild on a 409', async () => {
+    const { impl } = fakeFetch({ 'POST /api/admin/projections/ActiveProject/rebuilds': () => json(409, { error: 'REBUILD_RUNNING', rebuildId: 'r-1' }) });
+    render(<RebuildsScreen api={new AdminApi('tok', impl)} state={state} dispatch={jest.fn()} now={0} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Rebuild…' }));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Yes, rebuild ActiveProject' })));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('A rebuild of ActiveProject is already running (r-1).'));
+  });
+
+  it('follows a running run with a cancel button and lists finished runs with durations and errors', async () => {
+    const { impl, calls } = fakeFetch({ 'DELETE /api/admin/rebuilds/run-1': () => json(202, { rebuildId: 'run-1', cancelling: true }) });
+    const failed = run({
+      id: 'run-0',
+      requestedAt: 500,
+      phase: 'Failed',
+      failure: { reason: 'worker wk-2 stopped renewing its lease', eventPosition: 1234 },
+      history: [
+        { phase: 'Requested', at: 500 },
+        { phase: 'Rebuilding', at: 600 },
+        { phase: 'Failed', at: 10_600 },
+      ],
+    });
+    const s = withItems({ event: 'projection', data: projection() }, { event: 'rebuild', data: run() }, { event: 'rebuild', data: failed });
+    render(<RebuildsScreen api={new AdminApi('tok', impl)} state={s} dispatch={jest.fn()} now={2_000} />);
+    expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('25');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Cancel the rebuild of CarView' })));
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(['DELETE /api/admin/rebuilds/run-1']);
+    const history = screen.getByRole('table');
+    expect(history.querySelector('[data-state="Failed"]')).not.toBeNull();
+    expect(within(history).getByText('10.1 s')).toBeTruthy();
+    expect(screen.getByTestId('run-failure').textContent).toBe('worker wk-2 stopped renewing its lease (event at position 1234)');
+  });
+});
+
+describe('GuardBanner', () => {
+  it('appears while a blocking run holds writes and disappears when it ends', () => {
+    const holding = withItems({ event: 'rebuild', data: run() });
+    const { rerender } = render(<GuardBanner run={writeHoldingRun(holding)} />);
+    expect(screen.getByTestId('guard-banner').textContent).toContain('Writes are held while CarView is rebuilt (Rebuilding, 25 %)');
+    rerender(<GuardBanner run={writeHoldingRun(clusterReducer(holding, { type: 'rebuild', run: run({ phase: 'Completed', history: [...run().history, { phase: 'Completed', at: 9 }] }) }))} />);
+    expect(screen.queryByTestId('guard-banner')).toBeNull();
+  });
+});
+
+describe('NodesScreen', () => {
+  it('shows every node with role, status, heartbeat age and what it runs', () => {
+    const state = clusterReducer(EMPTY_CLUSTER, {
+      type: 'nodes',
+      nodes: [node(), node({ nodeId: 'co-1', app: 'coordinator', role: 'leader', status: 'late', details: { broker: 'connected', sharedState: 'redis' } })],
+    });
+    render(<NodesScreen state={state} now={Date.parse('2026-12-01T10:00:10.000Z')} />);
+    const [co, wk] = screen.getAllByRole('row').slice(1);
+    expect(co.textContent).toContain('leads the rebuilds (broker connected, state from redis)');
+    expect(within(co).getByText('late')).toBeTruthy();
+    expect(wk.textContent).toContain('daemon: CarView, CustomerView');
+    expect(wk.textContent).toContain('1.0 s ago');
+  });
+
+  it('describes a standby worker', () => {
+    expect(describeWork(node({ role: 'standby', details: {} }))).toBe('standby, ready to take over');
+  });
+});
+
+describe('LoginScreen', () => {
+  it('checks the token against the gateway before keeping it', async () => {
+    const { impl, calls } = fakeFetch({ 'GET /api/admin/projections': () => json(200, []) });
+    const onLogin = jest.fn();
+    render(<LoginScreen onLogin={onLogin} fetchImpl={impl} />);
+    fireEvent.change(screen.getByLabelText('Admin token'), { target: { value: ' secret ' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sign in' })));
+    await waitFor(() => expect(onLogin).toHaveBeenCalledWith('secret'));
+    expect(calls[0].auth).toBe('Bearer secret');
+  });
+
+  it('says so when the gateway refuses the token, and asks for one when empty', async () => {
+    const { impl } = fakeFetch({ 'GET /api/admin/projections': () => json(401, { error: 'UNAUTHORIZED' }) });
+    const onLogin = jest.fn();
+    render(<LoginScreen onLogin={onLogin} fetchImpl={impl} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(screen.getByRole('alert').textContent).toContain('Enter the admin token');
+    fireEvent.change(screen.getByLabelText('Admin token'), { target: { value: 'wrong' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sign in' })));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('The gateway refused this token.'));
+    expect(onLogin).not.toHaveBeenCalled();
+  });
+});
