@@ -1,5 +1,6 @@
 // `npm start`: builds the apps and runs a local cluster against the default service URLs
-// (1 gateway, 1 coordinator, 2 projector workers), with their logs interleaved and prefixed.
+// (1 gateway, 1 coordinator, 2 projector workers, the admin UI on 4200), with their logs
+// interleaved and prefixed.
 // Ctrl-C stops them all.
 import { spawn, spawnSync } from 'node:child_process';
 import readline from 'node:readline';
@@ -11,14 +12,16 @@ const cluster = [
   { app: 'coordinator', env: { PORT: '3200', NODE_ID: 'coordinator-1' } },
   { app: 'projector-worker', env: { PORT: '3100', NODE_ID: 'worker-1', NODE_OPTIONS: WORKER_NODE_OPTIONS } },
   { app: 'projector-worker', env: { PORT: '3101', NODE_ID: 'worker-2', NODE_OPTIONS: WORKER_NODE_OPTIONS } },
+  { app: 'admin-ui', env: { PORT: '4200', NODE_ID: 'admin-ui-1', GATEWAY_URL: 'http://127.0.0.1:3000' } },
 ];
 const colors = [36, 35, 33, 32, 34];
 
-const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--projects=gateway,coordinator,projector-worker'], {
+const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--projects=gateway,coordinator,projector-worker,admin-ui'], {
   stdio: 'inherit',
   env: { ...process.env, NX_DAEMON: 'false' },
 });
 if (build.status !== 0) process.exit(build.status ?? 1);
+process.stdout.write('Admin UI: http://localhost:4200 (token: $ADMIN_TOKEN, default dev-admin-token)\n');
 
 const children = cluster.map(({ app, env }, i) => {
   const label = `\x1b[${colors[i % colors.length]}m${env.NODE_ID.padEnd(14)}\x1b[0m│ `;

@@ -9,7 +9,7 @@ import { AppName, DEFAULT_PORTS, ENV_VARS } from '@projectionist/config';
 import { Dockerfile, argName, findStage, parseDockerfile, splitFlags, workdirOf } from './dockerfile';
 
 const ROOT = resolve(__dirname, '../..');
-const REQUIRED_SERVICES = ['postgres', 'redis', 'rabbitmq', 'gateway', 'coordinator', 'projector-worker'];
+const REQUIRED_SERVICES = ['postgres', 'redis', 'rabbitmq', 'gateway', 'coordinator', 'projector-worker', 'admin-ui'];
 /** Variables an app service may set that are not app configuration (so not in ENV_VARS). */
 // Read by Node itself, not by the apps' configuration.
 const COMPOSE_ONLY_VARS = new Set(['NODE_ENV', 'NODE_OPTIONS']);
@@ -54,7 +54,7 @@ const finalStage = (file: Dockerfile) => file.stages[file.stages.length - 1];
 describe('docker-compose.yml', () => {
   it('defines the whole stack', () => {
     expect(Object.keys(services)).toEqual(expect.arrayContaining(REQUIRED_SERVICES));
-    expect(apps.map((a) => a.service).sort()).toEqual(['coordinator', 'gateway', 'projector-worker']);
+    expect(apps.map((a) => a.service).sort()).toEqual(['admin-ui', 'coordinator', 'gateway', 'projector-worker']);
   });
 
   it.each(apps.map((a) => [a.service, a]))('%s: build context and dockerfile exist', (_, { context, dockerfile }) => {

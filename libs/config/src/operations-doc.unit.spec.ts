@@ -17,7 +17,7 @@ describe('docs/operations.md', () => {
     expect([...rows.keys()].sort()).toEqual(ENV_VARS.map((v) => v.name).sort());
   });
 
-  it.each(['gateway', 'coordinator', 'projector-worker'])('gives the start command of %s', (app) => {
+  it.each(['gateway', 'coordinator', 'projector-worker', 'admin-ui'])('gives the start command of %s', (app) => {
     expect(doc).toContain(`- ${app}: node dist/apps/${app}/main.js`);
   });
 });

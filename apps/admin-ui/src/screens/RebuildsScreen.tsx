@@ -25,7 +25,15 @@ export function RebuildsScreen({ api, state, dispatch, now }: Props) {
       <StartRebuild api={api} state={state} dispatch={dispatch} />
       <h3>Running</h3>
       {active.length === 0 ? (
-        <p className="muted">No rebuild is running.</p>
+        <>
+          <p className="muted">No rebuild is running.</p>
+          {past[0] && (
+            <div className="run-card run-card-last" data-run={past[0].id} aria-label="Last run">
+              <RunTitle run={past[0]} />
+              <ProgressBar view={rebuildView(past[0], now)} />
+            </div>
+          )}
+        </>
       ) : (
         <ul className="runs">
           {active.map((run) => (

@@ -91,6 +91,13 @@ describe('RebuildsScreen', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('shows the last run at 100 % once it has completed', () => {
+    const done = run({ phase: 'Completed', progress: { processed: 990, total: 1000, eventsPerSecond: 9, etaMs: 5 }, history: [...run().history, { phase: 'Completed', at: 4_000 }] });
+    render(<RebuildsScreen api={new AdminApi('tok', fakeFetch({}).impl)} state={withItems({ event: 'rebuild', data: done })} dispatch={jest.fn()} now={9_000} />);
+    expect(screen.getByText('No rebuild is running.')).toBeTruthy();
+    expect(screen.getByRole('progressbar').getAttribute('aria-valuetext')).toBe('Completed: 100 % (1,000 of 1,000 events)');
+  });
+
   it('names the running rebuild on a 409', async () => {
     const { impl } = fakeFetch({ 'POST /api/admin/projections/ActiveProject/rebuilds': () => json(409, { error: 'REBUILD_RUNNING', rebuildId: 'r-1' }) });
     render(<RebuildsScreen api={new AdminApi('tok', impl)} state={state} dispatch={jest.fn()} now={0} />);

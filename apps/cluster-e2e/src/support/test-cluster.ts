@@ -31,13 +31,14 @@ export class TestCluster {
     return worker;
   }
 
-  async addApp(app: AppProcess['app'], nodeId: string): Promise<AppProcess> {
+  async addApp(app: AppProcess['app'], nodeId: string, env: Record<string, string> = {}): Promise<AppProcess> {
     const process = new AppProcess(app, nodeId, await freePort(), {
       NAMESPACE: this.db.namespace,
       DATABASE_URL: this.db.databaseUrl,
       DAEMON_POLL_INTERVAL_MS: '200',
       DAEMON_STANDBY_RETRY_MS: '100-400',
       ...this.env,
+      ...env,
     });
     this.apps.push(process);
     await process.start();
