@@ -1,3 +1,4 @@
+import { adminUiBenchmark } from './admin-ui.bench';
 import { daemonBenchmark } from './daemon.bench';
 import { gatewayBenchmark } from './gateway.bench';
 import { eventStoreBenchmark } from './event-store.bench';
@@ -6,4 +7,5 @@ export const benchmarks: Record<string, () => Promise<string>> = {
   'event-store': eventStoreBenchmark,
   daemon: daemonBenchmark,
   gateway: gatewayBenchmark,
+  'admin-ui': adminUiBenchmark,
 };

@@ -12,3 +12,4 @@ export type { PrivateRedis } from './private-redis';
 export { startPrivateRabbitMq } from './private-rabbitmq';
 export type { PrivateRabbitMq } from './private-rabbitmq';
 export { AppProcess } from './app-process';
+export { launchChromium, CHROMIUM_PATH } from './chromium';
