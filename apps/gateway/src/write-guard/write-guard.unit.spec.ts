@@ -1,3 +1,4 @@
+import { maintenancePage } from './maintenance-page';
 import type { RebuildRun } from '@projectionist/rebuild-state';
 import { GuardPolicy, holdingRun } from './write-guard';
 
@@ -28,5 +29,18 @@ describe('holdingRun', () => {
     ['a non-blocking rebuild', ['car.created'], { ...blocking, mode: 'background' }, undefined],
   ])('scope projection: a write of %s', (_, produces, run, expected) => {
     expect(holdingRun({ method: 'POST', path: '/api/x', produces: produces as string[] | undefined }, [run as RebuildRun], scoped)?.id).toBe(expected);
+  });
+});
+
+describe('maintenancePage', () => {
+  it('names the projection, phase and share done, retries after Retry-After, and escapes what it shows', () => {
+    const page = maintenancePage({ projection: 'Car<View>', phase: 'Rebuilding', progress: { processed: 250, total: 1000 }, retryAfterSeconds: 7 });
+    expect(page).toContain('<meta http-equiv="refresh" content="7">');
+    expect(page).toContain('<b>Car&#60;View&#62;</b> is being rebuilt (Rebuilding, 25 %)');
+    expect(page).not.toContain('<View>');
+  });
+
+  it('says only that a read model is rebuilt when the state could not be read', () => {
+    expect(maintenancePage({ projection: 'unknown' })).toContain('a read model is being rebuilt');
   });
 });
