@@ -52,6 +52,12 @@ export function NodesScreen({ state, now }: { state: ClusterState; now: number }
 
 /** Pure: what a node is doing, in words, from its role and the details its heartbeat reports. */
 export function describeWork(node: NodeItem): string {
+  // A node that stopped beating may no longer do what it last said.
+  if (node.status === 'down' || node.status === 'stopped') return `last reported: ${describeLiveWork(node)}`;
+  return describeLiveWork(node);
+}
+
+function describeLiveWork(node: NodeItem): string {
   const d = node.details ?? {};
   const links = [d.broker ? `broker ${String(d.broker)}` : undefined, d.sharedState ? `state from ${String(d.sharedState)}` : undefined].filter(Boolean).join(', ');
   const suffix = links ? ` (${links})` : '';

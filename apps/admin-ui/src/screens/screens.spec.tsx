@@ -157,6 +157,7 @@ describe('NodesScreen', () => {
 
   it('describes a standby worker', () => {
     expect(describeWork(node({ role: 'standby', details: {} }))).toBe('standby, ready to take over');
+    expect(describeWork(node({ status: 'down', details: { projections: ['CarView'] } }))).toBe('last reported: daemon: CarView');
   });
 });
 

@@ -11,8 +11,8 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCode
 
 /**
  * Pure: the small maintenance page a browser gets instead of JSON while a blocking rebuild holds
- * writes. It refreshes itself after Retry-After, which repeats the write once writes are accepted
- * again, the way the browser's own retry would.
+ * writes. It does not reload itself: a reload would not repeat the write (a POST), so it asks the
+ * person to send it again after Retry-After.
  */
 export function maintenancePage(held: HeldWrite): string {
   const retry = held.retryAfterSeconds ?? 5;
@@ -24,7 +24,6 @@ export function maintenancePage(held: HeldWrite): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="${retry}">
 <title>Writes paused for maintenance · Projectionist</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;min-height:100vh;background:#fff8e6;color:#2b1d00}main{max-width:34rem;padding:1.5rem;border:3px solid #e39b00;border-radius:10px;background:#fff}h1{font-size:1.3rem;margin-top:0}</style>
 </head>
@@ -32,7 +31,7 @@ export function maintenancePage(held: HeldWrite): string {
 <main role="main">
 <h1>Changes are paused for a moment</h1>
 <p>Your change was not saved: ${what}, and changes are held until it is done. Reading still works.</p>
-<p>This page tries again in ${retry} seconds.</p>
+<p>Go back and send it again in about ${retry} seconds.</p>
 </main>
 </body>
 </html>

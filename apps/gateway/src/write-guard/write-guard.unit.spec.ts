@@ -33,9 +33,9 @@ describe('holdingRun', () => {
 });
 
 describe('maintenancePage', () => {
-  it('names the projection, phase and share done, retries after Retry-After, and escapes what it shows', () => {
+  it('names the projection, phase and share done, says when to send again, and escapes what it shows', () => {
     const page = maintenancePage({ projection: 'Car<View>', phase: 'Rebuilding', progress: { processed: 250, total: 1000 }, retryAfterSeconds: 7 });
-    expect(page).toContain('<meta http-equiv="refresh" content="7">');
+    expect(page).toContain('send it again in about 7 seconds');
     expect(page).toContain('<b>Car&#60;View&#62;</b> is being rebuilt (Rebuilding, 25 %)');
     expect(page).not.toContain('<View>');
   });
