@@ -74,16 +74,21 @@ describe('PostgresEventStore', () => {
     const store = await freshStore();
     await store.append('car-a', [{ type: 'car.created', data: { by: 'a', color: 'red' } }]);
     let attempts = 0;
+    let holding = false;
     let release!: () => void;
     const holdOpen = new Promise<void>((resolve) => (release = resolve));
     // The slow transaction gets its id (append to car-a) before a younger one appends to car-b.
     const slow = store.transaction(async (session) => {
       attempts++;
       await session.append('car-a', [{ type: 'car.repainted', data: { color: 'x' } }]);
-      if (attempts === 1) await holdOpen;
+      if (attempts === 1) {
+        holding = true;
+        await holdOpen;
+      }
       await session.append('car-b', [{ type: 'car.repainted', data: { color: 'slow' } }]);
     });
-    await waitUntil(() => attempts === 1);
+    // Only once its first append has returned does the slow transaction hold its (older) id.
+    await waitUntil(() => holding);
     await store.append('car-b', [{ type: 'car.created', data: { by: 'b', color: 'blue' } }]);
     release();
     await slow;
