@@ -6,6 +6,11 @@ export interface DaemonTuning {
   /** Events per feed read and per transaction during a rebuild. */
   readonly rebuildPageSize: number;
   readonly rebuildCommitEvery: number;
+  /**
+   * Following the head, a projection commits as soon as nothing more is staged (latency); while
+   * it catches up on a backlog it keeps applying pages into one transaction up to this many events.
+   */
+  readonly liveCommitEvery: number;
   readonly backpressure: BackpressureLimits;
   /** Fallback poll when no NOTIFY arrives. */
   readonly pollIntervalMs: number;
@@ -18,6 +23,7 @@ export const DEFAULT_DAEMON_TUNING: DaemonTuning = {
   rebuildPageSize: 5_000,
   // Document projections hold documents, not events, between commits: large is cheap.
   rebuildCommitEvery: 250_000,
+  liveCommitEvery: 5_000,
   backpressure: DEFAULT_BACKPRESSURE,
   pollIntervalMs: 1_000,
   progressIntervalMs: 1_000,

@@ -194,6 +194,7 @@ export class ProjectionDaemon {
       wake,
       logger: this.options.logger,
       pageSize: this.tuning.pageSize,
+      commitEvery: this.tuning.liveCommitEvery,
       backpressure: this.tuning.backpressure,
       pollIntervalMs: this.tuning.pollIntervalMs,
       onCommitted: (summary) => {
