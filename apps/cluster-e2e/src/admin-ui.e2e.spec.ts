@@ -136,8 +136,12 @@ describe('admin UI in a browser', () => {
 
     // A second rebuild whose worker dies: a browser's write meanwhile gets the maintenance page,
     // and the run ends Failed with its error on the screen.
-    await main.getByRole('button', { name: 'Rebuild…' }).click();
-    await main.getByRole('button', { name: 'Yes, rebuild ActiveProject' }).click();
+    // This time by keyboard only: the confirmation takes the focus, Enter confirms.
+    await main.getByRole('button', { name: 'Rebuild…' }).focus();
+    await main.keyboard.press('Enter');
+    await main.getByRole('button', { name: 'Yes, rebuild ActiveProject' }).waitFor();
+    expect(await main.evaluate(() => document.activeElement?.textContent)).toBe('Yes, rebuild ActiveProject');
+    await main.keyboard.press('Enter');
     const second = await waitFor('the second run rebuilding', async () => (await runs()).find((r) => r.phase === 'Rebuilding'), { timeoutMs: 20_000, intervalMs: 10 });
     const executing = await waitFor('the active worker', () => cluster.activeWorker(), { timeoutMs: 10_000 });
     await executing.kill();
