@@ -1,4 +1,5 @@
 import { execSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Client } from 'pg';
@@ -16,7 +17,22 @@ export async function machineSummary(): Promise<string> {
     `- Date: ${date}`,
     `- Machine: ${cpu.length} cores (${cpu[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     `- PostgreSQL ${rows[0].server_version} on the same machine (loopback)`,
+    `- CPU check (compare runs of different days by it): SHA-256 of 256 MiB in ${cpuCheckMs()} ms, best of 3`,
   ].join('\n');
+}
+
+/** A fixed CPU-bound task: this shared host's speed varies from day to day, and this shows by how much. */
+function cpuCheckMs(): number {
+  const block = Buffer.alloc(1 << 20, 7);
+  let best = Infinity;
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now();
+    const hash = createHash('sha256');
+    for (let i = 0; i < 256; i++) hash.update(block);
+    hash.digest();
+    best = Math.min(best, performance.now() - started);
+  }
+  return Math.round(best);
 }
 
 /** Replaces the benchmark's section (between its markers) in docs/benchmarks.md, or appends it. */
