@@ -40,6 +40,10 @@ export class AdminApi {
     return this.request('GET', '/api/admin/rebuilds');
   }
 
+  rebuild(id: string): Promise<RebuildRunItem> {
+    return this.request('GET', `/api/admin/rebuilds/${encodeURIComponent(id)}`);
+  }
+
   nodes(): Promise<NodeItem[]> {
     return this.request('GET', '/api/admin/nodes');
   }

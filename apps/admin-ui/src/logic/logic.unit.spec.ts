@@ -1,8 +1,7 @@
 import { run } from '../testing/fixtures';
 import { formatAge, formatCount, formatDuration, formatRate, percent } from './format';
 import { describeProgress, rebuildView } from './rebuild-view';
-import { MAX_SEED_EVENTS, seedPlan } from './seed-plan';
-import { splitByGroup } from '../screens/SeedScreen';
+import { MAX_SEED_EVENTS, seedPlan, splitByGroup } from './seed-plan';
 
 describe('format', () => {
   it.each([

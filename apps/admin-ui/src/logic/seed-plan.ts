@@ -12,7 +12,6 @@ export interface SeedCommand {
   readonly body: Record<string, unknown>;
 }
 
-export const SEED_DOMAINS = ['repository', 'dealership'] as const;
 export const MAX_SEED_EVENTS = 10_000;
 
 const COLORS = ['red', 'blue', 'green', 'black', 'white', 'silver'];
@@ -57,4 +56,15 @@ function dealership(n: number, tag: string): SeedCommand[] {
     for (const step of steps) if (commands.length < n) commands.push({ domain: 'dealership', group: `dealership-${g}`, ...step });
   }
   return commands;
+}
+
+/** Splits commands into `lanes` lists so that one group's commands stay in one list, in order. */
+export function splitByGroup<T extends { group: string }>(commands: readonly T[], lanes: number): T[][] {
+  const result: T[][] = Array.from({ length: Math.max(1, lanes) }, () => []);
+  const laneOf = new Map<string, number>();
+  for (const command of commands) {
+    if (!laneOf.has(command.group)) laneOf.set(command.group, laneOf.size % result.length);
+    result[laneOf.get(command.group)!].push(command);
+  }
+  return result.filter((lane) => lane.length > 0);
 }

@@ -83,7 +83,7 @@ function StartRebuild({ api, state, dispatch }: Omit<Props, 'now'>) {
       const { rebuildId } = await api.startRebuild(chosen);
       setMessage({ kind: 'ok', text: `Rebuild of ${chosen} requested (${rebuildId}).` });
       // Show it at once; the stream brings every later change.
-      void api.rebuilds().then((runs) => runs.filter((r) => r.id === rebuildId).forEach((run) => dispatch({ type: 'rebuild', run })), () => undefined);
+      void api.rebuild(rebuildId).then((run) => dispatch({ type: 'rebuild', run }), () => undefined);
     } catch (e) {
       const text = e instanceof AdminApiError && e.status === 409 ? `A rebuild of ${chosen} is already running (${e.body.rebuildId ?? 'unknown id'}).` : (e as Error).message;
       setMessage({ kind: 'error', text });

@@ -1,6 +1,6 @@
 import { FormEvent, useState } from 'react';
 import { AdminApi, AdminApiError } from '../api/admin-api';
-import { MAX_SEED_EVENTS, seedPlan } from '../logic/seed-plan';
+import { MAX_SEED_EVENTS, seedPlan, splitByGroup } from '../logic/seed-plan';
 
 const CONCURRENCY = 4;
 
@@ -83,15 +83,4 @@ export function SeedScreen({ api }: { api: AdminApi }) {
       )}
     </section>
   );
-}
-
-/** Splits commands into `lanes` lists so that one group's commands stay in one list, in order. */
-export function splitByGroup<T extends { group: string }>(commands: readonly T[], lanes: number): T[][] {
-  const result: T[][] = Array.from({ length: Math.max(1, lanes) }, () => []);
-  const laneOf = new Map<string, number>();
-  for (const command of commands) {
-    if (!laneOf.has(command.group)) laneOf.set(command.group, laneOf.size % result.length);
-    result[laneOf.get(command.group)!].push(command);
-  }
-  return result.filter((lane) => lane.length > 0);
 }

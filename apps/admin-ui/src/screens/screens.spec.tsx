@@ -66,7 +66,7 @@ describe('RebuildsScreen', () => {
   it('starts a rebuild only after a confirmation, with the token in the header', async () => {
     const { impl, calls } = fakeFetch({
       'POST /api/admin/projections/CarView/rebuilds': () => json(202, { rebuildId: 'r-9' }),
-      'GET /api/admin/rebuilds': () => json(200, [run({ id: 'r-9', phase: 'Requested', history: [{ phase: 'Requested', at: 1 }] })]),
+      'GET /api/admin/rebuilds/r-9': () => json(200, run({ id: 'r-9', phase: 'Requested', history: [{ phase: 'Requested', at: 1 }] })),
     });
     const dispatch = jest.fn();
     render(<RebuildsScreen api={new AdminApi('tok', impl)} state={state} dispatch={dispatch} now={0} />);

@@ -4,7 +4,6 @@ export interface HeldWrite {
   readonly phase?: string;
   readonly progress?: { processed: number; total: number } | null;
   readonly retryAfterSeconds?: number;
-  readonly message?: string;
 }
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
