@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { eventStoreTypes, FEED_START, FeedCursor, FeedNotifications, PostgresEventStore, runMigrations } from '@projectionist/event-store';
+import { createEventStorePool, FEED_START, FeedCursor, FeedNotifications, PostgresEventStore, runMigrations } from '@projectionist/event-store';
 import { CreateProjectionDaemonTables1732000000001, ProjectionDaemon } from '@projectionist/projection-daemon';
 import { activeProjectProjection } from '@projectionist/projections';
-import { Pool } from 'pg';
 import { fmt, table } from './report';
 import { seedRepositoryEvents } from './seed-repository';
 
@@ -62,7 +61,7 @@ export async function daemonBenchmark(): Promise<string> {
 async function measureRebuild(events: number): Promise<RebuildFigures & { ceiling: number }> {
   const namespace = `bench_dm_${events}_${Date.now()}`;
   await runMigrations({ databaseUrl: DATABASE_URL, namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
-  const pool = new Pool({ connectionString: DATABASE_URL, max: 4, types: eventStoreTypes });
+  const pool = createEventStorePool({ connectionString: DATABASE_URL, max: 4 });
   try {
     await seedRepositoryEvents(pool, namespace, events, STREAMS);
     const store = new PostgresEventStore({ pool, namespace });
@@ -108,7 +107,7 @@ function runChild(namespace: string, mode: 'throughput' | 'memory'): Promise<Reb
 async function measureLag(): Promise<{ samples: number; p50: number; p99: number; max: number }> {
   const namespace = `bench_lag_${Date.now()}`;
   await runMigrations({ databaseUrl: DATABASE_URL, namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
-  const pool = new Pool({ connectionString: DATABASE_URL, max: 12, types: eventStoreTypes });
+  const pool = createEventStorePool({ connectionString: DATABASE_URL, max: 12 });
   const store = new PostgresEventStore({ pool, namespace });
   const committedAt = new Map<number, number>();
   const lags: number[] = [];

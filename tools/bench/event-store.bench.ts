@@ -1,5 +1,5 @@
-import { eventStoreTypes, FEED_START, FeedCursor, PostgresEventStore, runMigrations } from '@projectionist/event-store';
-import { Pool } from 'pg';
+import { createEventStorePool, FEED_START, FeedCursor, PostgresEventStore, runMigrations } from '@projectionist/event-store';
+import type { Pool } from 'pg';
 import { fmt, table } from './report';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -17,17 +17,27 @@ const commit = (i: number) => ({ type: 'CommitPushed', data: { userName: `user-$
 export async function eventStoreBenchmark(): Promise<string> {
   const namespace = `bench_es_${Date.now()}`;
   await runMigrations({ databaseUrl: DATABASE_URL, namespace });
-  const pool = new Pool({ connectionString: DATABASE_URL, max: 34, types: eventStoreTypes });
+  const pool = createEventStorePool({ connectionString: DATABASE_URL, max: 34 });
   try {
-    const store = new PostgresEventStore({ pool, namespace });
     const appendRows: (string | number)[][] = [];
-    for (const batch of [1, 100]) {
-      for (const writers of [1, 8, 32]) {
-        const perSecond = await measureAppends(store, writers, batch);
-        appendRows.push([writers, batch, fmt(perSecond)]);
-        console.log(`append writers=${writers} batch=${batch}: ${fmt(perSecond)} events/s`);
+    for (const warmUpServerHeap of [true, false]) {
+      // Each pass on its own pool and an empty table, so that the second starts like the first.
+      await pool.query(`TRUNCATE "${namespace}".events`);
+      const passPool = createEventStorePool({ connectionString: DATABASE_URL, max: 34, warmUpServerHeap });
+      const store = new PostgresEventStore({ pool: passPool, namespace });
+      try {
+        for (const batch of [1, 100]) {
+          for (const writers of [1, 8, 32]) {
+            const perSecond = await measureAppends(store, writers, batch);
+            appendRows.push([writers, batch, warmUpServerHeap ? 'on (default)' : 'off', fmt(perSecond)]);
+            console.log(`append writers=${writers} batch=${batch} heap warm-up ${warmUpServerHeap}: ${fmt(perSecond)} events/s`);
+          }
+        }
+      } finally {
+        await passPool.end();
       }
     }
+    const store = new PostgresEventStore({ pool, namespace });
     await pool.query(`TRUNCATE "${namespace}".events`);
     await seed(pool, namespace, FEED_EVENTS);
     const ceiling = await measurePlainCursor(pool, namespace);
@@ -36,7 +46,9 @@ export async function eventStoreBenchmark(): Promise<string> {
     const best = Math.max(ceiling, ceiling2);
     return [
       `### Append (each for ${APPEND_SECONDS} s, ${STREAMS} streams, expected version "any")`,
-      table(['writers', 'events per append', 'events/s'], appendRows),
+      table(['writers', 'events per append', 'server heap warm-up', 'events/s'], appendRows),
+      '',
+      'Each pass runs batches of 1 before batches of 100 on the same connections, as a service would. "Off" shows what a server process that served many small appends costs a large one without the warm-up (see `SERVER_HEAP_WARM_UP` in `libs/event-store/src/postgres/event-store-pool.ts`).',
       '',
       `### Feed read over ${fmt(FEED_EVENTS)} events (pages of ${FEED_PAGE}, JSON parsed into objects)`,
       table(

@@ -2,16 +2,15 @@
  * Runs one rebuild of ActiveProject in a process of its own, as a worker would, and prints its
  * figures as JSON: the parent measures memory without its own heap in the way.
  */
-import { eventStoreTypes, PostgresEventStore } from '@projectionist/event-store';
+import { createEventStorePool, PostgresEventStore } from '@projectionist/event-store';
 import { ProjectionDaemon } from '@projectionist/projection-daemon';
 import { activeProjectProjection } from '@projectionist/projections';
-import { Pool } from 'pg';
 
 async function main(): Promise<void> {
   const namespace = process.argv[2];
   // 'memory': a full collection every 100 ms to see what is really held (slows the rebuild down).
   const measureLiveHeap = process.argv[3] === 'memory';
-  const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', max: 6, types: eventStoreTypes });
+  const pool = createEventStorePool({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', max: 6 });
   const store = new PostgresEventStore({ pool, namespace });
   const silent = { log: () => undefined, warn: () => undefined, error: (m: unknown) => console.error(m) };
   const daemon = new ProjectionDaemon({ pool, store, namespace, nodeId: 'bench', projections: [activeProjectProjection], logger: silent });

@@ -1,4 +1,4 @@
-import { eventStoreTypes, PostgresEventStore, runMigrations } from '@projectionist/event-store';
+import { createEventStorePool, PostgresEventStore, runMigrations } from '@projectionist/event-store';
 import { createTestNamespace, TestNamespace } from '@projectionist/testing';
 import { Pool } from 'pg';
 import { handleCommand } from './command-handler';
@@ -12,7 +12,7 @@ describe('handleCommand on PostgreSQL', () => {
   beforeAll(async () => {
     db = await createTestNamespace('commands');
     await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace });
-    pool = new Pool({ connectionString: db.databaseUrl, max: 12, types: eventStoreTypes });
+    pool = createEventStorePool({ connectionString: db.databaseUrl, max: 12 });
     store = new PostgresEventStore({ pool, namespace: db.namespace });
   });
   afterAll(async () => {

@@ -28,3 +28,5 @@ export type { RunMigrationsOptions } from './migrations/run-migrations';
 export { EventStoreModule, EVENT_STORE, EVENT_STORE_POOL } from './nest/event-store.module';
 export type { EventStoreModuleOptions } from './nest/event-store.module';
 export { readWholeFeed } from './feed/read-whole-feed';
+export { createEventStorePool, SERVER_HEAP_WARM_UP } from './postgres/event-store-pool';
+export type { EventStorePoolConfig } from './postgres/event-store-pool';

@@ -1,5 +1,5 @@
 import { CreateProjectionDaemonTables1732000000001 } from '@projectionist/projection-daemon';
-import { eventStoreTypes, hasReached, PostgresEventStore, quoteIdentifier, runMigrations } from '@projectionist/event-store';
+import { createEventStorePool, hasReached, PostgresEventStore, quoteIdentifier, runMigrations } from '@projectionist/event-store';
 import { createSampleRegistry } from '@projectionist/domain-events';
 import { createTestNamespace, TestNamespace, waitFor } from '@projectionist/testing';
 import { Pool } from 'pg';
@@ -20,7 +20,7 @@ export class TestCluster {
   static async create(label: string, env: Record<string, string> = {}): Promise<TestCluster> {
     const db = await createTestNamespace(label);
     await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
-    const pool = new Pool({ connectionString: db.databaseUrl, max: 8, types: eventStoreTypes });
+    const pool = createEventStorePool({ connectionString: db.databaseUrl, max: 8 });
     const registry = createSampleRegistry();
     return new TestCluster(db, pool, new PostgresEventStore({ pool, namespace: db.namespace, validator: registry, upcaster: registry }), env);
   }

@@ -1,8 +1,7 @@
-import { eventStoreTypes, PostgresEventStore } from '@projectionist/event-store';
+import { createEventStorePool, PostgresEventStore } from '@projectionist/event-store';
 import { ProjectionDaemon } from '@projectionist/projection-daemon';
 import { sampleProjections } from '@projectionist/projections';
 import { startTestApp, TestApp } from '@projectionist/testing';
-import { Pool } from 'pg';
 import { serveApiDocs } from '../docs/api-docs';
 import { GatewayModule } from '../gateway.module';
 
@@ -16,7 +15,7 @@ export interface GatewayWithDaemon extends TestApp {
 /** A gateway with its API docs, and the worker's daemon in-process so that reads see the projections. */
 export async function startGatewayWithDaemon(env: Record<string, string> = {}): Promise<GatewayWithDaemon> {
   const t = await startTestApp('gateway', (config) => GatewayModule.forRoot(config), env, serveApiDocs);
-  const pool = new Pool({ connectionString: t.db.databaseUrl, max: 6, types: eventStoreTypes });
+  const pool = createEventStorePool({ connectionString: t.db.databaseUrl, max: 6 });
   const store = new PostgresEventStore({ pool, namespace: t.db.namespace });
   const daemon = new ProjectionDaemon({ pool, store, namespace: t.db.namespace, nodeId: 'w', projections: sampleProjections, logger: silent, tuning: { pollIntervalMs: 20 } });
   const epochs = new Map<string, number>();

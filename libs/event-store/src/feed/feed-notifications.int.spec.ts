@@ -1,7 +1,7 @@
 import { createTestNamespace, TestNamespace, waitFor } from '@projectionist/testing';
 import { Pool } from 'pg';
 import { runMigrations } from '../migrations/run-migrations';
-import { eventStoreTypes } from '../postgres/pg-types';
+import { createEventStorePool } from '../postgres/event-store-pool';
 import { PostgresEventStore } from '../postgres/postgres-event-store';
 import { FeedFollower } from './feed-follower';
 import { FeedNotifications } from './feed-notifications';
@@ -15,7 +15,7 @@ describe('FeedNotifications', () => {
   beforeAll(async () => {
     db = await createTestNamespace('notifications');
     await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace });
-    pool = new Pool({ connectionString: db.databaseUrl, max: 4, types: eventStoreTypes });
+    pool = createEventStorePool({ connectionString: db.databaseUrl, max: 4 });
     store = new PostgresEventStore({ pool, namespace: db.namespace });
   });
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import { runMigrations } from '../migrations/run-migrations';
 import { FEED_START, FeedCursor } from '../model/feed-cursor';
 import { RecordedEvent } from '../model/recorded-event';
-import { eventStoreTypes } from '../postgres/pg-types';
+import { createEventStorePool } from '../postgres/event-store-pool';
 import { PostgresEventStore } from '../postgres/postgres-event-store';
 import { FeedFollower } from './feed-follower';
 import { FeedNotifications } from './feed-notifications';
@@ -28,7 +28,7 @@ describe('gap-free feed under concurrent writers', () => {
 
   beforeAll(async () => {
     db = await createTestNamespace('gap_free', 2);
-    pool = new Pool({ connectionString: db.databaseUrl, max: WRITERS + 4, types: eventStoreTypes });
+    pool = createEventStorePool({ connectionString: db.databaseUrl, max: WRITERS + 4 });
   });
   afterAll(async () => {
     await pool.end();

@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import { AppendLimits, EventSchemaValidator } from '../append/append-request';
 import { runMigrations, RunMigrationsOptions } from '../migrations/run-migrations';
 import { EventUpcaster } from '../postgres/event-row';
-import { eventStoreTypes } from '../postgres/pg-types';
+import { createEventStorePool } from '../postgres/event-store-pool';
 import { PostgresEventStore } from '../postgres/postgres-event-store';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
@@ -50,12 +50,7 @@ export class EventStoreModule {
           inject: [OPTIONS],
           useFactory: async (o: EventStoreModuleOptions) => {
             if (o.migrateOnStart) await runMigrations({ databaseUrl: o.databaseUrl, namespace: o.namespace, extraMigrations: o.extraMigrations });
-            const pool = new Pool({
-              connectionString: o.databaseUrl,
-              max: o.poolSize ?? 10,
-              application_name: o.applicationName,
-              types: eventStoreTypes,
-            });
+            const pool = createEventStorePool({ connectionString: o.databaseUrl, max: o.poolSize ?? 10, application_name: o.applicationName });
             // An idle client's error (e.g. the server restarted) must not crash the process; the pool replaces it.
             pool.on('error', (error) => new Logger('EventStore').warn(`idle database connection failed: ${error.message}`));
             return pool;

@@ -2,7 +2,7 @@ import { createTestNamespace, TestNamespace } from '@projectionist/testing';
 import { Pool } from 'pg';
 import { runMigrations } from '../migrations/run-migrations';
 import { eventStoreContract } from '../testing/event-store.contract';
-import { eventStoreTypes } from './pg-types';
+import { createEventStorePool } from './event-store-pool';
 import { PostgresEventStore } from './postgres-event-store';
 import { readWholeFeed } from '../feed/read-whole-feed';
 import { StreamVersionConflictError } from '../errors/stream-version-conflict.error';
@@ -15,7 +15,7 @@ describe('PostgresEventStore', () => {
 
   beforeAll(async () => {
     db = await createTestNamespace('event_store');
-    pool = new Pool({ connectionString: db.databaseUrl, max: 8, types: eventStoreTypes });
+    pool = createEventStorePool({ connectionString: db.databaseUrl, max: 8 });
   });
   afterAll(async () => {
     for (const ns of namespaces) await pool.query(`DROP SCHEMA IF EXISTS "${ns}" CASCADE`);

@@ -3,7 +3,7 @@ import { createTestNamespace, TestNamespace } from '@projectionist/testing';
 import { Pool } from 'pg';
 import { EventValidationError } from '../errors/event-validation.error';
 import { runMigrations } from '../migrations/run-migrations';
-import { eventStoreTypes } from './pg-types';
+import { createEventStorePool } from './event-store-pool';
 import { PostgresEventStore } from './postgres-event-store';
 
 describe('PostgresEventStore with the sample event registry', () => {
@@ -15,7 +15,7 @@ describe('PostgresEventStore with the sample event registry', () => {
   beforeAll(async () => {
     db = await createTestNamespace('registry');
     await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace });
-    pool = new Pool({ connectionString: db.databaseUrl, max: 2, types: eventStoreTypes });
+    pool = createEventStorePool({ connectionString: db.databaseUrl, max: 2 });
     store = new PostgresEventStore({ pool, namespace: db.namespace, validator: registry, upcaster: registry });
   });
   afterAll(async () => {

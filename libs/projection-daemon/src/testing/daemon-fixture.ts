@@ -1,4 +1,4 @@
-import { eventStoreTypes, PostgresEventStore, runMigrations } from '@projectionist/event-store';
+import { createEventStorePool, PostgresEventStore, runMigrations } from '@projectionist/event-store';
 import { Projection } from '@projectionist/projections';
 import { createTestNamespace, TestNamespace } from '@projectionist/testing';
 import { Pool } from 'pg';
@@ -21,7 +21,7 @@ export interface DaemonFixture {
 export async function createDaemonFixture(label: string): Promise<DaemonFixture> {
   const db = await createTestNamespace(label);
   await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
-  const pool = new Pool({ connectionString: db.databaseUrl, max: 10, types: eventStoreTypes });
+  const pool = createEventStorePool({ connectionString: db.databaseUrl, max: 10 });
   const store = new PostgresEventStore({ pool, namespace: db.namespace });
   const logs: string[] = [];
   const record = (level: string) => (message: unknown, context?: string) =>

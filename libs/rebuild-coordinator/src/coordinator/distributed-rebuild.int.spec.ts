@@ -1,4 +1,4 @@
-import { eventStoreTypes, PostgresEventStore, runMigrations } from '@projectionist/event-store';
+import { createEventStorePool, PostgresEventStore, runMigrations } from '@projectionist/event-store';
 import { AmqpBroker } from '@projectionist/messaging';
 import { rebuildMessage, topologyFor } from '@projectionist/messaging-contracts';
 import { CreateProjectionDaemonTables1732000000001, DaemonLock, ProjectionDaemon } from '@projectionist/projection-daemon';
@@ -24,7 +24,7 @@ describe('distributed rebuild through the coordinator', () => {
     db = await createTestNamespace('coordinator');
     vhost = await createTestVhost('coordinator');
     await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001, CreateRebuildRuns1732000000002] });
-    pool = new Pool({ connectionString: db.databaseUrl, max: 10, types: eventStoreTypes });
+    pool = createEventStorePool({ connectionString: db.databaseUrl, max: 10 });
     store = new RebuildRunStore(pool, db.namespace, { leaseTimeoutMs: 1_500 });
     const events = new PostgresEventStore({ pool, namespace: db.namespace });
     for (let i = 0; i < 50; i++) await events.append(`project-${i % 5}`, [{ type: 'CommitPushed', data: { userName: 'u', additions: 1, deletions: 0 } }]);

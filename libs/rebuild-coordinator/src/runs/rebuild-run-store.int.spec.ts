@@ -1,4 +1,4 @@
-import { eventStoreTypes, runMigrations } from '@projectionist/event-store';
+import { createEventStorePool, runMigrations } from '@projectionist/event-store';
 import { RebuildRejected } from '@projectionist/rebuild-state';
 import { createTestNamespace, TestNamespace } from '@projectionist/testing';
 import { Pool } from 'pg';
@@ -12,7 +12,7 @@ describe('RebuildRunStore', () => {
   beforeAll(async () => {
     db = await createTestNamespace('rebuild_runs');
     await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [CreateRebuildRuns1732000000002] });
-    pool = new Pool({ connectionString: db.databaseUrl, max: 12, types: eventStoreTypes });
+    pool = createEventStorePool({ connectionString: db.databaseUrl, max: 12 });
     store = new RebuildRunStore(pool, db.namespace);
   });
   afterAll(async () => {

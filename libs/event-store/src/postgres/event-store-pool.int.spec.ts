@@ -1,0 +1,63 @@
+import { TEST_DATABASE_URL } from '@projectionist/testing';
+import { Client, Pool, QueryConfig } from 'pg';
+import { createEventStorePool, DEFAULT_IDLE_TIMEOUT_MS, SERVER_HEAP_WARM_UP } from './event-store-pool';
+
+/** A pg client that records the text of every query it is given, and can fail the warm-up. */
+function recordingClient(log: string[], failWarmUp: boolean): typeof Client {
+  return class extends Client {
+    override query(...args: unknown[]): never {
+      const first = args[0] as string | QueryConfig;
+      const text = typeof first === 'string' ? first : first.text;
+      log.push(text);
+      if (failWarmUp && text === SERVER_HEAP_WARM_UP) return Promise.reject(new Error('warm-up refused')) as never;
+      return (super.query as (...a: unknown[]) => never)(...args);
+    }
+  } as unknown as typeof Client;
+}
+
+describe('createEventStorePool', () => {
+  const pools: Pool[] = [];
+  afterAll(() => Promise.all(pools.map((p) => p.end())));
+
+  const open = (log: string[], options: { failWarmUp?: boolean; warmUpServerHeap?: boolean } = {}) => {
+    const pool = createEventStorePool({
+      connectionString: TEST_DATABASE_URL,
+      max: 2,
+      warmUpServerHeap: options.warmUpServerHeap,
+      Client: recordingClient(log, options.failWarmUp ?? false),
+    });
+    pools.push(pool);
+    return pool;
+  };
+
+  it('warms each new server process before its first query, and parses bigint as number', async () => {
+    const log: string[] = [];
+    const pool = open(log);
+    const [a, b] = await Promise.all([pool.connect(), pool.connect()]);
+    const { rows } = await a.query('SELECT 9007199254740991::bigint AS n');
+    a.release();
+    b.release();
+    expect(rows[0].n).toBe(Number.MAX_SAFE_INTEGER);
+    expect(log.filter((t) => t === SERVER_HEAP_WARM_UP)).toHaveLength(2);
+    expect(log.indexOf(SERVER_HEAP_WARM_UP)).toBeLessThan(log.indexOf('SELECT 9007199254740991::bigint AS n'));
+    // A reused connection is not warmed again.
+    await pool.query('SELECT 1');
+    expect(log.filter((t) => t === SERVER_HEAP_WARM_UP)).toHaveLength(2);
+  });
+
+  it('leaves a connection usable when its warm-up fails', async () => {
+    const log: string[] = [];
+    const pool = open(log, { failWarmUp: true });
+    const { rows } = await pool.query('SELECT 2 AS two');
+    expect(rows[0].two).toBe(2);
+    expect(log[0]).toBe(SERVER_HEAP_WARM_UP);
+  });
+
+  it('skips the warm-up when told to, and keeps idle connections for a minute by default', async () => {
+    const log: string[] = [];
+    const pool = open(log, { warmUpServerHeap: false });
+    await pool.query('SELECT 3');
+    expect(log).toEqual(['SELECT 3']);
+    expect((pool as unknown as { options: { idleTimeoutMillis: number } }).options.idleTimeoutMillis).toBe(DEFAULT_IDLE_TIMEOUT_MS);
+  });
+});
