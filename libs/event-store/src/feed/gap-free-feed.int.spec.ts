@@ -30,13 +30,16 @@ describe('gap-free feed under concurrent writers', () => {
     db = await createTestNamespace('gap_free', 2);
     pool = createEventStorePool({ connectionString: db.databaseUrl, max: WRITERS + 4 });
   });
+  const runNamespaces: string[] = [];
   afterAll(async () => {
+    for (const namespace of runNamespaces) await pool.query(`DROP SCHEMA IF EXISTS "${namespace}" CASCADE`);
     await pool.end();
     await db.drop();
   });
 
   it.each([1, 2, 3])('run %i: every committed event exactly once, streams in order', async (run) => {
     const namespace = `${db.namespace}_${run}`;
+    runNamespaces.push(namespace);
     await runMigrations({ databaseUrl: db.databaseUrl, namespace });
     const store = new PostgresEventStore({ pool, namespace });
     const random = seededRandom(run * 7919);
