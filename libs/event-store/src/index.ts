@@ -15,7 +15,6 @@ export { StreamOrderConflictError } from './errors/stream-order-conflict.error';
 export { PostgresEventStore, DEFAULT_PAGE_SIZE } from './postgres/postgres-event-store';
 export type { PostgresEventStoreOptions, PostgresSession } from './postgres/postgres-event-store';
 export type { EventUpcaster } from './postgres/event-row';
-export { eventStoreTypes } from './postgres/pg-types';
 export { quoteIdentifier, feedChannel } from './postgres/identifiers';
 export { InMemoryEventStore } from './in-memory/in-memory-event-store';
 export { FeedFollower, PENDING_RETRY_MS } from './feed/feed-follower';
