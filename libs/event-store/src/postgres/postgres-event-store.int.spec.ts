@@ -33,6 +33,14 @@ describe('PostgresEventStore', () => {
 
   eventStoreContract('PostgresEventStore', freshStore);
 
+  // The same contract with every feed page packed into JSON by the database.
+  eventStoreContract('PostgresEventStore, json-encoded pages', async () => {
+    const store = await freshStore();
+    const readAll = store.readAll.bind(store);
+    store.readAll = (options = {}) => readAll({ ...options, encoding: 'json' });
+    return store;
+  });
+
   it('runs migrations once even when many processes start at the same time', async () => {
     const namespace = `${db.namespace}_mig`;
     namespaces.push(namespace);

@@ -1,5 +1,5 @@
 import { FeedCursor, RecordedEvent } from '@projectionist/event-store';
-import { DocumentBatch, documentLoadsFor, DocumentProjection } from '@projectionist/projections';
+import { DocumentBatch, documentLoadsFor, DocumentProjection, StoredDocument } from '@projectionist/projections';
 import { DeadLetter } from '../storage/dead-letters';
 import { loadDocuments, writeDocuments } from '../storage/document-table';
 import { inFencedTransaction } from '../storage/fenced-transaction';
@@ -11,6 +11,10 @@ import { BatchStorage } from './batch-committer';
  * the documents the batch does not hold yet, and the events are dropped once applied, so memory
  * is bounded by the documents touched, not by the events. The commit writes every changed
  * document once, with the dead letters and the checkpoint, behind the lease fence.
+ *
+ * A session may start from the previous one's changed documents (`after`), so that it can be
+ * filled while the previous commit is still running: the table does not show those changes yet,
+ * and they must never be loaded from it.
  */
 export class DocumentBatchSession {
   readonly batch: DocumentBatch;
@@ -25,9 +29,15 @@ export class DocumentBatchSession {
     private readonly target: ProjectionTarget,
     private readonly epoch: number,
     from: FeedCursor,
+    carried: ReadonlyMap<string, StoredDocument | null> = new Map(),
   ) {
-    this.batch = new DocumentBatch(target.projection as DocumentProjection, new Map());
+    this.batch = new DocumentBatch(target.projection as DocumentProjection, carried);
     this.pageEnd = from;
+  }
+
+  /** The session that continues where `previous` ends, holding its changed documents. */
+  static after(previous: DocumentBatchSession): DocumentBatchSession {
+    return new DocumentBatchSession(previous.storage, previous.target, previous.epoch, previous.next, previous.batch.changedDocuments());
   }
 
   /** Creation time of the last event applied in this batch. */

@@ -1,4 +1,4 @@
-import { compareCursors, EventStore, FeedCursor, PENDING_RETRY_MS, RecordedEvent, WakeSignal } from '@projectionist/event-store';
+import { compareCursors, EventStore, FeedCursor, FeedPage, PENDING_RETRY_MS, ReadAllOptions, RecordedEvent, WakeSignal } from '@projectionist/event-store';
 import { DEFAULT_RETRY, ProjectionHandlerError, RetryPolicy } from '@projectionist/projections';
 import { ProjectionErrorInfo } from '../storage/checkpoint-store';
 import { DeadLetter } from '../storage/dead-letters';
@@ -7,6 +7,7 @@ import { ProjectionTarget } from '../storage/projection-target';
 import { BackpressureLimits, DEFAULT_BACKPRESSURE, shouldPauseFetching } from './backpressure';
 import { BatchCommitter, BatchStorage } from './batch-committer';
 import { DocumentBatchSession } from './document-batch-session';
+import { FeedReadAhead } from './feed-read-ahead';
 import { BatchHandlerError } from './write-projection-batch';
 import { retryDelayMs } from './retry-delay';
 import { StagedPage, StagingQueue } from './staging-queue';
@@ -27,6 +28,8 @@ export interface ProjectionAgentOptions {
   readonly wake: WakeSignal;
   readonly logger: AgentLogger;
   readonly pageSize?: number;
+  /** How feed pages travel (see ReadAllOptions); default rows. */
+  readonly feedEncoding?: ReadAllOptions['encoding'];
   /** Events applied per transaction at most; whole pages, so at least one page. */
   readonly commitEvery?: number;
   /** Document projections also commit once this many documents have changed; default 20,000. */
@@ -62,8 +65,9 @@ class AgentEnd extends Error {
 
 /**
  * Runs one projection: a fetcher reads the feed (filtered by the projection's event types) into
- * a staging queue, an applier commits batches in feed order, one at a time. The fetcher pauses
- * when too many events are staged, so memory stays bounded when the projection is slow.
+ * a staging queue, reading ahead while it is behind; an applier commits batches in feed order,
+ * one at a time. The fetcher pauses when too many events are staged, so memory stays bounded
+ * when the projection is slow.
  */
 export class ProjectionAgent {
   private readonly queue = new StagingQueue();
@@ -74,6 +78,11 @@ export class ProjectionAgent {
   private fetchDone = false;
   private fetchCaughtUp = false;
   private committedCursor: FeedCursor;
+  /** Document projections: the commit running behind the applier, and the session it writes. */
+  private commitInFlight: Promise<void> | undefined;
+  private lastCommitted: DocumentBatchSession | undefined;
+  private committing = false;
+  private commitFailed = false;
   private readonly committer: BatchCommitter;
   readonly done: Promise<AgentOutcome>;
 
@@ -92,7 +101,7 @@ export class ProjectionAgent {
   }
 
   get caughtUp(): boolean {
-    return this.fetchCaughtUp && this.queue.isEmpty;
+    return this.fetchCaughtUp && this.queue.isEmpty && !this.committing;
   }
 
   async stop(): Promise<AgentOutcome> {
@@ -120,7 +129,10 @@ export class ProjectionAgent {
   }
 
   private async fetchLoop(): Promise<void> {
-    const { target, pageSize = 500, backpressure = DEFAULT_BACKPRESSURE, pollIntervalMs = 1000 } = this.options;
+    const { target, pageSize = 500, feedEncoding, backpressure = DEFAULT_BACKPRESSURE, pollIntervalMs = 1000 } = this.options;
+    const reads = new FeedReadAhead((after) =>
+      this.options.store.readAll({ after, limit: pageSize, types: target.projection.eventTypes, encoding: feedEncoding }),
+    );
     let cursor = this.options.from;
     let paused = false;
     let failures = 0;
@@ -131,19 +143,22 @@ export class ProjectionAgent {
           await this.drained.wait(pollIntervalMs);
           continue;
         }
-        let page;
+        let page: FeedPage;
+        let events: readonly RecordedEvent[];
         try {
-          page = await this.options.store.readAll({ after: cursor, limit: pageSize, types: target.projection.eventTypes });
+          page = await reads.next(cursor);
+          events = page.events;
           failures = 0;
         } catch (error) {
           // The database may be restarting: keep trying, with backoff, and say so.
+          reads.clear();
           failures++;
           this.options.logger.warn(`feed read failed (attempt ${failures}): ${(error as Error).message}`, this.name);
           await this.sleeper.wait(retryDelayMs(failures, { ...DEFAULT_RETRY, maxDelayMs: 5_000 }));
           continue;
         }
-        if (page.events.length > 0 || compareCursors(page.next, cursor) !== 0) {
-          this.queue.push({ events: page.events, next: page.next });
+        if (events.length > 0 || compareCursors(page.next, cursor) !== 0) {
+          this.queue.push({ events, next: page.next });
           this.applyWake.notify();
         }
         cursor = page.next;
@@ -154,6 +169,7 @@ export class ProjectionAgent {
         }
       }
     } finally {
+      reads.clear();
       this.fetchDone = true;
       this.applyWake.notify();
     }
@@ -176,24 +192,39 @@ export class ProjectionAgent {
     }
   }
 
-  /** Document projections: pages fill one DocumentBatchSession until it is worth a commit. */
+  /**
+   * Document projections: pages fill one DocumentBatchSession until it is worth a commit. The
+   * commit runs while the next session fills (one commit at a time, in order), so that this
+   * process applies events while the database writes documents.
+   */
   private async applyDocumentPages(): Promise<void> {
+    try {
+      await this.fillDocumentSessions();
+      await this.commitInFlight;
+    } finally {
+      // Never leave a write running behind the agent: the next agent for this projection would race it.
+      await this.commitInFlight?.catch(() => undefined);
+    }
+  }
+
+  private async fillDocumentSessions(): Promise<void> {
     const { commitEvery = 500, pollIntervalMs = 1000, maxDirtyDocuments = 20_000 } = this.options;
     let session: DocumentBatchSession | undefined;
     while (!this.stopping) {
+      if (this.commitFailed) await this.commitInFlight;
       const page = this.queue.take(1);
       if (!page) {
         // Following the head, commit as soon as nothing more is staged (latency); a rebuild only
         // commits when its batch is full (fewer, larger writes) or at the end.
         const commitNow = session && (!this.options.stopWhenCaughtUp || this.fetchDone);
         if (session && commitNow) {
-          await this.commitSession(session);
+          await this.startCommit(session);
           session = undefined;
         } else if (this.fetchDone && !session) return;
         else await this.applyWake.wait(pollIntervalMs);
         continue;
       }
-      const open = session ?? new DocumentBatchSession(this.options.storage, this.options.target, this.options.epoch, this.committedCursor);
+      const open = session ?? this.nextSession();
       session = open;
       if (page.events.length > 0) await this.withInfraRetries('loading documents', () => open.load(page.events));
       for (const event of page.events) {
@@ -209,10 +240,30 @@ export class ProjectionAgent {
       this.drained.notify();
       const idle = this.queue.isEmpty && (!this.options.stopWhenCaughtUp || this.fetchDone);
       if (open.events >= commitEvery || open.batch.changedCount >= maxDirtyDocuments || idle) {
-        await this.commitSession(open);
+        await this.startCommit(open);
         session = undefined;
       }
     }
+  }
+
+  /** Continues from the last session handed to a commit, whether or not that commit has ended. */
+  private nextSession(): DocumentBatchSession {
+    const { storage, target, epoch } = this.options;
+    return this.lastCommitted ? DocumentBatchSession.after(this.lastCommitted) : new DocumentBatchSession(storage, target, epoch, this.committedCursor);
+  }
+
+  /** Waits for the commit in flight (rethrowing its failure), then starts this one without waiting for it. */
+  private async startCommit(session: DocumentBatchSession): Promise<void> {
+    await this.commitInFlight;
+    this.lastCommitted = session;
+    this.committing = true;
+    const commit = this.commitSession(session).catch((error: unknown) => {
+      this.commitFailed = true;
+      throw error;
+    });
+    // Observed through commitInFlight: by the next commit, by the loop, or when the agent ends.
+    commit.catch(() => undefined);
+    this.commitInFlight = commit;
   }
 
   /** Retries the event with backoff, then applies the error policy; `firstAttempt` counts tries already made. */
@@ -238,7 +289,8 @@ export class ProjectionAgent {
           return;
         }
         // Stop exactly at the failing event: what came before it is committed.
-        await this.commitSession(session);
+        await this.startCommit(session);
+        await this.commitInFlight;
         throw end;
       }
     }
@@ -246,6 +298,7 @@ export class ProjectionAgent {
 
   private async commitSession(session: DocumentBatchSession): Promise<void> {
     await this.withInfraRetries('commit', () => session.commit());
+    this.committing = false;
     this.committedCursor = session.next;
     this.options.onCommitted?.({
       count: session.events,

@@ -7,6 +7,11 @@ export interface DaemonTuning {
   readonly rebuildPageSize: number;
   readonly rebuildCommitEvery: number;
   /**
+   * How a rebuild's pages travel (see ReadAllOptions.encoding). `json` by default: a replay is
+   * bound by this process's one thread, and packed pages move most decoding into the database.
+   */
+  readonly rebuildFeedEncoding: 'rows' | 'json';
+  /**
    * Following the head, a projection commits as soon as nothing more is staged (latency); while
    * it catches up on a backlog it keeps applying pages into one transaction up to this many events.
    */
@@ -23,6 +28,7 @@ export const DEFAULT_DAEMON_TUNING: DaemonTuning = {
   rebuildPageSize: 5_000,
   // Document projections hold documents, not events, between commits: large is cheap.
   rebuildCommitEvery: 250_000,
+  rebuildFeedEncoding: 'json',
   liveCommitEvery: 5_000,
   backpressure: DEFAULT_BACKPRESSURE,
   pollIntervalMs: 1_000,

@@ -62,6 +62,7 @@ export class RebuildRunner {
       wake: this.options.wake,
       logger: this.options.logger,
       pageSize: daemon.tuning.rebuildPageSize,
+      feedEncoding: daemon.tuning.rebuildFeedEncoding,
       commitEvery: daemon.tuning.rebuildCommitEvery,
       // A few pages ahead of the applier: enough to overlap reading and applying, little memory.
       backpressure: { high: daemon.tuning.rebuildPageSize * 4, low: daemon.tuning.rebuildPageSize * 2 },

@@ -27,9 +27,10 @@ export class DocumentBatch<TDoc = unknown> {
   /** field → value → ids, built on first use and kept current, for `where` routes. */
   private readonly indexes = new Map<string, Map<string, Set<string>>>();
 
+  /** `loaded` may hold `null` for a document known to be deleted (see `changedDocuments`). */
   constructor(
     private readonly projection: DocumentProjection<TDoc>,
-    loaded: ReadonlyMap<string, StoredDocument<TDoc>>,
+    loaded: ReadonlyMap<string, StoredDocument<TDoc> | null>,
   ) {
     this.docs = new Map(loaded);
   }
@@ -81,6 +82,16 @@ export class DocumentBatch<TDoc = unknown> {
       throw new ProjectionHandlerError(this.projection.name, event, error);
     }
     this.set(id, next === null ? null : { data: next, lastPosition: event.position });
+  }
+
+  /**
+   * The final state of every changed document, `null` for deleted ones: what the next batch
+   * starts from while this one's write is still on its way to the table.
+   */
+  changedDocuments(): Map<string, StoredDocument<TDoc> | null> {
+    const changed = new Map<string, StoredDocument<TDoc> | null>();
+    for (const id of this.changed) changed.set(id, this.docs.get(id) ?? null);
+    return changed;
   }
 
   changes(): DocumentChanges<TDoc> {

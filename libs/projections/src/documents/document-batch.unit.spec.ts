@@ -23,6 +23,21 @@ const projection: DocumentProjection<Doc> = {
 };
 
 describe('DocumentBatch', () => {
+  it('hands its changed documents, deletions included, to the batch after it, which never reloads them', () => {
+    const first = new DocumentBatch(projection, new Map([['a', { data: { owner: 'x', n: 0 }, lastPosition: 1 }], ['c', { data: { owner: 'y', n: 0 }, lastPosition: 1 }]]));
+    first.apply(event('set', { id: 'b', owner: 'x' }, 2));
+    first.apply(event('drop', { id: 'a' }, 3));
+    const carried = first.changedDocuments();
+    expect(carried).toEqual(new Map([['b', { data: { owner: 'x', n: 0 }, lastPosition: 2 }], ['a', null]]));
+
+    const next = new DocumentBatch(projection, carried);
+    // The table still holds 'a' (the first batch's write may not have landed): the deletion wins.
+    next.addLoaded(new Map([['a', { data: { owner: 'x', n: 7 }, lastPosition: 1 }]]));
+    expect(next.has('a') && next.has('b')).toBe(true);
+    next.apply(event('bump', { owner: 'x' }, 4));
+    expect(next.changes()).toEqual({ upserts: [{ id: 'b', data: { owner: 'x', n: 1 }, lastPosition: 4 }], deletes: [] });
+  });
+
   it('applies an event to all its documents or to none', () => {
     const batch = new DocumentBatch(projection, new Map([['a', { data: { owner: 'x', n: 0 }, lastPosition: 1 }], ['b', { data: { owner: 'x', n: 0 }, lastPosition: 1 }]]));
     expect(() => batch.apply(event('boom', { owner: 'x' }, 2))).toThrow(ProjectionHandlerError);

@@ -31,10 +31,9 @@ export const activeProjectProjection = singleStreamProjection<ActiveProject>({
         return with_(doc, { openIssueCount: doc.openIssueCount - 1 });
       case 'CommitPushed': {
         const data = event.data as CommitPushed;
-        const known = doc.contributors.includes(data.userName);
         return with_(doc, {
           linesOfCode: doc.linesOfCode + data.additions - data.deletions,
-          contributors: known ? doc.contributors : [...doc.contributors, data.userName].sort(),
+          contributors: withContributor(doc.contributors, data.userName),
         });
       }
       default:
@@ -43,6 +42,18 @@ export const activeProjectProjection = singleStreamProjection<ActiveProject>({
   },
 });
 
+/** The sorted list with `name` in it: a binary search, since most commits come from known contributors. */
+function withContributor(sorted: readonly string[], name: string): readonly string[] {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle] < name) low = middle + 1;
+    else high = middle;
+  }
+  if (sorted[low] === name) return sorted;
+  return [...sorted.slice(0, low), name, ...sorted.slice(low)];
+}
 
 function with_(doc: ActiveProject, change: Partial<ActiveProject>): ActiveProject {
   return {
