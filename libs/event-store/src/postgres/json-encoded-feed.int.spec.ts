@@ -37,11 +37,28 @@ describe('json-encoded feed pages', () => {
         { type: 'second', data: { i, empty: {}, none: [] } },
       ]);
     }
+    await waitUntilReadable();
   });
   afterAll(async () => {
     await pool.end();
     await db.drop();
   });
+
+  /**
+   * Waits until every committed event is readable: a transaction open anywhere in the cluster
+   * (another test file's, say) holds later events back, and the two encodings must see the same.
+   */
+  async function waitUntilReadable(): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { rows } = await pool.query(
+        `SELECT pg_snapshot_xmin(pg_current_snapshot()) > coalesce((SELECT max(transaction_id) FROM "${db.namespace}".events), '0') AS readable`,
+      );
+      if (rows[0].readable) return;
+      if (Date.now() > deadline) throw new Error('events still held back by an open transaction after 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
 
   async function readAllPages(options: ReadAllOptions): Promise<FeedPage[]> {
     const pages: FeedPage[] = [];
@@ -97,6 +114,7 @@ describe('json-encoded feed pages', () => {
         [`time-${i}`, at],
       );
     }
+    await waitUntilReadable();
     const options = { limit: 50, categories: ['time'] };
     const json = await readAllPages({ ...options, encoding: 'json' });
     expect(plain(json)).toEqual(plain(await readAllPages({ ...options, encoding: 'rows' })));
@@ -108,6 +126,7 @@ describe('json-encoded feed pages', () => {
       `INSERT INTO "${db.namespace}".events (stream_id, stream_version, category, event_id, type, data, metadata)
        VALUES ('huge-1', 9007199254740993, 'huge', gen_random_uuid(), 'huge', '{}', '{}')`,
     );
+    await waitUntilReadable();
     const read = (encoding: 'rows' | 'json') => store.readAll({ categories: ['huge'], encoding }).then((p) => p.events);
     await expect(read('rows')).rejects.toThrow(/beyond Number.MAX_SAFE_INTEGER/);
     await expect(read('json')).rejects.toThrow(/beyond Number.MAX_SAFE_INTEGER/);
