@@ -39,5 +39,9 @@ export interface FeedPage {
    * the next notification: the one for those events has already been sent.
    */
   readonly pending: boolean;
-  afterNext?: FeedCursor;
+  /**
+   * Where the page after the next one starts, when the next page is full (`json` pages only): a
+   * reader may read both at once.
+   */
+  readonly afterNext?: FeedCursor;
 }

@@ -18,11 +18,14 @@ export interface EventRow {
   created_at: Date;
 }
 
+/** A stored event's type and data in their current shape; events written before versioning are version 1. */
+export function upcastStored(upcaster: EventUpcaster, type: string, data: unknown, metadata: EventMetadata): { type: string; data: unknown } {
+  return upcaster.upcast({ type, data, schemaVersion: metadata.schemaVersion ?? 1 });
+}
+
 export function toRecordedEvent(row: EventRow, upcaster?: EventUpcaster): RecordedEvent {
   let { type, data } = row;
-  if (upcaster) {
-    ({ type, data } = upcaster.upcast({ type, data, schemaVersion: row.metadata.schemaVersion ?? 1 }));
-  }
+  if (upcaster) ({ type, data } = upcastStored(upcaster, type, data, row.metadata));
   return {
     id: row.event_id,
     streamId: row.stream_id,

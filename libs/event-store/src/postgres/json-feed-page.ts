@@ -1,6 +1,6 @@
-import { types } from 'pg';
 import { RecordedEvent } from '../model/recorded-event';
-import { EventUpcaster } from './event-row';
+import { EventUpcaster, upcastStored } from './event-row';
+import { parseStoredTimestamptz, safeInteger } from './pg-types';
 
 /**
  * One event as a JSON array, in the order parseJsonPage reads. Every column is NOT NULL, so
@@ -12,9 +12,6 @@ export const JSON_FEED_ROW = `concat('[', e.position, ',', e.transaction_id, ','
   CASE WHEN isfinite(e.created_at) THEN floor(extract(epoch FROM e.created_at) * 1000)::text ELSE to_json(e.created_at)::text END, ']')`;
 
 type JsonRow = [number, number, string, number, string, string, string, unknown, RecordedEvent['metadata'], number | string];
-
-const TIMESTAMPTZ_OID = 1184;
-const parseTimestamptzText = types.getTypeParser(TIMESTAMPTZ_OID) as (text: string) => unknown;
 
 /**
  * Decodes a page the database packed as `[[position, transaction_id, stream_id, stream_version,
@@ -29,7 +26,7 @@ export function parseJsonPage(json: string, upcaster?: EventUpcaster): RecordedE
     let type = r[6];
     let data = r[7];
     const metadata = r[8];
-    if (upcaster) ({ type, data } = upcaster.upcast({ type, data, schemaVersion: metadata.schemaVersion ?? 1 }));
+    if (upcaster) ({ type, data } = upcastStored(upcaster, type, data, metadata));
     events[i] = {
       id: r[5],
       streamId: r[2],
@@ -46,12 +43,7 @@ export function parseJsonPage(json: string, upcaster?: EventUpcaster): RecordedE
   return events;
 }
 
-function safeInteger(value: number): number {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`Integer ${value} is beyond Number.MAX_SAFE_INTEGER`);
-  return value;
-}
-
-/** Epoch milliseconds, or an infinity as text, which pg's parser turns into what a row read gives. */
+/** Epoch milliseconds, or an infinity as text, parsed as a row read parses it. */
 function toDate(value: number | string): Date {
-  return typeof value === 'number' ? new Date(value) : (parseTimestamptzText(value) as Date);
+  return typeof value === 'number' ? new Date(value) : (parseStoredTimestamptz(value) as Date);
 }

@@ -17,11 +17,15 @@ export function parseTimestamptz(text: string, fallback: (text: string) => unkno
   return match ? new Date(`${match[1]}T${match[2]}${match[3]}:${match[4] ?? '00'}`) : fallback(text);
 }
 
-/** bigint and xid8 as JS numbers; refusing values that would silently lose precision. */
-function parseSafeInteger(text: string): number {
-  const value = Number(text);
+/** Refuses an integer that would silently lose precision as a JS number. */
+export function safeInteger(value: number, text: string | number = value): number {
   if (!Number.isSafeInteger(value)) throw new RangeError(`Integer ${text} is beyond Number.MAX_SAFE_INTEGER`);
   return value;
+}
+
+/** bigint and xid8 as JS numbers. */
+function parseSafeInteger(text: string): number {
+  return safeInteger(Number(text), text);
 }
 
 /** Type parsers for the event store's pool only (pg's global parsers stay untouched). */
@@ -34,3 +38,6 @@ export const eventStoreTypes = {
     return builtIn;
   },
 } as unknown as typeof types;
+
+/** created_at as the event store's pool parses it, for values that arrive as text by other means. */
+export const parseStoredTimestamptz = eventStoreTypes.getTypeParser(TIMESTAMPTZ_OID) as (text: string) => unknown;

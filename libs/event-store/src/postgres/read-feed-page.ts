@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import { FEED_START, FeedCursor } from '../model/feed-cursor';
 import { FeedPage, ReadAllOptions } from '../model/feed-page';
 import { RecordedEvent } from '../model/recorded-event';
-import { EventUpcaster } from './event-row';
+import { EventUpcaster, upcastStored } from './event-row';
 import { inFeedOrder } from './feed-order';
 import { statementName } from './identifiers';
 import { JSON_FEED_ROW, parseJsonPage } from './json-feed-page';
@@ -146,7 +146,7 @@ function fromFeedRow(r: unknown[], upcaster?: EventUpcaster): RecordedEvent {
   let type = r[7] as string;
   let data = r[8];
   const metadata = r[9] as RecordedEvent['metadata'];
-  if (upcaster) ({ type, data } = upcaster.upcast({ type, data, schemaVersion: metadata.schemaVersion ?? 1 }));
+  if (upcaster) ({ type, data } = upcastStored(upcaster, type, data, metadata));
   return {
     id: r[6] as string,
     streamId: r[3] as string,

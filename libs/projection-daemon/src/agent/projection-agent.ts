@@ -81,8 +81,7 @@ export class ProjectionAgent {
   /** Document projections: the commit running behind the applier, and the session it writes. */
   private commitInFlight: Promise<void> | undefined;
   private lastCommitted: DocumentBatchSession | undefined;
-  private committing = false;
-  private commitFailed = false;
+  private commitState: 'idle' | 'running' | 'failed' = 'idle';
   private readonly committer: BatchCommitter;
   readonly done: Promise<AgentOutcome>;
 
@@ -101,7 +100,7 @@ export class ProjectionAgent {
   }
 
   get caughtUp(): boolean {
-    return this.fetchCaughtUp && this.queue.isEmpty && !this.committing;
+    return this.fetchCaughtUp && this.queue.isEmpty && this.commitState === 'idle';
   }
 
   async stop(): Promise<AgentOutcome> {
@@ -211,7 +210,7 @@ export class ProjectionAgent {
     const { commitEvery = 500, pollIntervalMs = 1000, maxDirtyDocuments = 20_000 } = this.options;
     let session: DocumentBatchSession | undefined;
     while (!this.stopping) {
-      if (this.commitFailed) await this.commitInFlight;
+      if (this.commitState === 'failed') await this.commitInFlight;
       const page = this.queue.take(1);
       if (!page) {
         // Following the head, commit as soon as nothing more is staged (latency); a rebuild only
@@ -256,9 +255,9 @@ export class ProjectionAgent {
   private async startCommit(session: DocumentBatchSession): Promise<void> {
     await this.commitInFlight;
     this.lastCommitted = session;
-    this.committing = true;
+    this.commitState = 'running';
     const commit = this.commitSession(session).catch((error: unknown) => {
-      this.commitFailed = true;
+      this.commitState = 'failed';
       throw error;
     });
     // Observed through commitInFlight: by the next commit, by the loop, or when the agent ends.
@@ -298,7 +297,8 @@ export class ProjectionAgent {
 
   private async commitSession(session: DocumentBatchSession): Promise<void> {
     await this.withInfraRetries('commit', () => session.commit());
-    this.committing = false;
+    // Before onCommitted, which reads `caughtUp`.
+    this.commitState = 'idle';
     this.committedCursor = session.next;
     this.options.onCommitted?.({
       count: session.events,
