@@ -89,12 +89,7 @@ describe('admin UI in a browser', () => {
     const phone = await signIn(390, 844);
 
     // A history long enough for a rebuild of some seconds.
-    await cluster.pool.query(
-      `INSERT INTO "${cluster.db.namespace}".events (stream_id, stream_version, category, event_id, type, data, metadata)
-       SELECT 'project-bulk' || (i % 1000), i / 1000 + 1, 'project', gen_random_uuid(), 'CommitPushed',
-              jsonb_build_object('userName', 'u' || (i % 7), 'additions', 1, 'deletions', 0), '{"schemaVersion": 2}'
-         FROM generate_series(0, ${BULK_EVENTS - 1}) AS i`,
-    );
+    await cluster.seedCommits({ total: BULK_EVENTS, streams: 1000, prefix: 'project-bulk', users: 7, additions: 1, deletions: 0 });
     await cluster.waitCaughtUp(180_000);
 
     // Start a rebuild with its confirmation and watch the bar.

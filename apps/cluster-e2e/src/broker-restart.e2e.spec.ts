@@ -80,12 +80,7 @@ describe('broker and cache restarts under a running cluster', () => {
     await waitFor('an active worker', () => cluster.activeWorker(), { timeoutMs: 20_000 });
     expect((await post('/api/projects', { id: 'apollo', name: 'Apollo', organization: 'acme' })).status).toBe(201);
     // Enough events for a rebuild that lasts long enough to observe the guard.
-    await cluster.pool.query(
-      `INSERT INTO "${cluster.db.namespace}".events (stream_id, stream_version, category, event_id, type, data, metadata)
-       SELECT 'project-' || (i % 500), i / 500 + 1, 'project', gen_random_uuid(), 'CommitPushed',
-              jsonb_build_object('userName', 'u' || (i % 5), 'additions', 2, 'deletions', 1), '{"schemaVersion": 2}'
-         FROM generate_series(0, 299999) AS i`,
-    );
+    await cluster.seedCommits({ total: 300_000, streams: 500, users: 5, additions: 2, deletions: 1 });
     await cluster.waitCaughtUp();
     await everyNode('every app connected', (n) => n.status === 'up' && n.details.broker !== 'disconnected' && n.details.sharedState !== 'postgres');
 

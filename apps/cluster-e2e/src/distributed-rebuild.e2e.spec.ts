@@ -66,12 +66,7 @@ describe('distributed rebuild across processes', () => {
     expect((await post(gatewayA, '/api/cars/c1/sell', { customerId: 'ann' })).status).toBe(200);
     expect((await post(gatewayA, '/api/customers/ann/rename', { name: 'Ann Smith' })).status).toBe(200);
     expect((await post(gatewayA, '/api/projects', { id: 'apollo', name: 'Apollo', organization: 'acme' })).status).toBe(201);
-    await cluster.pool.query(
-      `INSERT INTO "${cluster.db.namespace}".events (stream_id, stream_version, category, event_id, type, data, metadata)
-       SELECT 'project-' || (i % 1000), i / 1000 + 1, 'project', gen_random_uuid(), 'CommitPushed',
-              jsonb_build_object('userName', 'u' || (i % 7), 'additions', 1, 'deletions', 0), '{"schemaVersion": 2}'
-         FROM generate_series(0, 299999) AS i`,
-    );
+    await cluster.seedCommits({ total: 300_000, streams: 1000, users: 7, additions: 1, deletions: 0 });
     // The live daemon folds the 300,000 commits first; under a loaded CI machine that takes a while.
     const seededAt = Date.now();
     await cluster.waitCaughtUp(180_000);

@@ -5,6 +5,8 @@ import { createTestNamespace, TestNamespace, waitFor } from '@projectionist/test
 import { Pool } from 'pg';
 import { AppProcess, freePort } from './app-process';
 
+const SEED_CHUNK = 10_000;
+
 /** A namespace, a store to write with, and app processes (workers, coordinators, gateways) to start and kill. */
 export class TestCluster {
   readonly workers: AppProcess[] = [];
@@ -68,6 +70,24 @@ export class TestCluster {
       },
       { timeoutMs, intervalMs: 100 },
     );
+  }
+
+  /**
+   * Inserts `total` CommitPushed events over `streams` project streams (`<prefix><n>`), set-based,
+   * in transactions of 10,000 rows. One long seeding transaction would hold the feed horizon of
+   * the whole cluster back for seconds, and with it every other test file's readers.
+   */
+  async seedCommits(options: { total: number; streams: number; prefix?: string; users: number; additions: number; deletions: number }): Promise<void> {
+    const { total, streams, prefix = 'project-', users, additions, deletions } = options;
+    for (let from = 0; from < total; from += SEED_CHUNK) {
+      await this.pool.query(
+        `INSERT INTO ${quoteIdentifier(this.db.namespace)}.events (stream_id, stream_version, category, event_id, type, data, metadata)
+         SELECT $3 || (i % $4), i / $4 + 1, 'project', gen_random_uuid(), 'CommitPushed',
+                jsonb_build_object('userName', 'u' || (i % $5), 'additions', $6::int, 'deletions', $7::int), '{"schemaVersion": 2}'
+           FROM generate_series($1::bigint, $2::bigint) AS i`,
+        [from, Math.min(total, from + SEED_CHUNK) - 1, prefix, streams, users, additions, deletions],
+      );
+    }
   }
 
   async checkpointStates(): Promise<{ projection: string; state: string; error: unknown }[]> {
