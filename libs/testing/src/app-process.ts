@@ -69,7 +69,9 @@ export class AppProcess {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.child?.kill('SIGTERM');
-    await Promise.race([this.exited, new Promise((r) => setTimeout(r, 10_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.exited, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+    clearTimeout(timer);
     if (this.running) await this.kill();
   }
 }
