@@ -4,6 +4,7 @@ import { runMigrations } from '../migrations/run-migrations';
 import { createEventStorePool } from '../postgres/event-store-pool';
 import { PostgresEventStore } from '../postgres/postgres-event-store';
 import { FeedFollower } from './feed-follower';
+import { readWholeFeed } from './read-whole-feed';
 import { FeedNotifications } from './feed-notifications';
 import { WakeSignal } from './wake-signal';
 
@@ -38,11 +39,12 @@ describe('FeedNotifications', () => {
     });
     try {
       for (let i = 0; i < 5; i++) {
-        const { lastCursor } = await store.append('car-1', [{ type: 'car.repainted', data: { color: `c${i}` } }]);
+        await store.append('car-1', [{ type: 'car.repainted', data: { color: `c${i}` } }]);
         const committedAt = Date.now();
         // A transaction open anywhere in the cluster (another test file's seed, say) keeps the event
         // unreadable for a while; the wake-up is measured from when it can be read.
-        const readableAt = await readableSince(lastCursor.transactionId);
+        await readWholeFeed(store, { settleTimeoutMs: 20_000 });
+        const readableAt = Date.now();
         await waitFor('follower saw the append', () => seenAt.length === i + 1, { timeoutMs: 2000 });
         expect(seenAt[i] - Math.max(committedAt, readableAt)).toBeLessThan(500);
       }
@@ -52,17 +54,6 @@ describe('FeedNotifications', () => {
     }
   }, 120_000);
 
-  /** When the transaction became readable to the feed: every older one in the cluster had ended. */
-  async function readableSince(transactionId: number): Promise<number> {
-    return waitFor(
-      'the append readable',
-      async () => {
-        const { rows } = await pool.query(`SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::text::xid8 AS readable`, [transactionId]);
-        return rows[0].readable ? Date.now() : undefined;
-      },
-      { timeoutMs: 20_000, intervalMs: 10 },
-    );
-  }
 
   it('listens again after its connection is killed', async () => {
     const notifications = new FeedNotifications({ databaseUrl: db.databaseUrl, namespace: db.namespace, reconnectDelayMs: 50 });

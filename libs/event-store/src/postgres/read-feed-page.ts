@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { FEED_START, FeedCursor } from '../model/feed-cursor';
+import { compareCursors, FEED_START, FeedCursor } from '../model/feed-cursor';
 import { FeedPage, ReadAllOptions } from '../model/feed-page';
 import { RecordedEvent } from '../model/recorded-event';
 import { EventUpcaster, upcastStored } from './event-row';
@@ -133,7 +133,7 @@ function decodeJsonPage(json: string | null, count: number, last: FeedCursor | u
   const events = json === null ? [] : inFeedOrder(parseJsonPage(json, upcaster));
   const end = events[events.length - 1];
   // The cursor was read by a second scan of the same snapshot: it must name the same last event.
-  if (events.length !== count || (last && (end.transactionId !== last.transactionId || end.position !== last.position))) {
+  if (events.length !== count || (last && compareCursors(end, last) !== 0)) {
     throw new Error(`feed page decoded ${events.length} events, expected ${count} ending at ${JSON.stringify(last)}`);
   }
   return events;

@@ -29,6 +29,13 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 }
 
+/** Reads the first page, answering it at once. */
+async function firstPage(reads: FeedReadAhead, feed: ReturnType<typeof fakeFeed>): Promise<FeedPage> {
+  const page = reads.next({ transactionId: 1, position: 0 });
+  feed.answer(0);
+  return page;
+}
+
 describe('FeedReadAhead', () => {
   it('keeps the next two pages on their way while behind, and hands pages out in cursor order', async () => {
     const feed = fakeFeed(5, { afterNext: true });
@@ -55,9 +62,7 @@ describe('FeedReadAhead', () => {
   it('reads one page ahead when pages do not say where the one after the next starts', async () => {
     const feed = fakeFeed(3, { afterNext: false });
     const reads = new FeedReadAhead(feed.read);
-    const first = reads.next({ transactionId: 1, position: 0 });
-    feed.answer(0);
-    await first;
+    await firstPage(reads, feed);
     await settle();
     expect(feed.started).toEqual([0, 10]);
   });
@@ -65,9 +70,7 @@ describe('FeedReadAhead', () => {
   it('starts over from the cursor it is given when that is not where its reads ahead start', async () => {
     const feed = fakeFeed(5, { afterNext: true });
     const reads = new FeedReadAhead(feed.read);
-    const first = reads.next({ transactionId: 1, position: 0 });
-    feed.answer(0);
-    await first;
+    await firstPage(reads, feed);
     const other = reads.next({ transactionId: 1, position: 30 });
     await settle();
     expect(feed.started).toEqual([0, 10, 20, 30]);
@@ -78,9 +81,7 @@ describe('FeedReadAhead', () => {
   it('stops reading ahead at the head, and after clear() a failed read is not reused', async () => {
     const feed = fakeFeed(1, { afterNext: true });
     const reads = new FeedReadAhead(feed.read);
-    const first = reads.next({ transactionId: 1, position: 0 });
-    feed.answer(0);
-    await first;
+    await firstPage(reads, feed);
     const head = reads.next({ transactionId: 1, position: 10 });
     await settle();
     feed.answer(10);
