@@ -36,6 +36,8 @@ export interface ProjectionAgentOptions {
   readonly maxDirtyDocuments?: number;
   readonly backpressure?: BackpressureLimits;
   readonly pollIntervalMs?: number;
+  /** Caught up, the least time between the end of one read and the next (DaemonTuning.liveReadGapMs); default 0. */
+  readonly readGapMs?: number;
   /** Rebuilds stop once they have applied everything committed. */
   readonly stopWhenCaughtUp?: boolean;
   readonly onCommitted?: (summary: CommitSummary) => void;
@@ -73,7 +75,9 @@ export class ProjectionAgent {
   private readonly queue = new StagingQueue();
   private readonly applyWake = new WakeSignal();
   private readonly drained = new WakeSignal();
+  /** Backoff and retry waits: one signal per loop, since a WakeSignal wakes one waiter. */
   private readonly sleeper = new WakeSignal();
+  private readonly fetchSleeper = new WakeSignal();
   private stopping = false;
   private fetchDone = false;
   private fetchCaughtUp = false;
@@ -105,7 +109,7 @@ export class ProjectionAgent {
 
   async stop(): Promise<AgentOutcome> {
     this.stopping = true;
-    for (const signal of [this.options.wake, this.applyWake, this.drained, this.sleeper]) signal.notify();
+    for (const signal of [this.options.wake, this.applyWake, this.drained, this.sleeper, this.fetchSleeper]) signal.notify();
     return this.done;
   }
 
@@ -120,7 +124,7 @@ export class ProjectionAgent {
       return this.stopping ? { kind: 'stopped' } : { kind: 'caught-up' };
     } catch (error) {
       this.stopping = true;
-      for (const signal of [this.options.wake, this.applyWake, this.drained, this.sleeper]) signal.notify();
+      for (const signal of [this.options.wake, this.applyWake, this.drained, this.sleeper, this.fetchSleeper]) signal.notify();
       if (error instanceof AgentEnd) return error.outcome;
       this.options.logger.error(error instanceof Error ? error : new Error(String(error)), this.name);
       return { kind: 'error', error: { message: (error as Error).message, at: new Date().toISOString() } };
@@ -128,7 +132,7 @@ export class ProjectionAgent {
   }
 
   private async fetchLoop(): Promise<void> {
-    const { target, pageSize = 500, feedEncoding, backpressure = DEFAULT_BACKPRESSURE, pollIntervalMs = 1000 } = this.options;
+    const { target, pageSize = 500, feedEncoding, backpressure = DEFAULT_BACKPRESSURE, pollIntervalMs = 1000, readGapMs = 0 } = this.options;
     const reads = new FeedReadAhead((after) =>
       this.options.store.readAll({ after, limit: pageSize, types: target.projection.eventTypes, encoding: feedEncoding }),
     );
@@ -153,7 +157,7 @@ export class ProjectionAgent {
           reads.clear();
           failures++;
           this.options.logger.warn(`feed read failed (attempt ${failures}): ${(error as Error).message}`, this.name);
-          await this.sleeper.wait(retryDelayMs(failures, { ...DEFAULT_RETRY, maxDelayMs: 5_000 }));
+          await this.fetchSleeper.wait(retryDelayMs(failures, { ...DEFAULT_RETRY, maxDelayMs: 5_000 }));
           continue;
         }
         if (events.length > 0 || compareCursors(page.next, cursor) !== 0) {
@@ -164,7 +168,11 @@ export class ProjectionAgent {
         this.fetchCaughtUp = page.caughtUp;
         if (page.caughtUp) {
           if (this.options.stopWhenCaughtUp) return;
+          const readAt = Date.now();
           await this.options.wake.wait(page.pending ? PENDING_RETRY_MS : pollIntervalMs);
+          // One read then takes what the commits of the whole gap wrote.
+          const rest = readGapMs - (Date.now() - readAt);
+          if (rest > 0) await this.fetchSleeper.wait(rest);
         }
       }
     } finally {

@@ -19,6 +19,12 @@ export interface DaemonTuning {
   readonly backpressure: BackpressureLimits;
   /** Fallback poll when no NOTIFY arrives. */
   readonly pollIntervalMs: number;
+  /**
+   * Following the head, a projection reads the feed at most once per this many ms. Under a steady
+   * stream of appends nearly every commit sends a notification; reading on each one costs a query
+   * per event or two, and on a small machine that CPU is what delays the reads that matter.
+   */
+  readonly liveReadGapMs: number;
   /** How often progress is refreshed, published and written for other apps. */
   readonly progressIntervalMs: number;
 }
@@ -32,5 +38,6 @@ export const DEFAULT_DAEMON_TUNING: DaemonTuning = {
   liveCommitEvery: 5_000,
   backpressure: DEFAULT_BACKPRESSURE,
   pollIntervalMs: 1_000,
+  liveReadGapMs: 10,
   progressIntervalMs: 1_000,
 };

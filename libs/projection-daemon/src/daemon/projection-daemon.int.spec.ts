@@ -60,6 +60,49 @@ describe('ProjectionDaemon', () => {
     await daemon.stop();
   });
 
+  it('following the head, reads the feed at most once per read gap however many notifications arrive', async () => {
+    let reads = 0;
+    const store = Object.create(f.store) as typeof f.store;
+    store.readAll = (options) => {
+      reads++;
+      return f.store.readAll(options);
+    };
+    const daemon = new ProjectionDaemon({
+      pool: f.pool,
+      store,
+      namespace: f.db.namespace,
+      nodeId: 'node-1',
+      projections: [tally('Gap')],
+      logger: f.logger,
+      tuning: { pollIntervalMs: 60_000, liveReadGapMs: 25 },
+    });
+    // No listener here: the test wakes the daemon itself, and its poll is a minute away.
+    const appendAndWake = async () => {
+      const result = await f.store.append('g-1', ticks(1, 'Gap'));
+      daemon.notifyAppended();
+      return result.positions[0];
+    };
+    try {
+      await start(daemon);
+      await daemon.waitForNonStale({ position: await appendAndWake(), timeoutMs: 5000 });
+      // A notification every millisecond or so, as under a steady stream of small appends.
+      reads = 0;
+      const started = Date.now();
+      while (Date.now() - started < 500) {
+        daemon.notifyAppended();
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      const elapsed = Date.now() - started;
+      expect(reads).toBeGreaterThan(0);
+      expect(reads).toBeLessThanOrEqual(Math.ceil(elapsed / 25) + 2);
+      // Still prompt: an append is applied within a gap or so of its notification.
+      await daemon.waitForNonStale({ position: await appendAndWake(), timeoutMs: 2000 });
+      expect((await docs('gap')).get('g-1')).toEqual({ versions: [1, 2] });
+    } finally {
+      await daemon.stop();
+    }
+  });
+
   it('stops in the error state with the event and error visible (stop policy)', async () => {
     const daemon = f.daemon([tally('Stopper')]);
     await start(daemon);

@@ -197,6 +197,7 @@ export class ProjectionDaemon {
       commitEvery: this.tuning.liveCommitEvery,
       backpressure: this.tuning.backpressure,
       pollIntervalMs: this.tuning.pollIntervalMs,
+      readGapMs: this.tuning.liveReadGapMs,
       onCommitted: (summary) => {
         this.recordCommit(run, summary);
         this.committed.notify();
