@@ -52,7 +52,7 @@ export async function daemonBenchmark(): Promise<string> {
       ]),
     ),
     '',
-    `### Catch-up lag under a steady ${fmt(LAG_RATE)} events/s for ${LAG_SECONDS} s (append commit → projection committed; after a CHECKPOINT, so the rebuild runs' writes are not flushed during it)`,
+    `### Catch-up lag under a steady ${fmt(LAG_RATE)} events/s for ${LAG_SECONDS} s (append commit → projection committed; 4 writers on connections of their own, as a gateway would be; the daemon on a pool of 10, the worker's default; after a CHECKPOINT, so the rebuild runs' writes are not flushed during it)`,
     table(['samples', 'p50', 'p99', 'max'], [[fmt(lag.samples), `${lag.p50.toFixed(1)} ms`, `${lag.p99.toFixed(1)} ms`, `${lag.max.toFixed(1)} ms`]]),
     '',
     'Targets: rebuild ≥ 100,000 events/s and ≥ 50% of the ceiling; lag p99 ≤ 100 ms; peak memory flat from 250k to 1M events.',
@@ -111,10 +111,13 @@ function runChild(namespace: string, mode: 'throughput' | 'memory'): Promise<Reb
 async function measureLag(): Promise<{ samples: number; p50: number; p99: number; max: number }> {
   const namespace = `bench_lag_${Date.now()}`;
   await runMigrations({ databaseUrl: DATABASE_URL, namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
-  const pool = createEventStorePool({ connectionString: DATABASE_URL, max: 12 });
+  const pool = createEventStorePool({ connectionString: DATABASE_URL, max: 10 });
   // The rebuild runs before wrote millions of rows: flush them now rather than during the measurement.
   await pool.query('CHECKPOINT');
   const store = new PostgresEventStore({ pool, namespace });
+  // The writers stand for the gateway: another process, with connections of its own.
+  const writerPool = createEventStorePool({ connectionString: DATABASE_URL, max: 8 });
+  const writerStore = new PostgresEventStore({ pool: writerPool, namespace });
   const committedAt = new Map<number, number>();
   const lags: number[] = [];
   const daemon = new ProjectionDaemon({
@@ -144,7 +147,7 @@ async function measureLag(): Promise<{ samples: number; p50: number; p99: number
       Array.from({ length: writers }, async (_, w) => {
         let next = performance.now();
         for (let i = 0; Date.now() < deadline; i++) {
-          const result = await store.append(`project-${w}-${i % 500}`, [
+          const result = await writerStore.append(`project-${w}-${i % 500}`, [
             { type: 'CommitPushed', data: { userName: `u${i % 13}`, additions: i % 9, deletions: i % 4 } },
           ]);
           committedAt.set(result.positions[0], performance.now());
@@ -158,6 +161,7 @@ async function measureLag(): Promise<{ samples: number; p50: number; p99: number
   } finally {
     await daemon.stop();
     await notifications.close();
+    await writerPool.end();
     await pool.query(`DROP SCHEMA "${namespace}" CASCADE`);
     await pool.end();
   }

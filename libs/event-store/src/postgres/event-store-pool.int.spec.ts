@@ -60,4 +60,27 @@ describe('createEventStorePool', () => {
     expect(log).toEqual(['SELECT 3']);
     expect((pool as unknown as { options: { idleTimeoutMillis: number } }).options.idleTimeoutMillis).toBe(DEFAULT_IDLE_TIMEOUT_MS);
   });
+
+  it('allocates 8 MiB in the server, several times faster than building them byte by byte', async () => {
+    const client = new Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      const timed = async (text: string) => {
+        const runs: number[] = [];
+        let result: unknown;
+        for (let i = 0; i < 3; i++) {
+          const started = performance.now();
+          result = (await client.query({ text, rowMode: 'array' })).rows[0][0];
+          runs.push(performance.now() - started);
+        }
+        return { result, medianMs: runs.sort((x, y) => x - y)[1] };
+      };
+      const warmUp = await timed(SERVER_HEAP_WARM_UP);
+      const byteByByte = await timed(`SELECT length(repeat('x', 8 * 1024 * 1024))`);
+      expect(Number(warmUp.result)).toBe(8 * 1024 * 1024);
+      expect(warmUp.medianMs * 2).toBeLessThan(byteByByte.medianMs);
+    } finally {
+      await client.end();
+    }
+  });
 });

@@ -7,10 +7,14 @@ import { eventStoreTypes } from './pg-types';
  * connection. Without it a backend that has served many small appends gives its heap back to
  * the kernel after each large one and faults it in again on the next: measured here, a backend
  * after 3,000 single-event appends spent 26% of its time in page faults and took 30–44 µs per
- * event of a 100-event append instead of 16–19 µs. Other allocators ignore it; it costs about
- * a millisecond per new connection.
+ * event of a 100-event append instead of 16–19 µs. Other allocators ignore it.
+ *
+ * A new connection's first query waits for it, so it must be cheap: the 8 MiB are built from a
+ * 1 KiB piece (8,192 copies, not 8 million one-byte ones) and measured in bytes, not characters.
+ * Measured here: 15–19 ms a connection, against 70–105 ms for `length(repeat('x', 8 MiB))`,
+ * which under load delayed feed reads that needed a new connection by up to 250 ms.
  */
-export const SERVER_HEAP_WARM_UP = `SELECT length(repeat('x', 8 * 1024 * 1024)) AS warmed`;
+export const SERVER_HEAP_WARM_UP = `SELECT octet_length(repeat(repeat('x', 1024), 8192)) AS warmed`;
 
 /**
  * pg's default (10 s) closes the connections a burst opened as soon as load drops, and the next
