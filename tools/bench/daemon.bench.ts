@@ -52,8 +52,8 @@ export async function daemonBenchmark(): Promise<string> {
       ]),
     ),
     '',
-    `### Catch-up lag under a steady ${fmt(LAG_RATE)} events/s for ${LAG_SECONDS} s (append commit → projection committed; 4 writers on connections of their own, as a gateway would be; the daemon on a pool of 10, the worker's default; after a CHECKPOINT, so the rebuild runs' writes are not flushed during it)`,
-    table(['samples', 'p50', 'p99', 'max'], [[fmt(lag.samples), `${lag.p50.toFixed(1)} ms`, `${lag.p99.toFixed(1)} ms`, `${lag.max.toFixed(1)} ms`]]),
+    `### Catch-up lag under a steady ${fmt(LAG_RATE)} events/s for ${LAG_SECONDS} s (append commit → projection committed; 8 writers on connections of their own, as a gateway would be; the daemon on a pool of 10, the worker's default; after a CHECKPOINT, so the rebuild runs' writes are not flushed during it)`,
+    table(['samples', 'appended', 'p50', 'p99', 'max'], [[fmt(lag.samples), `${fmt(lag.samples / LAG_SECONDS)} ev/s`, `${lag.p50.toFixed(1)} ms`, `${lag.p99.toFixed(1)} ms`, `${lag.max.toFixed(1)} ms`]]),
     '',
     'Targets: rebuild ≥ 100,000 events/s and ≥ 50% of the ceiling; lag p99 ≤ 100 ms; peak memory flat from 250k to 1M events.',
   ].join('\n');
@@ -140,7 +140,8 @@ async function measureLag(): Promise<{ samples: number; p50: number; p99: number
   await notifications.start();
   await daemon.start(new Map([[activeProjectProjection.name, await daemon.storage.fence.claim(activeProjectProjection.name, 'bench')]]));
   try {
-    const writers = 4;
+    // Enough writers that the rate holds when single appends take longer than usual on a busy host.
+    const writers = 8;
     const perWriterInterval = (1000 / LAG_RATE) * writers;
     const deadline = Date.now() + LAG_SECONDS * 1000;
     await Promise.all(

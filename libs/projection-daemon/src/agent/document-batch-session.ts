@@ -2,6 +2,7 @@ import { FeedCursor, RecordedEvent } from '@projectionist/event-store';
 import { DocumentBatch, documentLoadsFor, DocumentProjection, StoredDocument } from '@projectionist/projections';
 import { DeadLetter } from '../storage/dead-letters';
 import { loadDocuments, writeDocuments } from '../storage/document-table';
+import { commitDocumentsFenced } from '../storage/fenced-document-commit';
 import { inFencedTransaction } from '../storage/fenced-transaction';
 import { ProjectionTarget } from '../storage/projection-target';
 import { BatchStorage } from './batch-committer';
@@ -79,10 +80,15 @@ export class DocumentBatchSession {
 
   async commit(): Promise<void> {
     const key = { projection: this.target.projection.name, version: this.target.projection.version, slot: this.target.slot };
+    const changes = this.batch.changes();
+    const lastPosition = this.positions.reduce((max, p) => (p > max ? p : max), 0);
+    // The common case in one statement; dead letters, which are rare, in a transaction.
+    if (this.deadLetters.size === 0) {
+      return commitDocumentsFenced(this.storage, this.target.qualifiedTable, key, this.epoch, changes, this.next, lastPosition);
+    }
     await inFencedTransaction(this.storage, key.projection, this.epoch, async (client) => {
-      await writeDocuments(client, this.target.qualifiedTable, this.batch.changes());
-      if (this.deadLetters.size > 0) await this.storage.deadLetters.addIn(client, key.projection, key.version, [...this.deadLetters.values()]);
-      const lastPosition = this.positions.reduce((max, p) => (p > max ? p : max), 0);
+      await writeDocuments(client, this.target.qualifiedTable, changes);
+      await this.storage.deadLetters.addIn(client, key.projection, key.version, [...this.deadLetters.values()]);
       await this.storage.checkpoints.saveIn(client, key, this.next, lastPosition);
     });
   }

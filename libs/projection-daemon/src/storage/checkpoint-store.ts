@@ -58,11 +58,13 @@ export class CheckpointStore {
   }
 
   async saveIn(client: PoolClient, key: CheckpointKey, cursor: FeedCursor, lastPosition: number): Promise<void> {
-    await client.query(
-      `UPDATE ${this.table} SET cursor_tx = $4, cursor_pos = $5, last_position = greatest(last_position, $6), updated_at = now()
-        WHERE projection = $1 AND version = $2 AND slot = $3`,
-      [key.projection, key.version, key.slot, cursor.transactionId, cursor.position, lastPosition],
-    );
+    await client.query(this.saveQuery(['$1', '$2', '$3', '$4', '$5', '$6']), [key.projection, key.version, key.slot, cursor.transactionId, cursor.position, lastPosition]);
+  }
+
+  /** The save over placeholders for projection, version, slot, cursor transaction, cursor position and last position, guarded by `condition`. */
+  saveQuery([projection, version, slot, cursorTx, cursorPos, lastPosition]: readonly string[], condition = ''): string {
+    return `UPDATE ${this.table} SET cursor_tx = ${cursorTx}, cursor_pos = ${cursorPos}, last_position = greatest(last_position, ${lastPosition}), updated_at = now()
+        WHERE projection = ${projection} AND version = ${version} AND slot = ${slot} ${condition ? `AND ${condition}` : ''}`;
   }
 
   async setState(key: CheckpointKey, state: ProjectionState, error: ProjectionErrorInfo | null = null): Promise<void> {

@@ -15,15 +15,21 @@ export async function loadDocuments(client: Pool | PoolClient, table: string, lo
 
 /** Writes each changed document once: one bulk upsert and one bulk delete. */
 export async function writeDocuments(client: PoolClient, table: string, changes: DocumentChanges): Promise<void> {
-  if (changes.upserts.length > 0) {
-    await client.query(
-      `INSERT INTO ${table} (id, data, last_position, updated_at)
-       SELECT u.id, u.data, u.pos, now() FROM unnest($1::text[], $2::jsonb[], $3::bigint[]) AS u(id, data, pos)
-       ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, last_position = EXCLUDED.last_position, updated_at = EXCLUDED.updated_at`,
-      [changes.upserts.map((d) => d.id), changes.upserts.map((d) => JSON.stringify(d.data)), changes.upserts.map((d) => d.lastPosition)],
-    );
-  }
-  if (changes.deletes.length > 0) {
-    await client.query(`DELETE FROM ${table} WHERE id = ANY ($1::text[])`, [changes.deletes]);
-  }
+  if (changes.upserts.length > 0) await client.query(upsertDocumentsQuery(table, ['$1', '$2', '$3']), upsertValues(changes));
+  if (changes.deletes.length > 0) await client.query(deleteDocumentsQuery(table, '$1'), [changes.deletes]);
+}
+
+/** The bulk upsert over placeholders for ids, data and last positions (see upsertValues), guarded by `condition`. */
+export function upsertDocumentsQuery(table: string, [ids, data, positions]: readonly string[], condition = ''): string {
+  return `INSERT INTO ${table} (id, data, last_position, updated_at)
+       SELECT u.id, u.data, u.pos, now() FROM unnest(${ids}::text[], ${data}::jsonb[], ${positions}::bigint[]) AS u(id, data, pos) ${condition ? `WHERE ${condition}` : ''}
+       ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, last_position = EXCLUDED.last_position, updated_at = EXCLUDED.updated_at`;
+}
+
+export function upsertValues(changes: DocumentChanges): [string[], string[], number[]] {
+  return [changes.upserts.map((d) => d.id), changes.upserts.map((d) => JSON.stringify(d.data)), changes.upserts.map((d) => d.lastPosition)];
+}
+
+export function deleteDocumentsQuery(table: string, ids: string, condition = ''): string {
+  return `DELETE FROM ${table} WHERE id = ANY (${ids}::text[]) ${condition ? `AND ${condition}` : ''}`;
 }

@@ -39,10 +39,12 @@ export class LeaseFence {
   }
 
   async checkIn(client: PoolClient, projection: string, epoch: number): Promise<void> {
-    const { rowCount } = await client.query(`SELECT 1 FROM ${this.table} WHERE projection = $1 AND epoch = $2 FOR SHARE`, [
-      projection,
-      epoch,
-    ]);
+    const { rowCount } = await client.query(this.checkInQuery('$1', '$2'), [projection, epoch]);
     if (rowCount === 0) throw new LeaseLostError(projection, epoch);
+  }
+
+  /** The check-in over the given placeholders: one row while the epoch is current, locked until the transaction ends. */
+  checkInQuery(projection: string, epoch: string): string {
+    return `SELECT 1 FROM ${this.table} WHERE projection = ${projection} AND epoch = ${epoch} FOR SHARE`;
   }
 }
