@@ -112,5 +112,6 @@ describe('AmqpBroker across a real broker restart', () => {
       for (const b of brokers) await b.close();
       await rabbit.close();
     }
-  });
+    // Starts a RabbitMQ node and restarts it: 26–28 s on a quiet 2-core host, more under load.
+  }, 120_000);
 });
