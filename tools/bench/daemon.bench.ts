@@ -12,6 +12,9 @@ const SMALL = Math.round(EVENTS / 4);
 const STREAMS = 10_000;
 const LAG_SECONDS = Number(process.env.BENCH_LAG_SECONDS ?? 20);
 const LAG_RATE = 1_000;
+// Enough writers that the rate holds when single appends take longer than usual on a busy host.
+const LAG_WRITERS = 8;
+const WORKER_POOL_SIZE = 10;
 const HEAP_CAP_MB = 256;
 const silent = { log: () => undefined, warn: () => undefined, error: (m: unknown) => console.error(m) };
 
@@ -52,7 +55,7 @@ export async function daemonBenchmark(): Promise<string> {
       ]),
     ),
     '',
-    `### Catch-up lag under a steady ${fmt(LAG_RATE)} events/s for ${LAG_SECONDS} s (append commit → projection committed; 8 writers on connections of their own, as a gateway would be; the daemon on a pool of 10, the worker's default; after a CHECKPOINT, so the rebuild runs' writes are not flushed during it)`,
+    `### Catch-up lag under a steady ${fmt(LAG_RATE)} events/s for ${LAG_SECONDS} s (append commit → projection committed; ${LAG_WRITERS} writers on connections of their own, as a gateway would be; the daemon on a pool of ${WORKER_POOL_SIZE}, the worker's default; after a CHECKPOINT, so the rebuild runs' writes are not flushed during it)`,
     table(['samples', 'appended', 'p50', 'p99', 'max'], [[fmt(lag.samples), `${fmt(lag.samples / LAG_SECONDS)} ev/s`, `${lag.p50.toFixed(1)} ms`, `${lag.p99.toFixed(1)} ms`, `${lag.max.toFixed(1)} ms`]]),
     '',
     'Targets: rebuild ≥ 100,000 events/s and ≥ 50% of the ceiling; lag p99 ≤ 100 ms; peak memory flat from 250k to 1M events.',
@@ -111,12 +114,12 @@ function runChild(namespace: string, mode: 'throughput' | 'memory'): Promise<Reb
 async function measureLag(): Promise<{ samples: number; p50: number; p99: number; max: number }> {
   const namespace = `bench_lag_${Date.now()}`;
   await runMigrations({ databaseUrl: DATABASE_URL, namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
-  const pool = createEventStorePool({ connectionString: DATABASE_URL, max: 10 });
+  const pool = createEventStorePool({ connectionString: DATABASE_URL, max: WORKER_POOL_SIZE });
   // The rebuild runs before wrote millions of rows: flush them now rather than during the measurement.
   await pool.query('CHECKPOINT');
   const store = new PostgresEventStore({ pool, namespace });
   // The writers stand for the gateway: another process, with connections of its own.
-  const writerPool = createEventStorePool({ connectionString: DATABASE_URL, max: 8 });
+  const writerPool = createEventStorePool({ connectionString: DATABASE_URL, max: LAG_WRITERS });
   const writerStore = new PostgresEventStore({ pool: writerPool, namespace });
   const committedAt = new Map<number, number>();
   const lags: number[] = [];
@@ -140,12 +143,10 @@ async function measureLag(): Promise<{ samples: number; p50: number; p99: number
   await notifications.start();
   await daemon.start(new Map([[activeProjectProjection.name, await daemon.storage.fence.claim(activeProjectProjection.name, 'bench')]]));
   try {
-    // Enough writers that the rate holds when single appends take longer than usual on a busy host.
-    const writers = 8;
-    const perWriterInterval = (1000 / LAG_RATE) * writers;
+    const perWriterInterval = (1000 / LAG_RATE) * LAG_WRITERS;
     const deadline = Date.now() + LAG_SECONDS * 1000;
     await Promise.all(
-      Array.from({ length: writers }, async (_, w) => {
+      Array.from({ length: LAG_WRITERS }, async (_, w) => {
         let next = performance.now();
         for (let i = 0; Date.now() < deadline; i++) {
           const result = await writerStore.append(`project-${w}-${i % 500}`, [

@@ -109,7 +109,7 @@ export class ProjectionAgent {
 
   async stop(): Promise<AgentOutcome> {
     this.stopping = true;
-    for (const signal of [this.options.wake, this.applyWake, this.drained, this.sleeper, this.fetchSleeper]) signal.notify();
+    this.wakeEveryWaiter();
     return this.done;
   }
 
@@ -124,11 +124,16 @@ export class ProjectionAgent {
       return this.stopping ? { kind: 'stopped' } : { kind: 'caught-up' };
     } catch (error) {
       this.stopping = true;
-      for (const signal of [this.options.wake, this.applyWake, this.drained, this.sleeper, this.fetchSleeper]) signal.notify();
+      this.wakeEveryWaiter();
       if (error instanceof AgentEnd) return error.outcome;
       this.options.logger.error(error instanceof Error ? error : new Error(String(error)), this.name);
       return { kind: 'error', error: { message: (error as Error).message, at: new Date().toISOString() } };
     }
+  }
+
+  /** Every wait of both loops ends, so that they see `stopping`. */
+  private wakeEveryWaiter(): void {
+    for (const signal of [this.options.wake, this.applyWake, this.drained, this.sleeper, this.fetchSleeper]) signal.notify();
   }
 
   private async fetchLoop(): Promise<void> {
