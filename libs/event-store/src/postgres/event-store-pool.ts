@@ -11,7 +11,8 @@ import { eventStoreTypes } from './pg-types';
  *
  * A new connection's first query waits for it, so it must be cheap: the 8 MiB are built from a
  * 1 KiB piece (8,192 copies, not 8 million one-byte ones) and measured in bytes, not characters.
- * Measured here: 15–19 ms a connection, against 70–105 ms for `length(repeat('x', 8 MiB))`,
+ * Measured here: 15–19 ms a connection on one day and 50–68 ms on another (page faults cost
+ * what the host makes them cost), against 70–105 and 77–108 ms for `length(repeat('x', 8 MiB))`,
  * which under load delayed feed reads that needed a new connection by up to 250 ms.
  */
 export const SERVER_HEAP_WARM_UP = `SELECT octet_length(repeat(repeat('x', 1024), 8192)) AS warmed`;

@@ -56,6 +56,7 @@ export async function readFeedPage(
       : after
     : (last as FeedCursor);
   return {
+    count,
     next,
     caughtUp,
     pending: caughtUp && pending,

@@ -53,6 +53,7 @@ describe('RateMeter and etaMs', () => {
 describe('StagingQueue', () => {
   const page = (n: number, p: number) => ({
     events: Array.from({ length: n }, (_, i) => ({ position: p + i }) as never),
+    count: n,
     next: { transactionId: 1, position: p + n },
   });
 
@@ -68,5 +69,31 @@ describe('StagingQueue', () => {
     expect(queue.take(2)?.events).toHaveLength(5);
     expect(queue.staged).toBe(0);
     expect(queue.take(10)).toBeUndefined();
+  });
+
+  it('leaves pages undecoded until they are taken', () => {
+    const queue = new StagingQueue();
+    const decoded: number[] = [];
+    const lazyPage = (n: number, p: number) => {
+      const plain = page(n, p);
+      return {
+        count: n,
+        next: plain.next,
+        get events() {
+          decoded.push(p);
+          return plain.events;
+        },
+      };
+    };
+    queue.push(lazyPage(4, 0));
+    queue.push(lazyPage(4, 4));
+    queue.push(lazyPage(4, 8));
+    expect(queue.staged).toBe(12);
+    expect(decoded).toEqual([]);
+    // A single page is handed over as it is: its reader decodes it.
+    expect(queue.take(4)?.count).toBe(4);
+    expect(decoded).toEqual([]);
+    expect(queue.take(8)?.events.map((e) => e.position)).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(decoded).toEqual([4, 8]);
   });
 });

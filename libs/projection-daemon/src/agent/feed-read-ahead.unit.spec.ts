@@ -11,6 +11,7 @@ function fakeFeed(pages: number, options: { afterNext: boolean }) {
     const cursor = (p: number): FeedCursor => ({ transactionId: 1, position: p });
     return {
       events: [],
+      count: 0,
       next: cursor(caughtUp ? start : start + 10),
       caughtUp,
       pending: false,

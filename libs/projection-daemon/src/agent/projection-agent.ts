@@ -58,6 +58,9 @@ export type AgentOutcome =
   | { readonly kind: 'lease-lost' }
   | { readonly kind: 'error'; readonly error: ProjectionErrorInfo };
 
+/** Decoded events and the cursor after them: what one commit applies. */
+type EventBatch = Pick<StagedPage, 'events' | 'next'>;
+
 /** Ends the agent's loops with an outcome other than a plain stop. */
 class AgentEnd extends Error {
   constructor(readonly outcome: AgentOutcome) {
@@ -152,10 +155,8 @@ export class ProjectionAgent {
           continue;
         }
         let page: FeedPage;
-        let events: readonly RecordedEvent[];
         try {
           page = await reads.next(cursor);
-          events = page.events;
           failures = 0;
         } catch (error) {
           // The database may be restarting: keep trying, with backoff, and say so.
@@ -165,8 +166,8 @@ export class ProjectionAgent {
           await this.fetchSleeper.wait(retryDelayMs(failures, { ...DEFAULT_RETRY, maxDelayMs: 5_000 }));
           continue;
         }
-        if (events.length > 0 || compareCursors(page.next, cursor) !== 0) {
-          this.queue.push({ events, next: page.next });
+        if (page.count > 0 || compareCursors(page.next, cursor) !== 0) {
+          this.queue.push(page);
           this.applyWake.notify();
         }
         cursor = page.next;
@@ -191,12 +192,13 @@ export class ProjectionAgent {
     if (this.options.target.projection.kind === 'document') return this.applyDocumentPages();
     const { commitEvery = 500, pollIntervalMs = 1000 } = this.options;
     while (!this.stopping) {
-      const batch = this.queue.take(commitEvery);
-      if (!batch) {
+      const staged = this.queue.take(commitEvery);
+      if (!staged) {
         if (this.fetchDone) return;
         await this.applyWake.wait(pollIntervalMs);
         continue;
       }
+      const batch: EventBatch = { events: this.decode(staged), next: staged.next };
       await this.commitWithRetries(batch);
       this.committedCursor = batch.next;
       this.drained.notify();
@@ -238,8 +240,9 @@ export class ProjectionAgent {
       }
       const open = session ?? this.nextSession();
       session = open;
-      if (page.events.length > 0) await this.withInfraRetries('loading documents', () => open.load(page.events));
-      for (const event of page.events) {
+      const events = this.decode(page);
+      if (events.length > 0) await this.withInfraRetries('loading documents', () => open.load(events));
+      for (const event of events) {
         // The common case stays synchronous: no promise per event on the hot path.
         try {
           open.apply(event);
@@ -255,6 +258,18 @@ export class ProjectionAgent {
         await this.startCommit(open);
         session = undefined;
       }
+    }
+  }
+
+  /**
+   * A page that cannot be decoded (its events disagree with the count and cursor the database
+   * sent with it) would be skipped or applied wrongly: the projection stops on it instead.
+   */
+  private decode(page: StagedPage): readonly RecordedEvent[] {
+    try {
+      return page.events;
+    } catch (error) {
+      throw new AgentEnd({ kind: 'error', error: { message: `feed page before ${JSON.stringify(page.next)} could not be decoded: ${(error as Error).message}`, at: new Date().toISOString() } });
     }
   }
 
@@ -337,7 +352,7 @@ export class ProjectionAgent {
   }
 
   /** Retries with backoff; past the budget applies the projection's error policy to the failing event. */
-  private async commitWithRetries(batch: StagedPage): Promise<void> {
+  private async commitWithRetries(batch: EventBatch): Promise<void> {
     const retry: RetryPolicy = { ...DEFAULT_RETRY, ...this.options.target.projection.retry };
     const skip = new Map<string, DeadLetter>();
     let handlerFailures = 0;
@@ -400,7 +415,7 @@ export class ProjectionAgent {
    * Before stopping on an event, commits the events ahead of it, so the projection stops exactly
    * at the failing event and its checkpoint says so.
    */
-  private async commitBefore(batch: StagedPage, failed: RecordedEvent, skip: ReadonlyMap<string, DeadLetter>): Promise<void> {
+  private async commitBefore(batch: EventBatch, failed: RecordedEvent, skip: ReadonlyMap<string, DeadLetter>): Promise<void> {
     const index = batch.events.findIndex((e) => e.id === failed.id);
     if (index <= 0) return;
     const previous = batch.events[index - 1];
@@ -415,7 +430,7 @@ export class ProjectionAgent {
   }
 
   /** Isolates the failing event of a custom projection's batch by committing events one at a time. */
-  private async commitOneByOne(batch: StagedPage): Promise<void> {
+  private async commitOneByOne(batch: EventBatch): Promise<void> {
     for (let i = 0; i < batch.events.length; i++) {
       const event = batch.events[i];
       const next = i === batch.events.length - 1 ? batch.next : { transactionId: event.transactionId, position: event.position };

@@ -15,19 +15,23 @@ export async function loadDocuments(client: Pool | PoolClient, table: string, lo
 
 /** Writes each changed document once: one bulk upsert and one bulk delete. */
 export async function writeDocuments(client: PoolClient, table: string, changes: DocumentChanges): Promise<void> {
-  if (changes.upserts.length > 0) await client.query(upsertDocumentsQuery(table, ['$1', '$2', '$3']), upsertValues(changes));
+  if (changes.upserts.length > 0) await client.query(upsertDocumentsQuery(table, '$1'), [upsertRows(changes)]);
   if (changes.deletes.length > 0) await client.query(deleteDocumentsQuery(table, '$1'), [changes.deletes]);
 }
 
-/** The bulk upsert over placeholders for ids, data and last positions (see upsertValues), guarded by `condition`. */
-export function upsertDocumentsQuery(table: string, [ids, data, positions]: readonly string[], condition = ''): string {
+/** The bulk upsert of the rows behind the placeholder `rows` (see upsertRows), guarded by `condition`. */
+export function upsertDocumentsQuery(table: string, rows: string, condition = ''): string {
   return `INSERT INTO ${table} (id, data, last_position, updated_at)
-       SELECT u.id, u.data, u.pos, now() FROM unnest(${ids}::text[], ${data}::jsonb[], ${positions}::bigint[]) AS u(id, data, pos) ${condition ? `WHERE ${condition}` : ''}
+       SELECT u.id, u.data, u.pos, now() FROM jsonb_to_recordset(${rows}::jsonb) AS u(id text, data jsonb, pos bigint) ${condition ? `WHERE ${condition}` : ''}
        ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, last_position = EXCLUDED.last_position, updated_at = EXCLUDED.updated_at`;
 }
 
-export function upsertValues(changes: DocumentChanges): [string[], string[], number[]] {
-  return [changes.upserts.map((d) => d.id), changes.upserts.map((d) => JSON.stringify(d.data)), changes.upserts.map((d) => d.lastPosition)];
+/**
+ * The documents to upsert as one JSON text: one stringify here and one parse in the database,
+ * where a text[] of documents would have the driver escape every quote of every document.
+ */
+export function upsertRows(changes: DocumentChanges): string {
+  return JSON.stringify(changes.upserts.map((d) => ({ id: d.id, data: d.data, pos: d.lastPosition })));
 }
 
 export function deleteDocumentsQuery(table: string, ids: string, condition = ''): string {

@@ -2,7 +2,7 @@ import { FeedCursor } from '@projectionist/event-store';
 import { DocumentChanges } from '@projectionist/projections';
 import { BatchStorage } from '../agent/batch-committer';
 import { CheckpointKey } from './checkpoint-store';
-import { deleteDocumentsQuery, upsertDocumentsQuery, upsertValues } from './document-table';
+import { deleteDocumentsQuery, upsertDocumentsQuery, upsertRows } from './document-table';
 import { LeaseLostError } from './lease-fence';
 
 /**
@@ -26,11 +26,11 @@ export async function commitDocumentsFenced(
 ): Promise<void> {
   const held = 'EXISTS (SELECT 1 FROM lease)';
   const text = `WITH lease AS (${storage.fence.checkInQuery('$1', '$2')}),
-    upserted AS (${upsertDocumentsQuery(table, ['$3', '$4', '$5'], held)}),
-    deleted AS (${deleteDocumentsQuery(table, '$6', held)}),
-    saved AS (${storage.checkpoints.saveQuery(['$1', '$7', '$8', '$9', '$10', '$11'], held)})
+    upserted AS (${upsertDocumentsQuery(table, '$3', held)}),
+    deleted AS (${deleteDocumentsQuery(table, '$4', held)}),
+    saved AS (${storage.checkpoints.saveQuery(['$1', '$5', '$6', '$7', '$8', '$9'], held)})
     SELECT ${held} AS held`;
-  const values = [key.projection, epoch, ...upsertValues(changes), changes.deletes, key.version, key.slot, cursor.transactionId, cursor.position, lastPosition];
+  const values = [key.projection, epoch, upsertRows(changes), changes.deletes, key.version, key.slot, cursor.transactionId, cursor.position, lastPosition];
   const { rows } = await storage.pool.query<{ held: boolean }>(text, values);
   if (!rows[0].held) throw new LeaseLostError(key.projection, epoch);
 }

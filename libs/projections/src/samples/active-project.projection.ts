@@ -52,7 +52,12 @@ function withContributor(sorted: readonly string[], name: string): readonly stri
     else high = middle;
   }
   if (sorted[low] === name) return sorted;
-  return [...sorted.slice(0, low), name, ...sorted.slice(low)];
+  // One new array, filled in place: spreading slices would allocate three and iterate them.
+  const next = new Array<string>(sorted.length + 1);
+  for (let i = 0; i < low; i++) next[i] = sorted[i];
+  next[low] = name;
+  for (let i = low; i < sorted.length; i++) next[i + 1] = sorted[i];
+  return next;
 }
 
 function with_(doc: ActiveProject, change: Partial<ActiveProject>): ActiveProject {
