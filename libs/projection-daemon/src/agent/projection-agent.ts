@@ -198,7 +198,8 @@ export class ProjectionAgent {
         await this.applyWake.wait(pollIntervalMs);
         continue;
       }
-      const batch: EventBatch = { events: this.decode(staged), next: staged.next };
+      // Decoded here, outside the commit's retries: a page that cannot be decoded ends the agent with its error.
+      const batch: EventBatch = { events: staged.events, next: staged.next };
       await this.commitWithRetries(batch);
       this.committedCursor = batch.next;
       this.drained.notify();
@@ -240,7 +241,7 @@ export class ProjectionAgent {
       }
       const open = session ?? this.nextSession();
       session = open;
-      const events = this.decode(page);
+      const events = page.events;
       if (events.length > 0) await this.withInfraRetries('loading documents', () => open.load(events));
       for (const event of events) {
         // The common case stays synchronous: no promise per event on the hot path.
@@ -258,18 +259,6 @@ export class ProjectionAgent {
         await this.startCommit(open);
         session = undefined;
       }
-    }
-  }
-
-  /**
-   * A page that cannot be decoded (its events disagree with the count and cursor the database
-   * sent with it) would be skipped or applied wrongly: the projection stops on it instead.
-   */
-  private decode(page: StagedPage): readonly RecordedEvent[] {
-    try {
-      return page.events;
-    } catch (error) {
-      throw new AgentEnd({ kind: 'error', error: { message: `feed page before ${JSON.stringify(page.next)} could not be decoded: ${(error as Error).message}`, at: new Date().toISOString() } });
     }
   }
 

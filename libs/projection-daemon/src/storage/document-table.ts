@@ -22,7 +22,7 @@ export async function writeDocuments(client: PoolClient, table: string, changes:
 /** The bulk upsert of the rows behind the placeholder `rows` (see upsertRows), guarded by `condition`. */
 export function upsertDocumentsQuery(table: string, rows: string, condition = ''): string {
   return `INSERT INTO ${table} (id, data, last_position, updated_at)
-       SELECT u.id, u.data, u.pos, now() FROM jsonb_to_recordset(${rows}::jsonb) AS u(id text, data jsonb, pos bigint) ${condition ? `WHERE ${condition}` : ''}
+       SELECT u.id, u.data, u."lastPosition", now() FROM jsonb_to_recordset(${rows}::jsonb) AS u(id text, data jsonb, "lastPosition" bigint) ${condition ? `WHERE ${condition}` : ''}
        ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, last_position = EXCLUDED.last_position, updated_at = EXCLUDED.updated_at`;
 }
 
@@ -31,7 +31,7 @@ export function upsertDocumentsQuery(table: string, rows: string, condition = ''
  * where a text[] of documents would have the driver escape every quote of every document.
  */
 export function upsertRows(changes: DocumentChanges): string {
-  return JSON.stringify(changes.upserts.map((d) => ({ id: d.id, data: d.data, pos: d.lastPosition })));
+  return JSON.stringify(changes.upserts);
 }
 
 export function deleteDocumentsQuery(table: string, ids: string, condition = ''): string {
