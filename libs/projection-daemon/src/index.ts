@@ -1,4 +1,4 @@
-export { CreateProjectionDaemonTables1732000000001 } from './migrations/1732000000001-create-projection-daemon-tables';
+export { projectionDaemonMigrations } from './migrations';
 export { shouldPauseFetching, DEFAULT_BACKPRESSURE } from './agent/backpressure';
 export type { BackpressureLimits } from './agent/backpressure';
 export { retryDelayMs } from './agent/retry-delay';
@@ -19,6 +19,8 @@ export { standbyRetryDelayMs } from './hot-cold/standby-interval';
 export { CheckpointStore } from './storage/checkpoint-store';
 export type { Checkpoint, ProjectionErrorInfo, ProjectionState } from './storage/checkpoint-store';
 export { LeaseFence, LeaseLostError } from './storage/lease-fence';
+export type { LeaseHold } from './storage/lease-fence';
+export { CheckpointMovedError } from './storage/checkpoint-store';
 export { DeadLetterTable } from './storage/dead-letters';
 export { projectionTarget } from './storage/projection-target';
 export type { ProjectionTarget, Slot } from './storage/projection-target';

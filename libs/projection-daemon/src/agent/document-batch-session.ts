@@ -4,8 +4,9 @@ import { DeadLetter } from '../storage/dead-letters';
 import { loadDocuments, writeDocuments } from '../storage/document-table';
 import { commitDocumentsFenced } from '../storage/fenced-document-commit';
 import { inFencedTransaction } from '../storage/fenced-transaction';
+import { LeaseHold } from '../storage/lease-fence';
 import { ProjectionTarget } from '../storage/projection-target';
-import { BatchStorage } from './batch-committer';
+import type { BatchStorage } from '../storage/batch-storage';
 
 /**
  * One transaction's worth of a document projection, filled page by page: each page loads only
@@ -28,8 +29,9 @@ export class DocumentBatchSession {
   constructor(
     private readonly storage: BatchStorage,
     private readonly target: ProjectionTarget,
-    private readonly epoch: number,
-    from: FeedCursor,
+    private readonly hold: LeaseHold,
+    /** Where the checkpoint stands when this session commits: the end of the session before it. */
+    private readonly from: FeedCursor,
     carried: ReadonlyMap<string, StoredDocument | null> = new Map(),
   ) {
     this.batch = new DocumentBatch(target.projection as DocumentProjection, carried);
@@ -38,7 +40,7 @@ export class DocumentBatchSession {
 
   /** The session that continues where `previous` ends, holding its changed documents. */
   static after(previous: DocumentBatchSession): DocumentBatchSession {
-    return new DocumentBatchSession(previous.storage, previous.target, previous.epoch, previous.next, previous.batch.changedDocuments());
+    return new DocumentBatchSession(previous.storage, previous.target, previous.hold, previous.next, previous.batch.changedDocuments());
   }
 
   /** Creation time of the last event applied in this batch. */
@@ -84,12 +86,12 @@ export class DocumentBatchSession {
     const lastPosition = this.positions.reduce((max, p) => (p > max ? p : max), 0);
     // The common case in one statement; dead letters, which are rare, in a transaction.
     if (this.deadLetters.size === 0) {
-      return commitDocumentsFenced(this.storage, this.target.qualifiedTable, key, this.epoch, changes, this.next, lastPosition);
+      return commitDocumentsFenced(this.storage, this.target.qualifiedTable, key, this.hold, changes, this.from, this.next, lastPosition);
     }
-    await inFencedTransaction(this.storage, key.projection, this.epoch, async (client) => {
+    await inFencedTransaction(this.storage, this.hold, async (client) => {
       await writeDocuments(client, this.target.qualifiedTable, changes);
       await this.storage.deadLetters.addIn(client, key.projection, key.version, [...this.deadLetters.values()]);
-      await this.storage.checkpoints.saveIn(client, key, this.next, lastPosition);
+      await this.storage.checkpoints.saveIn(client, key, this.from, this.next, lastPosition);
     });
   }
 }

@@ -2,10 +2,12 @@ import { compareCursors, EventStore, FeedCursor, FeedPage, PENDING_RETRY_MS, Rea
 import { DEFAULT_RETRY, ProjectionHandlerError, RetryPolicy } from '@projectionist/projections';
 import { ProjectionErrorInfo } from '../storage/checkpoint-store';
 import { DeadLetter } from '../storage/dead-letters';
-import { LeaseLostError } from '../storage/lease-fence';
+import { CheckpointMovedError } from '../storage/checkpoint-store';
+import { LeaseHold, LeaseLostError } from '../storage/lease-fence';
 import { ProjectionTarget } from '../storage/projection-target';
 import { BackpressureLimits, DEFAULT_BACKPRESSURE, shouldPauseFetching } from './backpressure';
-import { BatchCommitter, BatchStorage } from './batch-committer';
+import type { BatchStorage } from '../storage/batch-storage';
+import { BatchCommitter } from './batch-committer';
 import { DocumentBatchSession } from './document-batch-session';
 import { FeedReadAhead } from './feed-read-ahead';
 import { BatchHandlerError } from './write-projection-batch';
@@ -22,8 +24,8 @@ export interface ProjectionAgentOptions {
   readonly target: ProjectionTarget;
   readonly store: Pick<EventStore, 'readAll'>;
   readonly storage: BatchStorage;
-  /** The lease epoch this node holds for the projection; every commit is fenced by it. */
-  readonly epoch: number;
+  /** The agent's hold on the projection's lease (bound before it starts); every commit is fenced by it. */
+  readonly hold: LeaseHold;
   readonly from: FeedCursor;
   readonly wake: WakeSignal;
   readonly logger: AgentLogger;
@@ -94,7 +96,7 @@ export class ProjectionAgent {
 
   constructor(private readonly options: ProjectionAgentOptions) {
     this.committedCursor = options.from;
-    this.committer = new BatchCommitter(options.storage, options.target, options.epoch);
+    this.committer = new BatchCommitter(options.storage, options.target, options.hold);
     this.done = this.run();
   }
 
@@ -201,7 +203,6 @@ export class ProjectionAgent {
       // Decoded here, outside the commit's retries: a page that cannot be decoded ends the agent with its error.
       const batch: EventBatch = { events: staged.events, next: staged.next };
       await this.commitWithRetries(batch);
-      this.committedCursor = batch.next;
       this.drained.notify();
       this.options.onCommitted?.(summaryOf(batch.events, batch.next, this.caughtUp));
     }
@@ -264,8 +265,8 @@ export class ProjectionAgent {
 
   /** Continues from the last session handed to a commit, whether or not that commit has ended. */
   private nextSession(): DocumentBatchSession {
-    const { storage, target, epoch } = this.options;
-    return this.lastCommitted ? DocumentBatchSession.after(this.lastCommitted) : new DocumentBatchSession(storage, target, epoch, this.committedCursor);
+    const { storage, target, hold } = this.options;
+    return this.lastCommitted ? DocumentBatchSession.after(this.lastCommitted) : new DocumentBatchSession(storage, target, hold, this.committedCursor);
   }
 
   /** Waits for the commit in flight (rethrowing its failure), then starts this one without waiting for it. */
@@ -313,7 +314,14 @@ export class ProjectionAgent {
   }
 
   private async commitSession(session: DocumentBatchSession): Promise<void> {
-    await this.withInfraRetries('commit', () => session.commit());
+    await this.withInfraRetries('commit', async () => {
+      try {
+        await session.commit();
+      } catch (error) {
+        // An attempt whose answer was lost may have committed: the checkpoint then says so.
+        if (!(error instanceof CheckpointMovedError && error.landedAt(session.next))) throw error;
+      }
+    });
     // Before onCommitted, which reads `caughtUp`.
     this.commitState = 'idle';
     this.committedCursor = session.next;
@@ -333,7 +341,7 @@ export class ProjectionAgent {
       try {
         return await work();
       } catch (error) {
-        if (error instanceof LeaseLostError) throw new AgentEnd({ kind: 'lease-lost' });
+        if (isFencedOut(error)) throw this.fencedOut(error);
         this.options.logger.warn(`${what} failed (attempt ${failures}), retrying: ${(error as Error).message}`, this.name);
         await this.sleeper.wait(retryDelayMs(failures, { ...DEFAULT_RETRY, maxDelayMs: 5_000 }));
       }
@@ -349,10 +357,10 @@ export class ProjectionAgent {
     for (;;) {
       if (this.stopping) throw new AgentEnd({ kind: 'stopped' });
       try {
-        await this.committer.commit(batch.events, batch.next, skip);
+        await this.commitFrom(this.committedCursor, batch, skip);
         return;
       } catch (error) {
-        if (error instanceof LeaseLostError) throw new AgentEnd({ kind: 'lease-lost' });
+        if (isFencedOut(error)) throw this.fencedOut(error);
         const handlerError = error instanceof ProjectionHandlerError || error instanceof BatchHandlerError;
         if (!handlerError) {
           infraFailures++;
@@ -402,7 +410,8 @@ export class ProjectionAgent {
 
   /**
    * Before stopping on an event, commits the events ahead of it, so the projection stops exactly
-   * at the failing event and its checkpoint says so.
+   * at the failing event and its checkpoint says so. Losing the lease here ends the agent as
+   * anywhere else; any other failure leaves the checkpoint before the batch, which is as exact.
    */
   private async commitBefore(batch: EventBatch, failed: RecordedEvent, skip: ReadonlyMap<string, DeadLetter>): Promise<void> {
     const index = batch.events.findIndex((e) => e.id === failed.id);
@@ -410,12 +419,28 @@ export class ProjectionAgent {
     const previous = batch.events[index - 1];
     const head = { events: batch.events.slice(0, index), next: { transactionId: previous.transactionId, position: previous.position } };
     try {
-      await this.committer.commit(head.events, head.next, skip);
-      this.committedCursor = head.next;
+      await this.commitFrom(this.committedCursor, head, skip);
       this.options.onCommitted?.(summaryOf(head.events, head.next, false));
     } catch (error) {
+      if (isFencedOut(error)) throw this.fencedOut(error);
       this.options.logger.warn(`could not commit the events before the failing one: ${(error as Error).message}`, this.name);
     }
+  }
+
+  /** Commits `batch` from `from` and moves the agent's cursor; an attempt whose answer was lost but which landed counts as done. */
+  private async commitFrom(from: FeedCursor, batch: EventBatch, skip: ReadonlyMap<string, DeadLetter>): Promise<void> {
+    try {
+      await this.committer.commit(batch.events, from, batch.next, skip);
+    } catch (error) {
+      if (!(error instanceof CheckpointMovedError && error.landedAt(batch.next))) throw error;
+    }
+    this.committedCursor = batch.next;
+  }
+
+  /** Another agent holds the projection now, or its checkpoint moved under this one: stop applying at once. */
+  private fencedOut(error: Error): AgentEnd {
+    this.options.logger.warn(error.message, this.name);
+    return new AgentEnd({ kind: 'lease-lost' });
   }
 
   /** Isolates the failing event of a custom projection's batch by committing events one at a time. */
@@ -426,6 +451,10 @@ export class ProjectionAgent {
       await this.commitWithRetries({ events: [event], next });
     }
   }
+}
+
+function isFencedOut(error: unknown): error is Error {
+  return error instanceof LeaseLostError || error instanceof CheckpointMovedError;
 }
 
 function summaryOf(events: readonly RecordedEvent[], cursor: FeedCursor, caughtUp: boolean): CommitSummary {

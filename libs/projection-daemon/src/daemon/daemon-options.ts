@@ -27,6 +27,11 @@ export interface DaemonTuning {
   readonly liveReadGapMs: number;
   /** How often progress is refreshed, published and written for other apps. */
   readonly progressIntervalMs: number;
+  /**
+   * How long a rebuild's swap waits for the locks on the live table. Its DDL queues every reader
+   * of the table behind it, so a reader holding the table (a long report) fails the swap instead.
+   */
+  readonly swapLockTimeoutMs: number;
 }
 
 export const DEFAULT_DAEMON_TUNING: DaemonTuning = {
@@ -40,4 +45,5 @@ export const DEFAULT_DAEMON_TUNING: DaemonTuning = {
   pollIntervalMs: 1_000,
   liveReadGapMs: 10,
   progressIntervalMs: 1_000,
+  swapLockTimeoutMs: 5_000,
 };

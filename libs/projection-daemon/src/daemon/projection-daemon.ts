@@ -1,13 +1,15 @@
 import { EventStore, FeedCursor, hasReached, WakeSignal } from '@projectionist/event-store';
-import { Projection } from '@projectionist/projections';
+import { DEFAULT_RETRY, Projection } from '@projectionist/projections';
 import { Pool } from 'pg';
 import { RateMeter } from '../agent/agent-progress';
-import { BatchStorage } from '../agent/batch-committer';
+import { retryDelayMs } from '../agent/retry-delay';
 import { AgentLogger, AgentOutcome, CommitSummary, ProjectionAgent } from '../agent/projection-agent';
-import { CheckpointStore, ProjectionErrorInfo, ProjectionState } from '../storage/checkpoint-store';
+import type { BatchStorage } from '../storage/batch-storage';
+import { CheckpointKey, CheckpointStore, ProjectionErrorInfo, ProjectionState } from '../storage/checkpoint-store';
 import { DeadLetterTable } from '../storage/dead-letters';
-import { LeaseFence } from '../storage/lease-fence';
-import { ensureProjectionTable } from '../storage/projection-tables';
+import { inFencedTransaction } from '../storage/fenced-transaction';
+import { LeaseFence, LeaseHold, LeaseLostError } from '../storage/lease-fence';
+import { dropRebuildTable, ensureProjectionTable } from '../storage/projection-tables';
 import { projectionTarget } from '../storage/projection-target';
 import { RebuildRunner, RebuildResult } from '../rebuild/rebuild-runner';
 import { DaemonTuning, DEFAULT_DAEMON_TUNING } from './daemon-options';
@@ -28,7 +30,14 @@ export interface ProjectionDaemonOptions {
 
 interface Running {
   readonly projection: Projection;
-  agent: ProjectionAgent | undefined;
+  readonly key: CheckpointKey;
+  agent: { readonly agent: ProjectionAgent; readonly hold: LeaseHold } | undefined;
+  /** An agent start in progress: a second start of the same term waits for it and starts nothing. */
+  starting: Promise<void> | undefined;
+  rebuilding: { readonly abort: AbortController; readonly done: Promise<RebuildResult> } | undefined;
+  /** A start that failed on the database is tried again on this timer, within the same term. */
+  retry: NodeJS.Timeout | undefined;
+  startFailures: number;
   epoch: number;
   state: ProjectionState;
   error: ProjectionErrorInfo | null;
@@ -42,6 +51,10 @@ interface Running {
  * Runs an agent per async projection on this node, given the lease epochs it holds; tracks
  * progress, answers waitForNonStale, and rebuilds a projection on request. Which node runs
  * which projection is decided outside (HotColdDaemon today).
+ *
+ * A term runs from start() to stop(). Within a term each projection has at most one agent, the
+ * live one or a rebuild's, and each binds its own token on the lease before it writes; stop()
+ * aborts the term's rebuilds and waits for them, and nothing of an ended term starts an agent.
  */
 export class ProjectionDaemon {
   readonly tuning: DaemonTuning;
@@ -52,6 +65,9 @@ export class ProjectionDaemon {
   private head = 0;
   private progressTimer: NodeJS.Timeout | undefined;
   private readonly progressWriter: ProgressWriter;
+  /** The current term; 0 while stopped. */
+  private term = 0;
+  private terms = 0;
   /** Called when an agent finds its lease taken over: the node must stop applying everything. */
   onLeaseLost: (() => void) | undefined;
 
@@ -67,7 +83,12 @@ export class ProjectionDaemon {
     for (const projection of this.asyncProjections) {
       this.running.set(projection.name, {
         projection,
+        key: { projection: projection.name, version: projection.version, slot: 'live' },
         agent: undefined,
+        starting: undefined,
+        rebuilding: undefined,
+        retry: undefined,
+        startFailures: 0,
         epoch: 0,
         state: 'stopped',
         error: null,
@@ -83,19 +104,31 @@ export class ProjectionDaemon {
     return this.options.projections.filter((p) => p.mode === 'async');
   }
 
-  /** Starts every async projection with the epoch this node was granted for it. */
+  /** Starts a term: every async projection with the epoch this node was granted for it. */
   async start(epochs: ReadonlyMap<string, number>): Promise<void> {
+    if (this.term !== 0) throw new Error('The projection daemon is already running; stop it before starting it again');
+    const term = (this.term = ++this.terms);
     for (const run of this.running.values()) {
       run.epoch = epochs.get(run.projection.name) ?? 0;
-      await this.startAgent(run);
+      await this.startAgent(run, term);
     }
+    clearInterval(this.progressTimer);
     this.progressTimer = setInterval(() => void this.refreshProgress(), this.tuning.progressIntervalMs);
     await this.refreshProgress();
   }
 
+  /** Ends the term: aborts its rebuilds and waits for them, then stops every agent. */
   async stop(): Promise<void> {
+    this.term = 0;
     clearInterval(this.progressTimer);
-    await Promise.all([...this.running.values()].map((run) => this.stopAgent(run, 'stopped')));
+    const runs = [...this.running.values()];
+    for (const run of runs) {
+      clearTimeout(run.retry);
+      run.rebuilding?.abort.abort();
+    }
+    await Promise.all(runs.map((run) => run.rebuilding?.done));
+    await Promise.all(runs.map((run) => run.starting));
+    await Promise.all(runs.map((run) => this.stopAgent(run, 'stopped')));
   }
 
   /** Wake every agent now (a NOTIFY arrived). */
@@ -105,7 +138,7 @@ export class ProjectionDaemon {
 
   progress(): ProjectionProgress[] {
     return [...this.running.values()].map((run) => {
-      const caughtUp = run.agent?.caughtUp ?? false;
+      const caughtUp = run.agent?.agent.caughtUp ?? false;
       return {
         name: run.projection.name,
         version: run.projection.version,
@@ -116,7 +149,7 @@ export class ProjectionDaemon {
         lagEvents: caughtUp ? 0 : Math.max(0, this.head - run.lastPosition),
         lagMs: caughtUp || run.lastEventAt === undefined ? 0 : Math.max(0, Date.now() - run.lastEventAt),
         eventsPerSecond: run.rate.perSecond(),
-        staged: run.agent?.staged ?? 0,
+        staged: run.agent?.agent.staged ?? 0,
         error: run.error,
         rebuild: run.rebuild,
       };
@@ -124,8 +157,9 @@ export class ProjectionDaemon {
   }
 
   /**
-   * Resolves when every running async projection has applied the event at `position` (default:
-   * everything committed when called); rejects after `timeoutMs`.
+   * Resolves when every async projection has applied the event at `position` (default:
+   * everything committed when called); rejects after `timeoutMs`. A projection that is not
+   * running (stopped, in error, rebuilding) has applied nothing new: it counts as stale.
    */
   async waitForNonStale({ position, timeoutMs = 5_000 }: { position?: number; timeoutMs?: number } = {}): Promise<void> {
     const target: FeedCursor | undefined =
@@ -133,47 +167,101 @@ export class ProjectionDaemon {
     if (!target) throw new RangeError(`No event at position ${position}`);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const behind = [...this.running.values()].filter((r) => r.agent && !hasReached(r.agent.cursor, target));
+      const behind = [...this.running.values()].filter((r) => !r.agent || !hasReached(r.agent.agent.cursor, target));
       if (behind.length === 0) return;
       if (Date.now() >= deadline) {
-        throw new Error(`Projections still stale after ${timeoutMs} ms: ${behind.map((r) => r.projection.name).join(', ')}`);
+        const names = behind.map((r) => (r.agent ? r.projection.name : `${r.projection.name} (${r.state})`));
+        throw new Error(`Projections still stale after ${timeoutMs} ms: ${names.join(', ')}`);
       }
       await this.committed.wait(Math.min(100, deadline - Date.now()));
     }
   }
 
-  /** Rebuilds one projection beside the live table and swaps it in; see RebuildRunner. */
+  /**
+   * Rebuilds one projection beside the live table and swaps it in (see RebuildRunner), then runs
+   * its live agent again, whatever the outcome, unless the term ended meanwhile.
+   */
   async rebuild(name: string, options: { signal?: AbortSignal } = {}): Promise<RebuildResult> {
     const run = this.running.get(name);
     if (!run) throw new RangeError(`No async projection named "${name}" on this node`);
-    await this.stopAgent(run, 'rebuilding');
-    const runner = new RebuildRunner({
-      daemon: this,
-      namespace: this.options.namespace,
-      store: this.options.store,
-      projection: run.projection,
-      epoch: run.epoch,
-      logger: this.options.logger,
-      wake: this.newWake(),
-      onProgress: (progress) => {
-        run.rebuild = progress;
-      },
-    });
-    const result = await runner.run(options.signal);
-    await this.startAgent(run);
-    return result;
+    const term = this.term;
+    if (term === 0 || run.epoch === 0) throw new Error(`This node does not run projection "${name}" now`);
+    if (run.rebuilding) throw new Error(`Projection "${name}" is already being rebuilt on this node`);
+    const abort = new AbortController();
+    const forward = () => abort.abort();
+    options.signal?.addEventListener('abort', forward);
+    if (options.signal?.aborted) abort.abort();
+    const done = this.runRebuild(run, term, abort.signal).finally(() => options.signal?.removeEventListener('abort', forward));
+    run.rebuilding = { abort, done };
+    return done;
   }
 
-  private async startAgent(run: Running): Promise<void> {
-    const target = projectionTarget(this.options.namespace, run.projection, 'live');
-    const client = await this.options.pool.connect();
+  private async runRebuild(run: Running, term: number, signal: AbortSignal): Promise<RebuildResult> {
+    await run.starting;
+    await this.stopAgent(run, 'rebuilding');
+    const wake = this.newWake();
     try {
-      await ensureProjectionTable(client, target);
+      const runner = new RebuildRunner({
+        storage: this.storage,
+        tuning: this.tuning,
+        namespace: this.options.namespace,
+        store: this.options.store,
+        projection: run.projection,
+        epoch: run.epoch,
+        logger: this.options.logger,
+        wake,
+        onProgress: (progress) => {
+          run.rebuild = progress;
+        },
+      });
+      return await runner.run(signal);
     } finally {
-      client.release();
+      this.wakes.delete(wake);
+      if (run.state === 'rebuilding') run.state = 'stopped';
+      run.rebuilding = undefined;
+      await this.startAgent(run, term);
     }
-    const key = { projection: run.projection.name, version: run.projection.version, slot: 'live' as const };
-    const checkpoint = await this.storage.checkpoints.load(key);
+  }
+
+  /**
+   * Starts the live agent of `run` for `term`, once: it binds a fresh token on the lease, and in
+   * the same fenced transaction makes sure of its table and view, removes what an interrupted
+   * rebuild left, and marks the checkpoint running (unless it is in error).
+   */
+  private startAgent(run: Running, term: number): Promise<void> {
+    if (term !== this.term || run.agent || run.starting || run.rebuilding) return run.starting ?? Promise.resolve();
+    const starting = this.bindAndStart(run, term).finally(() => {
+      run.starting = undefined;
+    });
+    run.starting = starting;
+    return starting;
+  }
+
+  private async bindAndStart(run: Running, term: number): Promise<void> {
+    if (run.epoch === 0) return;
+    const target = projectionTarget(this.options.namespace, run.projection, 'live');
+    const hold = this.storage.fence.newHold(run.projection.name, run.epoch);
+    let checkpoint;
+    try {
+      checkpoint = await inFencedTransaction(
+        this.storage,
+        hold,
+        async (client) => {
+          await ensureProjectionTable(client, target);
+          await dropRebuildTable(client, this.options.namespace, run.projection);
+          await this.storage.checkpoints.deleteIn(client, { ...run.key, slot: 'rebuild' });
+          const loaded = await this.storage.checkpoints.loadIn(client, run.key);
+          if (loaded.state !== 'error') await this.storage.checkpoints.setStateIn(client, run.key, 'running');
+          return loaded;
+        },
+        { bind: true },
+      );
+    } catch (error) {
+      if (error instanceof LeaseLostError) return this.leaseLost(run, error.message);
+      this.retryStart(run, term, error as Error);
+      return;
+    }
+    run.startFailures = 0;
     run.lastPosition = checkpoint.lastPosition;
     if (checkpoint.state === 'error') {
       // Stays stopped, with its error visible, until an operator rebuilds or resumes it.
@@ -181,7 +269,7 @@ export class ProjectionDaemon {
       run.error = checkpoint.error;
       return;
     }
-    await this.storage.checkpoints.setState(key, 'running');
+    if (term !== this.term) return; // stopped while binding: the next term's agent binds anew
     run.state = 'running';
     run.error = null;
     const wake = this.newWake();
@@ -189,7 +277,7 @@ export class ProjectionDaemon {
       target,
       store: this.options.store,
       storage: this.storage,
-      epoch: run.epoch,
+      hold,
       from: checkpoint.cursor,
       wake,
       logger: this.options.logger,
@@ -204,8 +292,22 @@ export class ProjectionDaemon {
         this.options.onCommitted?.(run.projection.name, summary.positions);
       },
     });
-    run.agent = agent;
-    void agent.done.then((outcome) => this.onAgentEnded(run, agent, wake, outcome));
+    const entry = { agent, hold };
+    run.agent = entry;
+    void agent.done.then((outcome) => this.onAgentEnded(run, entry, wake, outcome));
+  }
+
+  /** The database may be restarting: the projection starts once it answers again, and says so meanwhile. */
+  private retryStart(run: Running, term: number, error: Error): void {
+    run.startFailures++;
+    run.state = 'stopped';
+    const delayMs = retryDelayMs(run.startFailures, { ...DEFAULT_RETRY, maxDelayMs: 5_000 });
+    this.options.logger.error({ msg: 'projection could not start, trying again', projection: run.projection.name, error: error.message, delayMs }, 'ProjectionDaemon');
+    if (term !== this.term) return;
+    run.retry = setTimeout(() => {
+      run.retry = undefined;
+      void this.startAgent(run, term);
+    }, delayMs);
   }
 
   private recordCommit(run: Running, summary: CommitSummary): void {
@@ -214,38 +316,39 @@ export class ProjectionDaemon {
     run.rate.record(summary.count);
   }
 
-  newWake(): WakeSignal {
+  private newWake(): WakeSignal {
     const wake = new WakeSignal();
     this.wakes.add(wake);
     return wake;
   }
 
-  dropWake(wake: WakeSignal): void {
+  private async onAgentEnded(run: Running, entry: NonNullable<Running['agent']>, wake: WakeSignal, outcome: AgentOutcome): Promise<void> {
     this.wakes.delete(wake);
-  }
-
-  private async onAgentEnded(run: Running, agent: ProjectionAgent, wake: WakeSignal, outcome: AgentOutcome): Promise<void> {
-    this.wakes.delete(wake);
-    if (run.agent === agent) run.agent = undefined;
-    const key = { projection: run.projection.name, version: run.projection.version, slot: 'live' as const };
+    const current = run.agent === entry;
+    if (current) run.agent = undefined;
     if (outcome.kind === 'error') {
       run.state = 'error';
       run.error = outcome.error;
       this.options.logger.error({ msg: 'projection stopped on error', projection: run.projection.name, ...outcome.error }, 'ProjectionDaemon');
       // Not fatal: a restart finds no error recorded, applies the event again and fails on it again.
-      await this.storage.checkpoints
-        .setState(key, 'error', outcome.error)
-        .catch((error: Error) => this.options.logger.error({ msg: 'could not record the error state', projection: run.projection.name, error: error.message }, 'ProjectionDaemon'));
-    } else if (outcome.kind === 'lease-lost') {
-      run.state = 'stopped';
-      this.onLeaseLost?.();
+      await inFencedTransaction(this.storage, entry.hold, (client) => this.storage.checkpoints.setStateIn(client, run.key, 'error', outcome.error)).catch((error: Error) =>
+        this.options.logger.error({ msg: 'could not record the error state', projection: run.projection.name, error: error.message }, 'ProjectionDaemon'),
+      );
+    } else if (outcome.kind === 'lease-lost' && current) {
+      this.leaseLost(run, 'an agent was fenced out');
     }
   }
 
+  private leaseLost(run: Running, reason: string): void {
+    run.state = 'stopped';
+    this.options.logger.warn({ msg: 'projection lease lost', projection: run.projection.name, reason }, 'ProjectionDaemon');
+    this.onLeaseLost?.();
+  }
+
   private async stopAgent(run: Running, state: ProjectionState): Promise<void> {
-    const agent = run.agent;
+    const entry = run.agent;
     run.agent = undefined;
-    if (agent) await agent.stop();
+    if (entry) await entry.agent.stop();
     if (run.state !== 'error' || state === 'rebuilding') run.state = state;
   }
 

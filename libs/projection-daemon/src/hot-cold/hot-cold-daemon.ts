@@ -3,7 +3,8 @@ import { ProjectionDaemon } from '../daemon/projection-daemon';
 import { DaemonLock } from './daemon-lock';
 import { standbyRetryDelayMs } from './standby-interval';
 
-export type DaemonRole = 'standby' | 'active' | 'stopped';
+/** `starting`: the lock is held and the daemon is starting; `active` only once it has started. */
+export type DaemonRole = 'standby' | 'starting' | 'active' | 'stopped';
 
 export interface HotColdOptions {
   readonly databaseUrl: string;
@@ -23,6 +24,9 @@ export interface HotColdOptions {
  * projection's lease (a new epoch) and runs the daemon; the others retry at a randomised
  * interval. Losing the lock, or finding a lease taken over, stops all applying at once; the
  * epochs fence any commit still in flight.
+ *
+ * Transitions run one after another: a node that loses its lock finishes stopping its daemon
+ * (rebuilds included) before it tries the lock again, so one node never has two terms at once.
  */
 export class HotColdDaemon {
   private role: DaemonRole = 'standby';
@@ -55,6 +59,10 @@ export class HotColdDaemon {
     await this.lock.release();
   }
 
+  private get standbyDelayMs(): number {
+    return standbyRetryDelayMs(this.options.retryMinMs ?? 300, this.options.retryMaxMs ?? 900);
+  }
+
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
     if (this.role === 'stopped') return;
@@ -69,13 +77,17 @@ export class HotColdDaemon {
       this.schedule(this.options.lockCheckMs ?? 1_000);
       return;
     }
+    // A step-down still stopping the daemon ends before the lock is tried again.
+    await this.transition;
+    if (this.role === 'stopped') return;
     try {
       const acquired = await this.lock.tryAcquire((reason) => this.stepDown(reason));
-      if (acquired && this.role === 'stopped') {
+      if (acquired && (this.role as DaemonRole) === 'stopped') {
         await this.lock.release();
         return;
       }
       if (acquired) {
+        this.role = 'starting';
         this.transition = this.becomeActive();
         await this.transition;
       }
@@ -84,22 +96,30 @@ export class HotColdDaemon {
     }
     const role = this.role as DaemonRole;
     if (role === 'stopped') return;
-    this.schedule(role === 'active' ? (this.options.lockCheckMs ?? 1_000) : standbyRetryDelayMs(this.options.retryMinMs ?? 300, this.options.retryMaxMs ?? 900));
+    this.schedule(role === 'active' ? (this.options.lockCheckMs ?? 1_000) : this.standbyDelayMs);
   }
 
   private async becomeActive(): Promise<void> {
     const { daemon, nodeId, logger } = this.options;
-    const epochs = new Map<string, number>();
-    for (const projection of daemon.asyncProjections) epochs.set(projection.name, await daemon.storage.fence.claim(projection.name, nodeId));
-    if (this.role === 'stopped') return; // stop() releases the lock once this tick is over
-    this.role = 'active';
-    this.activeSince = Date.now();
-    logger.log({ msg: 'daemon active', node: nodeId, epochs: Object.fromEntries(epochs) }, 'HotColdDaemon');
-    await daemon.start(epochs);
+    try {
+      const epochs = new Map<string, number>();
+      for (const projection of daemon.asyncProjections) epochs.set(projection.name, await daemon.storage.fence.claim(projection.name, nodeId));
+      if (this.role !== 'starting') return; // stopped or stepped down meanwhile: that transition releases the lock
+      await daemon.start(epochs);
+      if (this.role !== 'starting') return;
+      this.role = 'active';
+      this.activeSince = Date.now();
+      logger.log({ msg: 'daemon active', node: nodeId, epochs: Object.fromEntries(epochs) }, 'HotColdDaemon');
+    } catch (error) {
+      logger.error({ msg: 'daemon could not start', node: nodeId, error: (error as Error).message }, 'HotColdDaemon');
+      await daemon.stop().catch(() => undefined);
+      await this.lock.release();
+      if (this.role === 'starting') this.role = 'standby';
+    }
   }
 
   private stepDown(reason: string): void {
-    if (this.role !== 'active') return;
+    if (this.role !== 'active' && this.role !== 'starting') return;
     this.role = 'standby';
     this.activeSince = undefined;
     this.options.logger.warn({ msg: 'daemon standing down', reason }, 'HotColdDaemon');
@@ -107,6 +127,6 @@ export class HotColdDaemon {
       .then(() => this.options.daemon.stop())
       .then(() => this.lock.release())
       .catch((error: Error) => this.options.logger.error(error, 'HotColdDaemon'));
-    this.schedule(standbyRetryDelayMs(this.options.retryMinMs ?? 300, this.options.retryMaxMs ?? 900));
+    this.schedule(this.standbyDelayMs);
   }
 }

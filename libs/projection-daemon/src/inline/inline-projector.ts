@@ -2,7 +2,7 @@ import { AppendOptions, AppendResult, NewEvent, PostgresEventStore } from '@proj
 import { Projection } from '@projectionist/projections';
 import { Pool } from 'pg';
 import { writeProjectionBatch } from '../agent/write-projection-batch';
-import { ensureProjectionTable } from '../storage/projection-tables';
+import { ensureProjectionTables } from '../storage/projection-tables';
 import { projectionTarget, ProjectionTarget } from '../storage/projection-target';
 
 /**
@@ -24,12 +24,7 @@ export class InlineProjector {
 
   /** Creates the inline projections' tables and views when missing. */
   async init(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      for (const target of this.targets) await ensureProjectionTable(client, target);
-    } finally {
-      client.release();
-    }
+    await ensureProjectionTables(this.pool, this.targets);
   }
 
   append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {

@@ -1,10 +1,13 @@
 import { EventStore, FEED_START, quoteIdentifier, WakeSignal } from '@projectionist/event-store';
 import { Projection } from '@projectionist/projections';
 import { etaMs, RateMeter } from '../agent/agent-progress';
-import { AgentLogger, ProjectionAgent } from '../agent/projection-agent';
-import type { ProjectionDaemon } from '../daemon/projection-daemon';
+import { AgentLogger, AgentOutcome, ProjectionAgent } from '../agent/projection-agent';
+import type { DaemonTuning } from '../daemon/daemon-options';
 import { RebuildProgress } from '../daemon/projection-progress';
+import type { BatchStorage } from '../storage/batch-storage';
+import { CheckpointKey } from '../storage/checkpoint-store';
 import { inFencedTransaction } from '../storage/fenced-transaction';
+import { LeaseHold, LeaseLostError } from '../storage/lease-fence';
 import { dropRebuildTable, recreateRebuildTable, swapInRebuiltTable } from '../storage/projection-tables';
 
 export type RebuildResult =
@@ -13,10 +16,12 @@ export type RebuildResult =
   | { readonly status: 'failed'; readonly processed: number; readonly error: string; readonly eventPosition?: number };
 
 export interface RebuildRunnerOptions {
-  readonly daemon: ProjectionDaemon;
+  readonly storage: BatchStorage;
+  readonly tuning: DaemonTuning;
   readonly namespace: string;
   readonly store: EventStore;
   readonly projection: Projection;
+  /** The node's epoch for the projection; the runner binds its own agent token under it. */
   readonly epoch: number;
   readonly logger: AgentLogger;
   readonly wake: WakeSignal;
@@ -27,46 +32,78 @@ export interface RebuildRunnerOptions {
  * A rebuild is the normal projection path with a reset and a stop condition: a fresh table
  * beside the live one, replayed from the start of the feed with large pages and transactions
  * until caught up, then swapped in (table and checkpoint) in one transaction. Until the swap
- * readers keep the live table; a failed or cancelled rebuild leaves it untouched.
+ * readers keep the live table; a failed or cancelled rebuild leaves it untouched. Every write,
+ * from the reset to the swap or the clean-up, is fenced by the rebuild's own hold on the lease.
  */
 export class RebuildRunner {
   private processed = 0;
   private readonly rate = new RateMeter(2_000);
   private readonly startedAt = new Date().toISOString();
   private total = 0;
+  private readonly hold: LeaseHold;
+  private readonly key: CheckpointKey;
 
-  constructor(private readonly options: RebuildRunnerOptions) {}
+  constructor(private readonly options: RebuildRunnerOptions) {
+    this.hold = options.storage.fence.newHold(options.projection.name, options.epoch);
+    this.key = { projection: options.projection.name, version: options.projection.version, slot: 'rebuild' };
+  }
 
+  /** Never throws: whatever goes wrong ends the run as failed, with the rebuild's leftovers removed where the lease allows. */
   async run(signal?: AbortSignal): Promise<RebuildResult> {
-    const { daemon, projection, namespace } = this.options;
     const started = Date.now();
-    const pool = daemon.storage.pool;
-    const key = { projection: projection.name, version: projection.version, slot: 'rebuild' as const };
-    const client = await pool.connect();
-    let target;
+    let outcome: AgentOutcome;
     try {
-      target = await recreateRebuildTable(client, namespace, projection);
-    } finally {
-      client.release();
+      outcome = await this.replay(signal);
+      if (outcome.kind === 'caught-up') {
+        this.report('swapping');
+        await this.swap();
+        this.report('done');
+        return { status: 'completed', processed: this.processed, durationMs: Date.now() - started };
+      }
+    } catch (error) {
+      outcome = { kind: 'error', error: { message: (error as Error).message, at: new Date().toISOString() } };
+      this.options.logger.error({ msg: 'rebuild failed', projection: this.options.projection.name, error: (error as Error).message }, 'RebuildRunner');
     }
-    await daemon.storage.checkpoints.reset(key);
+    await this.discard();
+    if (outcome.kind === 'stopped') {
+      this.report('cancelled');
+      return { status: 'cancelled', processed: this.processed };
+    }
+    const error = outcome.kind === 'error' ? outcome.error : { message: 'lease lost: another worker or agent took the projection over', eventPosition: undefined };
+    this.report('failed', error.message);
+    return { status: 'failed', processed: this.processed, error: error.message, eventPosition: error.eventPosition };
+  }
+
+  private async replay(signal?: AbortSignal): Promise<AgentOutcome> {
+    const { storage, tuning, namespace, projection } = this.options;
+    const target = await inFencedTransaction(
+      storage,
+      this.hold,
+      async (client) => {
+        const created = await recreateRebuildTable(client, namespace, projection);
+        await storage.checkpoints.resetIn(client, this.key);
+        return created;
+      },
+      { bind: true },
+    );
     this.total = await this.countEvents();
     this.report('replaying');
+    if (signal?.aborted) return { kind: 'stopped' };
 
     const agent = new ProjectionAgent({
       target,
       store: this.options.store,
-      storage: daemon.storage,
-      epoch: this.options.epoch,
+      storage,
+      hold: this.hold,
       from: FEED_START,
       wake: this.options.wake,
       logger: this.options.logger,
-      pageSize: daemon.tuning.rebuildPageSize,
-      feedEncoding: daemon.tuning.rebuildFeedEncoding,
-      commitEvery: daemon.tuning.rebuildCommitEvery,
+      pageSize: tuning.rebuildPageSize,
+      feedEncoding: tuning.rebuildFeedEncoding,
+      commitEvery: tuning.rebuildCommitEvery,
       // A few pages ahead of the applier: enough to overlap reading and applying, little memory.
-      backpressure: { high: daemon.tuning.rebuildPageSize * 4, low: daemon.tuning.rebuildPageSize * 2 },
-      pollIntervalMs: daemon.tuning.pollIntervalMs,
+      backpressure: { high: tuning.rebuildPageSize * 4, low: tuning.rebuildPageSize * 2 },
+      pollIntervalMs: tuning.pollIntervalMs,
       stopWhenCaughtUp: true,
       onCommitted: ({ count }) => {
         this.processed += count;
@@ -76,51 +113,39 @@ export class RebuildRunner {
     });
     const abort = () => void agent.stop();
     signal?.addEventListener('abort', abort);
-    const outcome = await agent.done.finally(() => {
+    try {
+      return await agent.done;
+    } finally {
       signal?.removeEventListener('abort', abort);
-      daemon.dropWake(this.options.wake);
-    });
-
-    if (outcome.kind === 'caught-up') {
-      this.report('swapping');
-      await this.swap();
-      this.report('done');
-      return { status: 'completed', processed: this.processed, durationMs: Date.now() - started };
     }
-    await this.discard();
-    if (outcome.kind === 'stopped') {
-      this.report('cancelled');
-      return { status: 'cancelled', processed: this.processed };
-    }
-    const error = outcome.kind === 'error' ? outcome.error : { message: 'lease lost: another worker took over', eventPosition: undefined };
-    this.report('failed', error.message);
-    return { status: 'failed', processed: this.processed, error: error.message, eventPosition: error.eventPosition };
   }
 
   private async swap(): Promise<void> {
-    const { daemon, projection, namespace, epoch } = this.options;
-    await inFencedTransaction(daemon.storage, projection.name, epoch, async (client) => {
+    const { storage, projection, namespace, tuning } = this.options;
+    await inFencedTransaction(storage, this.hold, async (client) => {
+      // The swap's DDL queues every reader of the table behind it: give up rather than stall them.
+      await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(tuning.swapLockTimeoutMs))}`);
       await swapInRebuiltTable(client, namespace, projection);
-      await daemon.storage.checkpoints.promoteRebuildIn(client, projection.name, projection.version);
+      await storage.checkpoints.promoteRebuildIn(client, projection.name, projection.version);
     });
   }
 
+  /** Removes the rebuild table and checkpoint; without the lease they are the next holder's to remove. */
   private async discard(): Promise<void> {
-    const { daemon, projection, namespace } = this.options;
-    const client = await daemon.storage.pool.connect();
+    const { storage, projection, namespace } = this.options;
     try {
-      await dropRebuildTable(client, namespace, projection);
-      await client.query(
-        `DELETE FROM ${quoteIdentifier(namespace)}.projection_checkpoints WHERE projection = $1 AND version = $2 AND slot = 'rebuild'`,
-        [projection.name, projection.version],
-      );
-    } finally {
-      client.release();
+      await inFencedTransaction(storage, this.hold, async (client) => {
+        await dropRebuildTable(client, namespace, projection);
+        await storage.checkpoints.deleteIn(client, this.key);
+      });
+    } catch (error) {
+      const level = error instanceof LeaseLostError ? 'warn' : 'error';
+      this.options.logger[level]({ msg: 'rebuild leftovers not removed', projection: projection.name, error: (error as Error).message }, 'RebuildRunner');
     }
   }
 
   private async countEvents(): Promise<number> {
-    const { rows } = await this.options.daemon.storage.pool.query(
+    const { rows } = await this.options.storage.pool.query(
       `SELECT count(*)::bigint AS n FROM ${quoteIdentifier(this.options.namespace)}.events WHERE type = ANY ($1::text[])`,
       [this.options.projection.eventTypes],
     );

@@ -1,4 +1,4 @@
-import { FEED_START, FeedCursor, quoteIdentifier } from '@projectionist/event-store';
+import { compareCursors, FEED_START, FeedCursor, quoteIdentifier } from '@projectionist/event-store';
 import { Pool, PoolClient } from 'pg';
 import { Slot } from './projection-target';
 
@@ -28,7 +28,36 @@ export interface CheckpointKey {
   readonly slot: Slot;
 }
 
-/** The projection_checkpoints table. Saving happens inside a batch's transaction (see saveIn). */
+/**
+ * A batch expected the checkpoint where its events start and found it elsewhere: something else
+ * applied them, or its own earlier attempt did. Committing would apply events twice or skip some.
+ */
+export class CheckpointMovedError extends Error {
+  readonly code = 'PROJECTION_CHECKPOINT_MOVED';
+  constructor(
+    readonly key: CheckpointKey,
+    readonly expected: FeedCursor,
+    readonly found: FeedCursor | undefined,
+  ) {
+    super(`Checkpoint of ${key.projection}@${key.slot} is at ${found ? cursorText(found) : 'nothing'}, not at ${cursorText(expected)} where the batch starts.`);
+    this.name = 'CheckpointMovedError';
+  }
+
+  /** True when the checkpoint already stands where `next` says: the batch was committed before. */
+  landedAt(next: FeedCursor): boolean {
+    return this.found !== undefined && compareCursors(this.found, next) === 0;
+  }
+}
+
+function cursorText(cursor: FeedCursor): string {
+  return `${cursor.transactionId}/${cursor.position}`;
+}
+
+/**
+ * The projection_checkpoints table. Every write runs in the caller's fenced transaction (see
+ * inFencedTransaction), and a batch's save moves the checkpoint only from where the batch starts:
+ * a checkpoint never moves backwards or repeats a batch.
+ */
 export class CheckpointStore {
   private readonly table: string;
 
@@ -39,12 +68,10 @@ export class CheckpointStore {
     this.table = `${quoteIdentifier(namespace)}.projection_checkpoints`;
   }
 
-  async load(key: CheckpointKey): Promise<Checkpoint> {
-    await this.pool.query(
-      `INSERT INTO ${this.table} (projection, version, slot) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-      [key.projection, key.version, key.slot],
-    );
-    const { rows } = await this.pool.query(
+  /** The slot's checkpoint, created at the start of the feed when missing. */
+  async loadIn(client: PoolClient, key: CheckpointKey): Promise<Checkpoint> {
+    await client.query(`INSERT INTO ${this.table} (projection, version, slot) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [key.projection, key.version, key.slot]);
+    const { rows } = await client.query(
       `SELECT cursor_tx, cursor_pos, last_position, state, error FROM ${this.table} WHERE projection = $1 AND version = $2 AND slot = $3`,
       [key.projection, key.version, key.slot],
     );
@@ -57,31 +84,61 @@ export class CheckpointStore {
     };
   }
 
-  async saveIn(client: PoolClient, key: CheckpointKey, cursor: FeedCursor, lastPosition: number): Promise<void> {
-    await client.query(this.saveQuery(['$1', '$2', '$3', '$4', '$5', '$6']), [key.projection, key.version, key.slot, cursor.transactionId, cursor.position, lastPosition]);
+  /** Moves the checkpoint from `from` (where the batch starts) to `cursor`; throws CheckpointMovedError when it is not at `from`. */
+  async saveIn(client: PoolClient, key: CheckpointKey, from: FeedCursor, cursor: FeedCursor, lastPosition: number): Promise<void> {
+    const values = [key.projection, key.version, key.slot, cursor.transactionId, cursor.position, lastPosition, from.transactionId, from.position];
+    const { rowCount } = await client.query(this.saveQuery(['$1', '$2', '$3', '$4', '$5', '$6']), values);
+    if (rowCount === 0) throw new CheckpointMovedError(key, from, await this.cursorIn(client, key));
   }
 
-  /** The save over placeholders for projection, version, slot, cursor transaction, cursor position and last position, guarded by `condition`. */
-  saveQuery([projection, version, slot, cursorTx, cursorPos, lastPosition]: readonly string[], condition = ''): string {
+  /**
+   * The save over placeholders for projection, version, slot, cursor transaction, cursor position
+   * and last position, moving only from the cursor in the next two placeholders (`$7`, `$8` by
+   * default), and guarded by `condition`.
+   */
+  saveQuery([projection, version, slot, cursorTx, cursorPos, lastPosition]: readonly string[], condition = '', [fromTx, fromPos] = ['$7', '$8']): string {
     return `UPDATE ${this.table} SET cursor_tx = ${cursorTx}, cursor_pos = ${cursorPos}, last_position = greatest(last_position, ${lastPosition}), updated_at = now()
-        WHERE projection = ${projection} AND version = ${version} AND slot = ${slot} ${condition ? `AND ${condition}` : ''}`;
+        WHERE projection = ${projection} AND version = ${version} AND slot = ${slot} AND cursor_tx = ${fromTx} AND cursor_pos = ${fromPos}
+        ${condition ? `AND ${condition}` : ''}`;
   }
 
-  async setState(key: CheckpointKey, state: ProjectionState, error: ProjectionErrorInfo | null = null): Promise<void> {
-    await this.pool.query(
-      `UPDATE ${this.table} SET state = $4, error = $5, updated_at = now() WHERE projection = $1 AND version = $2 AND slot = $3`,
-      [key.projection, key.version, key.slot, state, error],
-    );
+  /** One row, locked until the transaction ends, while the slot's checkpoint stands at the given cursor. */
+  atQuery([projection, version, slot, fromTx, fromPos]: readonly string[]): string {
+    return `SELECT 1 FROM ${this.table}
+        WHERE projection = ${projection} AND version = ${version} AND slot = ${slot} AND cursor_tx = ${fromTx} AND cursor_pos = ${fromPos} FOR UPDATE`;
+  }
+
+  async cursorIn(client: Pick<PoolClient, 'query'>, key: CheckpointKey): Promise<FeedCursor | undefined> {
+    const { rows } = await client.query(`SELECT cursor_tx, cursor_pos FROM ${this.table} WHERE projection = $1 AND version = $2 AND slot = $3`, [
+      key.projection,
+      key.version,
+      key.slot,
+    ]);
+    return rows[0] ? { transactionId: Number(rows[0].cursor_tx), position: Number(rows[0].cursor_pos) } : undefined;
+  }
+
+  async setStateIn(client: PoolClient, key: CheckpointKey, state: ProjectionState, error: ProjectionErrorInfo | null = null): Promise<void> {
+    await client.query(`UPDATE ${this.table} SET state = $4, error = $5, updated_at = now() WHERE projection = $1 AND version = $2 AND slot = $3`, [
+      key.projection,
+      key.version,
+      key.slot,
+      state,
+      error,
+    ]);
   }
 
   /** Back to the start of the feed (a fresh rebuild slot). */
-  async reset(key: CheckpointKey): Promise<void> {
-    await this.load(key);
-    await this.pool.query(
+  async resetIn(client: PoolClient, key: CheckpointKey): Promise<void> {
+    await this.loadIn(client, key);
+    await client.query(
       `UPDATE ${this.table} SET cursor_tx = $4, cursor_pos = $5, last_position = 0, state = 'running', error = NULL, updated_at = now()
         WHERE projection = $1 AND version = $2 AND slot = $3`,
       [key.projection, key.version, key.slot, FEED_START.transactionId, FEED_START.position],
     );
+  }
+
+  async deleteIn(client: PoolClient, key: CheckpointKey): Promise<void> {
+    await client.query(`DELETE FROM ${this.table} WHERE projection = $1 AND version = $2 AND slot = $3`, [key.projection, key.version, key.slot]);
   }
 
   /** Moves the rebuild slot's checkpoint onto the live slot, inside the swap's transaction. */
@@ -94,7 +151,7 @@ export class CheckpointStore {
           AND r.projection = $1 AND r.version = $2 AND r.slot = 'rebuild'`,
       [projection, version],
     );
-    await client.query(`DELETE FROM ${this.table} WHERE projection = $1 AND version = $2 AND slot = 'rebuild'`, [projection, version]);
+    await this.deleteIn(client, { projection, version, slot: 'rebuild' });
   }
 
   async all(): Promise<(CheckpointKey & Checkpoint)[]> {

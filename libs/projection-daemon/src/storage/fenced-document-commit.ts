@@ -1,36 +1,53 @@
 import { FeedCursor } from '@projectionist/event-store';
 import { DocumentChanges } from '@projectionist/projections';
-import { BatchStorage } from '../agent/batch-committer';
-import { CheckpointKey } from './checkpoint-store';
+import type { BatchStorage } from './batch-storage';
+import { CheckpointKey, CheckpointMovedError } from './checkpoint-store';
 import { deleteDocumentsQuery, upsertDocumentsQuery, upsertRows } from './document-table';
-import { LeaseLostError } from './lease-fence';
+import { LeaseHold, LeaseLostError } from './lease-fence';
 
 /**
  * A document batch's commit (its documents and its checkpoint, behind the lease fence) as ONE
  * statement, so one round trip and one implicit transaction instead of five round trips:
  * following the head, a commit carries a few events and round trips are most of its time.
  *
- * The same guarantees as inFencedTransaction: the `lease` row is locked FOR SHARE for the
- * statement's transaction, every write is conditioned on it, and a takeover's epoch UPDATE
- * either waits for this commit or, once committed, leaves `lease` empty (FOR SHARE rechecks the
- * epoch on the row's newest version), so nothing is written. All of it commits, or none.
+ * The same guarantees as inFencedTransaction with a checkpoint save: the `lease` row is locked
+ * FOR SHARE and the checkpoint row FOR UPDATE for the statement's transaction, and every write is
+ * conditioned on both. A takeover's UPDATE either waits for this commit or, once committed, leaves
+ * `lease` empty (the lock rechecks epoch and agent on the row's newest version); a checkpoint that
+ * is no longer where the batch starts leaves `at` empty. Either way nothing is written.
  */
 export async function commitDocumentsFenced(
   storage: BatchStorage,
   table: string,
   key: CheckpointKey,
-  epoch: number,
+  hold: LeaseHold,
   changes: DocumentChanges,
+  from: FeedCursor,
   cursor: FeedCursor,
   lastPosition: number,
 ): Promise<void> {
-  const held = 'EXISTS (SELECT 1 FROM lease)';
-  const text = `WITH lease AS (${storage.fence.checkInQuery('$1', '$2')}),
+  const held = 'EXISTS (SELECT 1 FROM lease) AND EXISTS (SELECT 1 FROM at)';
+  const text = `WITH lease AS (${storage.fence.checkInQuery('$1', '$2', '$12')}),
+    at AS (${storage.checkpoints.atQuery(['$1', '$5', '$6', '$10', '$11'])}),
     upserted AS (${upsertDocumentsQuery(table, '$3', held)}),
     deleted AS (${deleteDocumentsQuery(table, '$4', held)}),
-    saved AS (${storage.checkpoints.saveQuery(['$1', '$5', '$6', '$7', '$8', '$9'], held)})
-    SELECT ${held} AS held`;
-  const values = [key.projection, epoch, upsertRows(changes), changes.deletes, key.version, key.slot, cursor.transactionId, cursor.position, lastPosition];
-  const { rows } = await storage.pool.query<{ held: boolean }>(text, values);
-  if (!rows[0].held) throw new LeaseLostError(key.projection, epoch);
+    saved AS (${storage.checkpoints.saveQuery(['$1', '$5', '$6', '$7', '$8', '$9'], held, ['$10', '$11'])})
+    SELECT EXISTS (SELECT 1 FROM lease) AS leased, EXISTS (SELECT 1 FROM at) AS at`;
+  const values = [
+    key.projection,
+    hold.epoch,
+    upsertRows(changes),
+    changes.deletes,
+    key.version,
+    key.slot,
+    cursor.transactionId,
+    cursor.position,
+    lastPosition,
+    from.transactionId,
+    from.position,
+    hold.agent,
+  ];
+  const { rows } = await storage.pool.query<{ leased: boolean; at: boolean }>(text, values);
+  if (!rows[0].leased) throw new LeaseLostError(key.projection, hold.epoch);
+  if (!rows[0].at) throw new CheckpointMovedError(key, from, await storage.checkpoints.cursorIn(storage.pool, key));
 }

@@ -1,22 +1,26 @@
 import { PoolClient } from 'pg';
-import { BatchStorage } from '../agent/batch-committer';
+import type { BatchStorage } from './batch-storage';
+import { LeaseHold } from './lease-fence';
 
 /**
- * Runs `work` in one transaction that first checks this node's lease epoch for the projection
- * (FOR SHARE, see LeaseFence): every write of the daemon goes through here.
+ * Runs `work` in one transaction that first checks the agent's hold on the projection (epoch and
+ * token, FOR SHARE, see LeaseFence), or with `bind` makes it the current one: every write of the
+ * daemon to a projection's tables, checkpoints and state goes through here.
  */
-export async function inFencedTransaction(
-  storage: BatchStorage,
-  projection: string,
-  epoch: number,
-  work: (client: PoolClient) => Promise<void>,
-): Promise<void> {
+export async function inFencedTransaction<T>(
+  storage: Pick<BatchStorage, 'pool' | 'fence'>,
+  hold: LeaseHold,
+  work: (client: PoolClient) => Promise<T>,
+  { bind = false }: { bind?: boolean } = {},
+): Promise<T> {
   const client = await storage.pool.connect();
   try {
     await client.query('BEGIN');
-    await storage.fence.checkIn(client, projection, epoch);
-    await work(client);
+    if (bind) await storage.fence.bind(client, hold);
+    else await storage.fence.checkIn(client, hold);
+    const result = await work(client);
     await client.query('COMMIT');
+    return result;
   } catch (error) {
     // The original error is what matters; a failed ROLLBACK means the connection is gone anyway.
     await client.query('ROLLBACK').catch(() => undefined);

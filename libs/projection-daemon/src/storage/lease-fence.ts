@@ -1,22 +1,36 @@
 import { quoteIdentifier } from '@projectionist/event-store';
+import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 
-/** This worker's epoch for a projection is no longer current: another worker took it over. */
+/** This worker's hold on a projection is no longer current: another worker or agent took it over. */
 export class LeaseLostError extends Error {
   readonly code = 'PROJECTION_LEASE_LOST';
   constructor(
     readonly projection: string,
     readonly epoch: number,
+    detail = 'was taken over',
   ) {
-    super(`Lease on projection ${projection} (epoch ${epoch}) was taken over; this worker stops applying it.`);
+    super(`Lease on projection ${projection} (epoch ${epoch}) ${detail}; this worker stops applying it.`);
     this.name = 'LeaseLostError';
   }
 }
 
 /**
- * Per-projection leases with epochs. Claiming bumps the epoch; every batch re-checks its epoch
- * FOR SHARE inside its transaction. A takeover's UPDATE waits for batches in flight, and every
- * later batch of the old holder sees a newer epoch and rolls back: never two appliers at once.
+ * What one agent holds: the node's epoch for the projection and the agent's own token. The epoch
+ * tells nodes apart; the token tells apart two agents of one node and epoch (a rebuild and the
+ * live agent that follows it, or an agent of a term that should have ended).
+ */
+export interface LeaseHold {
+  readonly projection: string;
+  readonly epoch: number;
+  readonly agent: string;
+}
+
+/**
+ * Per-projection leases with epochs and agent tokens. Claiming bumps the epoch; binding an agent
+ * sets its token under the current epoch; every write re-checks epoch and token FOR SHARE inside
+ * its transaction. A takeover or a new agent's UPDATE waits for writes in flight, and every later
+ * write of the old holder finds the row changed and rolls back: never two appliers at once.
  */
 export class LeaseFence {
   private readonly table: string;
@@ -31,20 +45,34 @@ export class LeaseFence {
   async claim(projection: string, holder: string): Promise<number> {
     const { rows } = await this.pool.query(
       `INSERT INTO ${this.table} (projection, epoch, holder) VALUES ($1, 1, $2)
-       ON CONFLICT (projection) DO UPDATE SET epoch = ${this.table}.epoch + 1, holder = EXCLUDED.holder, acquired_at = now()
+       ON CONFLICT (projection) DO UPDATE SET epoch = ${this.table}.epoch + 1, holder = EXCLUDED.holder, agent = NULL, acquired_at = now()
        RETURNING epoch`,
       [projection, holder],
     );
     return Number(rows[0].epoch);
   }
 
-  async checkIn(client: PoolClient, projection: string, epoch: number): Promise<void> {
-    const { rowCount } = await client.query(this.checkInQuery('$1', '$2'), [projection, epoch]);
-    if (rowCount === 0) throw new LeaseLostError(projection, epoch);
+  /** A new agent's hold under `epoch`; it becomes current once bound (see bind). */
+  newHold(projection: string, epoch: number): LeaseHold {
+    return { projection, epoch, agent: randomUUID() };
   }
 
-  /** The check-in over the given placeholders: one row while the epoch is current, locked until the transaction ends. */
-  checkInQuery(projection: string, epoch: string): string {
-    return `SELECT 1 FROM ${this.table} WHERE projection = ${projection} AND epoch = ${epoch} FOR SHARE`;
+  /**
+   * Makes `hold` the only agent that may write the projection, inside the caller's transaction:
+   * the row lock waits for the previous agent's writes in flight, and fences out every later one.
+   */
+  async bind(client: PoolClient, hold: LeaseHold): Promise<void> {
+    const { rowCount } = await client.query(`UPDATE ${this.table} SET agent = $3 WHERE projection = $1 AND epoch = $2`, [hold.projection, hold.epoch, hold.agent]);
+    if (rowCount === 0) throw new LeaseLostError(hold.projection, hold.epoch);
+  }
+
+  async checkIn(client: PoolClient, hold: LeaseHold): Promise<void> {
+    const { rowCount } = await client.query(this.checkInQuery('$1', '$2', '$3'), [hold.projection, hold.epoch, hold.agent]);
+    if (rowCount === 0) throw new LeaseLostError(hold.projection, hold.epoch);
+  }
+
+  /** The check-in over the given placeholders: one row while epoch and agent are current, locked until the transaction ends. */
+  checkInQuery(projection: string, epoch: string, agent: string): string {
+    return `SELECT 1 FROM ${this.table} WHERE projection = ${projection} AND epoch = ${epoch} AND agent = ${agent} FOR SHARE`;
   }
 }

@@ -1,6 +1,6 @@
 import { quoteIdentifier } from '@projectionist/event-store';
 import { Projection } from '@projectionist/projections';
-import { PoolClient } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { projectionTarget, ProjectionTarget } from './projection-target';
 
 /** Serialises DDL across workers starting at once (CREATE TABLE IF NOT EXISTS can race). */
@@ -33,57 +33,79 @@ function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** Creates the target's table when missing, and for the live slot points the stable view at it. */
+/**
+ * Creates the target's table when missing, and for the live slot points the stable view at it,
+ * inside the caller's (fenced) transaction.
+ */
 export async function ensureProjectionTable(client: PoolClient, target: ProjectionTarget): Promise<void> {
-  await client.query('BEGIN');
-  try {
-    await lockDdl(client, target.namespace);
-    const { rows } = await client.query('SELECT to_regclass($1) AS oid', [target.qualifiedTable]);
-    if (rows[0].oid === null) for (const sql of createTableSql(target)) await client.query(sql);
-    if (target.slot === 'live') await pointView(client, target);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  }
+  await lockDdl(client, target.namespace);
+  const { rows } = await client.query('SELECT to_regclass($1) AS oid', [target.qualifiedTable]);
+  if (rows[0].oid === null) for (const sql of createTableSql(target)) await client.query(sql);
+  if (target.slot === 'live') await pointView(client, target);
 }
 
-/** Drops and recreates the rebuild slot's table, so a rebuild always starts from nothing. */
+/** Drops and recreates the rebuild slot's table inside the caller's transaction, so a rebuild always starts from nothing. */
 export async function recreateRebuildTable(client: PoolClient, namespace: string, projection: Projection): Promise<ProjectionTarget> {
   const target = projectionTarget(namespace, projection, 'rebuild');
-  await client.query('BEGIN');
-  try {
-    await lockDdl(client, namespace);
-    await client.query(`DROP TABLE IF EXISTS ${target.qualifiedTable}`);
-    for (const sql of createTableSql(target)) await client.query(sql);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  }
+  await lockDdl(client, namespace);
+  await client.query(`DROP TABLE IF EXISTS ${target.qualifiedTable}`);
+  for (const sql of createTableSql(target)) await client.query(sql);
   return target;
 }
 
 export async function dropRebuildTable(client: PoolClient, namespace: string, projection: Projection): Promise<void> {
+  await lockDdl(client, namespace);
   await client.query(`DROP TABLE IF EXISTS ${projectionTarget(namespace, projection, 'rebuild').qualifiedTable}`);
 }
 
 /**
  * Replaces the live table by the rebuilt one, inside the caller's transaction: readers see the
- * old table until the commit and the rebuilt one after, never a half-built one.
+ * old table until the commit and the rebuilt one after, never a half-built one. The view is
+ * repointed in place rather than dropped, so views that operators built on it survive.
  */
 export async function swapInRebuiltTable(client: PoolClient, namespace: string, projection: Projection): Promise<void> {
   const live = projectionTarget(namespace, projection, 'live');
   const rebuilt = projectionTarget(namespace, projection, 'rebuild');
+  const retired = `${live.table}__old`;
   await lockDdl(client, namespace);
-  await client.query(`DROP VIEW IF EXISTS ${live.qualifiedView}`);
-  await client.query(`DROP TABLE IF EXISTS ${live.qualifiedTable}`);
+  await client.query(`DROP TABLE IF EXISTS ${live.schema}.${quoteIdentifier(retired)}`);
+  await client.query(`ALTER TABLE IF EXISTS ${live.qualifiedTable} RENAME TO ${quoteIdentifier(retired)}`);
   await client.query(`ALTER TABLE ${rebuilt.qualifiedTable} RENAME TO ${quoteIdentifier(live.table)}`);
   await pointView(client, live);
+  await client.query(`DROP TABLE IF EXISTS ${live.schema}.${quoteIdentifier(retired)}`);
 }
 
+/**
+ * Points the stable view at the live table. CREATE OR REPLACE keeps the view itself, and so
+ * every view that depends on it; only a new version with other columns needs DROP + CREATE,
+ * which fails, naming the dependent views, while they exist.
+ */
 async function pointView(client: PoolClient, live: ProjectionTarget): Promise<void> {
-  // DROP + CREATE rather than CREATE OR REPLACE: a new version may have other columns.
-  await client.query(`DROP VIEW IF EXISTS ${live.qualifiedView}`);
-  await client.query(`CREATE VIEW ${live.qualifiedView} AS SELECT * FROM ${live.qualifiedTable}`);
+  const create = `VIEW ${live.qualifiedView} AS SELECT * FROM ${live.qualifiedTable}`;
+  await client.query('SAVEPOINT point_view');
+  try {
+    await client.query(`CREATE OR REPLACE ${create}`);
+    await client.query('RELEASE SAVEPOINT point_view');
+  } catch (error) {
+    await client.query('ROLLBACK TO SAVEPOINT point_view');
+    // 42P16: the table's columns are not the view's (a new version of the projection).
+    if ((error as { code?: string }).code !== '42P16') throw error;
+    await client.query(`DROP VIEW IF EXISTS ${live.qualifiedView}`);
+    await client.query(`CREATE ${create}`);
+  }
+}
+
+/** ensureProjectionTable for targets outside the fence (inline projections, which the appending transaction writes), in one transaction. */
+export async function ensureProjectionTables(pool: Pool, targets: readonly ProjectionTarget[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    for (const target of targets) await ensureProjectionTable(client, target);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

@@ -71,6 +71,11 @@ export class RebuildExecutor {
       if (result.status === 'failed') {
         await send(rebuildMessage('RebuildFailed', { runId, worker: nodeId, reason: result.error, eventPosition: result.eventPosition ?? null }, nodeId));
       }
+      // Cancelled without AbortRebuild: the daemon stopped (lock lost, shutting down). Say so now
+      // rather than leave the run to fail when its lease runs out.
+      if (result.status === 'cancelled' && !abort.signal.aborted) {
+        await send(rebuildMessage('RebuildFailed', { runId, worker: nodeId, reason: 'the worker stopped rebuilding: its daemon stopped', eventPosition: null }, nodeId));
+      }
     } catch (error) {
       await send(rebuildMessage('RebuildFailed', { runId, worker: nodeId, reason: (error as Error).message, eventPosition: null }, nodeId));
     } finally {
