@@ -327,13 +327,17 @@ export class ProjectionDaemon {
     const current = run.agent === entry;
     if (current) run.agent = undefined;
     if (outcome.kind === 'error') {
+      this.options.logger.error({ msg: 'projection stopped on error', projection: run.projection.name, ...outcome.error }, 'ProjectionDaemon');
+      try {
+        await inFencedTransaction(this.storage, entry.hold, (client) => this.storage.checkpoints.setStateIn(client, run.key, 'error', outcome.error));
+      } catch (error) {
+        // The projection is another holder's now: the error is theirs to meet, not this node's to record.
+        if (error instanceof LeaseLostError) return current ? this.leaseLost(run, error.message) : undefined;
+        // Not fatal: a restart finds no error recorded, applies the event again and fails on it again.
+        this.options.logger.error({ msg: 'could not record the error state', projection: run.projection.name, error: (error as Error).message }, 'ProjectionDaemon');
+      }
       run.state = 'error';
       run.error = outcome.error;
-      this.options.logger.error({ msg: 'projection stopped on error', projection: run.projection.name, ...outcome.error }, 'ProjectionDaemon');
-      // Not fatal: a restart finds no error recorded, applies the event again and fails on it again.
-      await inFencedTransaction(this.storage, entry.hold, (client) => this.storage.checkpoints.setStateIn(client, run.key, 'error', outcome.error)).catch((error: Error) =>
-        this.options.logger.error({ msg: 'could not record the error state', projection: run.projection.name, error: error.message }, 'ProjectionDaemon'),
-      );
     } else if (outcome.kind === 'lease-lost' && current) {
       this.leaseLost(run, 'an agent was fenced out');
     }
@@ -341,6 +345,7 @@ export class ProjectionDaemon {
 
   private leaseLost(run: Running, reason: string): void {
     run.state = 'stopped';
+    run.error = null;
     this.options.logger.warn({ msg: 'projection lease lost', projection: run.projection.name, reason }, 'ProjectionDaemon');
     this.onLeaseLost?.();
   }
