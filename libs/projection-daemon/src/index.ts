@@ -1,4 +1,4 @@
-export { CreateProjectionDaemonTables1732000000001 } from './migrations/1732000000001-create-projection-daemon-tables';
+export { CreateProjectionDaemonTables1732000000001, PROJECTION_DAEMON_MIGRATIONS } from './migrations';
 export { shouldPauseFetching, DEFAULT_BACKPRESSURE } from './agent/backpressure';
 export type { BackpressureLimits } from './agent/backpressure';
 export { retryDelayMs } from './agent/retry-delay';

@@ -1,0 +1,7 @@
+import type { MigrationClass } from '@projectionist/event-store';
+import { CreateProjectionDaemonTables1732000000001 } from './1732000000001-create-projection-daemon-tables';
+
+export { CreateProjectionDaemonTables1732000000001 };
+
+/** The tables this lib owns, in order; apps and `npm run db:migrate` run them through APP_MIGRATIONS. */
+export const PROJECTION_DAEMON_MIGRATIONS: readonly MigrationClass[] = [CreateProjectionDaemonTables1732000000001];
