@@ -3,10 +3,8 @@ import { APP_CONFIG, AppConfig } from '@projectionist/config';
 import { createSampleRegistry } from '@projectionist/domain-events';
 import { EVENT_STORE_POOL, EventStoreModule } from '@projectionist/event-store';
 import { HealthModule, postgresHealthCheck } from '@projectionist/observability';
-import { projectionDaemonMigrations } from '@projectionist/projection-daemon';
-import { CreateRebuildRuns1732000000002 } from '@projectionist/rebuild-coordinator';
-import { CreateClusterNodes1732000000003 } from '@projectionist/cluster-nodes';
 import type { Pool } from 'pg';
+import { APP_MIGRATIONS } from './migrations/app-migrations';
 
 /**
  * What every app shares: its configuration (APP_CONFIG), the event store on PostgreSQL with the
@@ -29,7 +27,7 @@ export class CoreModule {
             limits: { maxEventBytes: config.eventMaxPayloadBytes },
             validator: registry,
             upcaster: registry,
-            extraMigrations: [...projectionDaemonMigrations, CreateRebuildRuns1732000000002, CreateClusterNodes1732000000003],
+            extraMigrations: APP_MIGRATIONS,
           }),
         }),
         HealthModule.register({ inject: [EVENT_STORE_POOL], useFactory: (pool: Pool) => [postgresHealthCheck(pool)] }),

@@ -1,3 +1,4 @@
 export { bootstrap } from './bootstrap';
 export type { BootstrapOptions } from './bootstrap';
 export { CoreModule } from './core.module';
+export { APP_MIGRATIONS } from './migrations/app-migrations';

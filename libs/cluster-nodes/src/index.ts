@@ -1,4 +1,4 @@
-export { CreateClusterNodes1732000000003 } from './migrations/1732000000003-create-cluster-nodes';
+export { CreateClusterNodes1732000000003, CLUSTER_NODES_MIGRATIONS } from './migrations';
 export { nodeStatus } from './registry/node-status';
 export type { NodeStatus } from './registry/node-status';
 export { NodeRegistry } from './registry/node-registry';

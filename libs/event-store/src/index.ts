@@ -23,7 +23,7 @@ export { FeedNotifications } from './feed/feed-notifications';
 export type { FeedNotificationsStatus } from './feed/feed-notifications';
 export { WakeSignal } from './feed/wake-signal';
 export { runMigrations, EVENT_STORE_MIGRATIONS } from './migrations/run-migrations';
-export type { RunMigrationsOptions } from './migrations/run-migrations';
+export type { MigrationClass, RunMigrationsOptions } from './migrations/run-migrations';
 export { EventStoreModule, EVENT_STORE, EVENT_STORE_POOL } from './nest/event-store.module';
 export type { EventStoreModuleOptions } from './nest/event-store.module';
 export { readWholeFeed } from './feed/read-whole-feed';

@@ -17,8 +17,11 @@ export interface RebuildMessages {
   RebuildStarted: { runId: string; worker: string };
   /** Events ← worker: progress, and the lease heartbeat. */
   RebuildProgress: { runId: string; worker: string; processed: number; total: number; eventsPerSecond: number; etaMs: number | null };
-  /** Events ← worker: swapped in and the projection runs again. */
-  RebuildCompleted: { runId: string; worker: string };
+  /**
+   * Events ← worker: swapped in and the projection runs again, with the count it ended on (the
+   * last periodic progress is up to a heartbeat old) and its average rate over the run.
+   */
+  RebuildCompleted: { runId: string; worker: string; processed: number; total: number; eventsPerSecond: number };
   RebuildFailed: { runId: string; worker: string; reason: string; eventPosition: number | null };
 }
 

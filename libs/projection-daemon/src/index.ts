@@ -1,4 +1,4 @@
-export { projectionDaemonMigrations } from './migrations';
+export { CreateProjectionDaemonTables1732000000001, PROJECTION_DAEMON_MIGRATIONS } from './migrations';
 export { shouldPauseFetching, DEFAULT_BACKPRESSURE } from './agent/backpressure';
 export type { BackpressureLimits } from './agent/backpressure';
 export { retryDelayMs } from './agent/retry-delay';

@@ -1,4 +1,7 @@
-export { projectionTableNames } from './model/projection-table';
+export { projectionTableNames, MAX_IDENTIFIER_BYTES } from './model/projection-table';
+export { checkProjectionSet } from './model/projection-set';
+export { ProjectionRegistrationError } from './model/projection-registration.error';
+export type { ProjectionRegistrationErrorCode } from './model/projection-registration.error';
 export type { ProjectionTableNames } from './model/projection-table';
 export { DEFAULT_RETRY } from './model/projection-definition';
 export type {

@@ -1,4 +1,4 @@
-export { CreateRebuildRuns1732000000002 } from './migrations/1732000000002-create-rebuild-runs';
+export { CreateRebuildRuns1732000000002, REBUILD_COORDINATOR_MIGRATIONS } from './migrations';
 export { RebuildRunStore } from './runs/rebuild-run-store';
 export { RebuildCoordinator } from './coordinator/rebuild-coordinator';
 export type { CoordinatorLogger, RebuildCoordinatorOptions } from './coordinator/rebuild-coordinator';

@@ -6,7 +6,8 @@ export type RebuildCommand =
   | { readonly kind: 'WorkerStopped'; readonly worker: string }
   | { readonly kind: 'Progress'; readonly worker: string; readonly progress: RebuildProgressSnapshot }
   | { readonly kind: 'Heartbeat'; readonly worker: string }
-  | { readonly kind: 'WorkerCompleted'; readonly worker: string }
+  /** `progress` is the final one: a completed run shows what it ended on, not its last heartbeat. */
+  | { readonly kind: 'WorkerCompleted'; readonly worker: string; readonly progress: RebuildProgressSnapshot }
   | { readonly kind: 'Restarted'; readonly worker: string }
   | { readonly kind: 'WorkerFailed'; readonly worker: string; readonly failure: RebuildFailure }
   | { readonly kind: 'Cancel' }
@@ -66,7 +67,7 @@ export function decide(run: RebuildRun | undefined, command: RebuildCommand, now
     case 'WorkerCompleted':
       expectWorker(run, command.worker);
       expectPhase(run, 'Rebuilding');
-      return [{ kind: 'Entered', phase: 'Restarting', at: now }, { kind: 'LeaseRenewed', at: lease }];
+      return [{ kind: 'ProgressReported', at: now, progress: command.progress }, { kind: 'Entered', phase: 'Restarting', at: now }, { kind: 'LeaseRenewed', at: lease }];
     case 'Restarted':
       expectWorker(run, command.worker);
       expectPhase(run, 'Restarting');

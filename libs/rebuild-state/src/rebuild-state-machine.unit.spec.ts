@@ -14,6 +14,12 @@ const progress = (processed: number): RebuildCommand => ({
   worker: 'w-1',
   progress: { processed, total: 100, eventsPerSecond: 50, etaMs: 1000 },
 });
+/** The worker's report that it swapped the rebuilt table in, with the count it ended on. */
+const completed = (processed: number): RebuildCommand => ({
+  kind: 'WorkerCompleted',
+  worker: 'w-1',
+  progress: { processed, total: processed, eventsPerSecond: 80, etaMs: 0 },
+});
 
 describe('RebuildStateMachine', () => {
   it('runs Requested → Stopping → Rebuilding → Restarting → Completed, with every phase and its time', () => {
@@ -21,10 +27,10 @@ describe('RebuildStateMachine', () => {
       [request, 1000],
       [{ kind: 'WorkerStopped', worker: 'w-1' }, 1100],
       [progress(40), 1200],
-      [{ kind: 'WorkerCompleted', worker: 'w-1' }, 1300],
+      [completed(100), 1300],
       [{ kind: 'Restarted', worker: 'w-1' }, 1400],
     );
-    expect(run).toMatchObject({ phase: 'Completed', worker: 'w-1', progress: { processed: 40 }, leaseExpiresAt: null });
+    expect(run).toMatchObject({ phase: 'Completed', worker: 'w-1', progress: { processed: 100 }, leaseExpiresAt: null });
     expect(run?.history).toEqual([
       { phase: 'Requested', at: 1000 },
       { phase: 'Stopping', at: 1000 },
@@ -32,6 +38,17 @@ describe('RebuildStateMachine', () => {
       { phase: 'Restarting', at: 1300 },
       { phase: 'Completed', at: 1400 },
     ]);
+  });
+
+  it('keeps the final progress of a completed run, not the last periodic report', () => {
+    const run = given(
+      [request, 0],
+      [{ kind: 'WorkerStopped', worker: 'w-1' }, 1],
+      [{ kind: 'Progress', worker: 'w-1', progress: { processed: 250_000, total: 300_000, eventsPerSecond: 50_000, etaMs: 1_000 } }, 2],
+      [completed(300_000), 3],
+      [{ kind: 'Restarted', worker: 'w-1' }, 4],
+    );
+    expect(run).toMatchObject({ phase: 'Completed', progress: { processed: 300_000, total: 300_000, etaMs: 0 } });
   });
 
   it('refuses a second rebuild of the same projection while one runs, naming the running one', () => {

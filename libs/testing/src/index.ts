@@ -12,4 +12,5 @@ export type { PrivateRedis } from './private-redis';
 export { startPrivateRabbitMq } from './private-rabbitmq';
 export type { PrivateRabbitMq } from './private-rabbitmq';
 export { AppProcess } from './app-process';
+export { runDbMigrate } from './db-migrate';
 export { launchChromium, CHROMIUM_PATH } from './chromium';

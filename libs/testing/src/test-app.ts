@@ -23,7 +23,15 @@ export async function startTestApp(
   const config = loadConfig(name, { NAMESPACE: db.namespace, DATABASE_URL: db.databaseUrl, AMQP_URL: vhost.url, PORT: '0', ...env });
   const app = await NestFactory.create(rootModule(config), { logger: false });
   configure?.(app);
-  await app.listen(0);
+  try {
+    await app.listen(0);
+  } catch (error) {
+    // An app that fails to start still holds pools and timers: close it, or the test run hangs.
+    await app.close().catch(() => undefined);
+    await db.drop();
+    await vhost.drop();
+    throw error;
+  }
   return {
     app,
     config,

@@ -2,7 +2,8 @@ import { DataSource, MigrationInterface } from 'typeorm';
 import { quoteIdentifier } from '../postgres/identifiers';
 import { CreateEventStore1732000000000 } from './1732000000000-create-event-store';
 
-type MigrationClass = new () => MigrationInterface;
+/** A TypeORM migration, as each lib lists its own. */
+export type MigrationClass = new () => MigrationInterface;
 
 /** The event store's own migrations; other libs pass theirs in `extraMigrations`. */
 export const EVENT_STORE_MIGRATIONS: readonly MigrationClass[] = [CreateEventStore1732000000000];

@@ -43,6 +43,14 @@ describe('RateMeter and etaMs', () => {
     expect(meter.perSecond(20_000)).toBeLessThan(10);
   });
 
+  it('reports 0 once the decayed rate is below a hundredth of an event per second, not 3.47e-30', () => {
+    const meter = new RateMeter(1000);
+    for (let t = 0; t <= 10_000; t += 100) meter.record(100, t);
+    expect(meter.perSecond(27_000)).toBeGreaterThan(0.01);
+    expect(meter.perSecond(40_000)).toBe(0);
+    expect(meter.perSecond(120_000)).toBe(0);
+  });
+
   it('estimates the remaining time', () => {
     expect(etaMs(5000, 1000)).toBe(5000);
     expect(etaMs(0, 0)).toBe(0);

@@ -1,3 +1,6 @@
+/** Below one event in 100 s a smoothed rate is only the tail of its decay, not a rate. */
+export const MIN_EVENTS_PER_SECOND = 0.01;
+
 /** Events per second, smoothed over recent commits, so a single large batch does not spike it. */
 export class RateMeter {
   private rate = 0;
@@ -18,8 +21,10 @@ export class RateMeter {
 
   perSecond(now = Date.now()): number {
     if (this.last === undefined) return 0;
-    // Decays toward zero while nothing is committed.
-    return this.rate * 2 ** (-Math.max(0, now - this.last - 1000) / this.halfLifeMs);
+    // Decays toward zero while nothing is committed; the decay never reaches it, and an idle
+    // projection would report rates like 3.47e-30, so below the floor it is 0.
+    const rate = this.rate * 2 ** (-Math.max(0, now - this.last - 1000) / this.halfLifeMs);
+    return rate < MIN_EVENTS_PER_SECOND ? 0 : rate;
   }
 }
 

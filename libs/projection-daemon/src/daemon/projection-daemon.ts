@@ -1,5 +1,5 @@
 import { EventStore, FeedCursor, hasReached, WakeSignal } from '@projectionist/event-store';
-import { DEFAULT_RETRY, Projection } from '@projectionist/projections';
+import { checkProjectionSet, DEFAULT_RETRY, Projection } from '@projectionist/projections';
 import { Pool } from 'pg';
 import { RateMeter } from '../agent/agent-progress';
 import { retryDelayMs } from '../agent/retry-delay';
@@ -72,6 +72,7 @@ export class ProjectionDaemon {
   onLeaseLost: (() => void) | undefined;
 
   constructor(private readonly options: ProjectionDaemonOptions) {
+    checkProjectionSet(options.projections);
     this.tuning = { ...DEFAULT_DAEMON_TUNING, ...options.tuning };
     this.storage = {
       pool: options.pool,

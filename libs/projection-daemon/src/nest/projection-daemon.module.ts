@@ -1,7 +1,7 @@
 import { Controller, DynamicModule, Get, Header, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
 import { EVENT_STORE, EVENT_STORE_POOL, EventStore, FeedNotifications } from '@projectionist/event-store';
-import { Projection } from '@projectionist/projections';
+import { checkProjectionSet, Projection } from '@projectionist/projections';
 import { Pool } from 'pg';
 import { ProjectionDaemon } from '../daemon/projection-daemon';
 import { HotColdDaemon } from '../hot-cold/hot-cold-daemon';
@@ -90,6 +90,8 @@ class DaemonController {
 @Module({})
 export class ProjectionDaemonModule {
   static forRoot(projections: readonly Projection[]): DynamicModule {
+    // While the app's modules are composed, before anything connects: a bad set stops the start.
+    checkProjectionSet(projections);
     return {
       module: ProjectionDaemonModule,
       controllers: [DaemonController],

@@ -20,7 +20,7 @@ export interface ProjectionTarget {
 
 export function projectionTarget(namespace: string, projection: Projection, slot: Slot): ProjectionTarget {
   const names = projectionTableNames(projection.name, projection.version);
-  const table = slot === 'live' ? names.table : `${names.table}__rebuild`;
+  const table = slot === 'live' ? names.table : names.rebuildTable;
   const schema = quoteIdentifier(namespace);
   return {
     projection,

@@ -1,7 +1,7 @@
 import { createEventStorePool, PostgresEventStore, runMigrations } from '@projectionist/event-store';
 import { AmqpBroker } from '@projectionist/messaging';
 import { rebuildMessage, topologyFor } from '@projectionist/messaging-contracts';
-import { projectionDaemonMigrations, DaemonLock, ProjectionDaemon } from '@projectionist/projection-daemon';
+import { PROJECTION_DAEMON_MIGRATIONS, DaemonLock, ProjectionDaemon } from '@projectionist/projection-daemon';
 import { activeProjectProjection } from '@projectionist/projections';
 import { createTestNamespace, createTestVhost, TestNamespace, TestVhost, waitFor } from '@projectionist/testing';
 import { Pool } from 'pg';
@@ -10,6 +10,8 @@ import { RebuildRunStore } from '../runs/rebuild-run-store';
 import { RebuildExecutor } from '../worker/rebuild-executor';
 import { RebuildCoordinator } from './rebuild-coordinator';
 
+/** Every one of them feeds ActiveProject. */
+const EVENTS = 50;
 const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Coordinator, worker and broker in one process, on the real PostgreSQL and RabbitMQ. */
@@ -23,11 +25,11 @@ describe('distributed rebuild through the coordinator', () => {
   beforeAll(async () => {
     db = await createTestNamespace('coordinator');
     vhost = await createTestVhost('coordinator');
-    await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [...projectionDaemonMigrations, CreateRebuildRuns1732000000002] });
+    await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [...PROJECTION_DAEMON_MIGRATIONS, CreateRebuildRuns1732000000002] });
     pool = createEventStorePool({ connectionString: db.databaseUrl, max: 10 });
     store = new RebuildRunStore(pool, db.namespace, { leaseTimeoutMs: 1_500 });
     const events = new PostgresEventStore({ pool, namespace: db.namespace });
-    for (let i = 0; i < 50; i++) await events.append(`project-${i % 5}`, [{ type: 'CommitPushed', data: { userName: 'u', additions: 1, deletions: 0 } }]);
+    for (let i = 0; i < EVENTS; i++) await events.append(`project-${i % 5}`, [{ type: 'CommitPushed', data: { userName: 'u', additions: 1, deletions: 0 } }]);
 
     const broker = async (nodeId: string) => {
       const b = new AmqpBroker({ url: vhost.url, topology: topologyFor(db.namespace), nodeId, reconnectDelayMs: 100 });
@@ -68,6 +70,15 @@ describe('distributed rebuild through the coordinator', () => {
     });
     expect(done).toMatchObject({ phase: 'Completed', worker: 'worker-1' });
     expect((await store.history('run-1')).map((h) => h.phase)).toEqual(['Requested', 'Stopping', 'Rebuilding', 'Restarting', 'Completed']);
+  });
+
+  it('stores the final count with a completed run, not its last periodic progress', async () => {
+    await requestRebuild('run-3', 'ActiveProject');
+    const done = await waitFor('run completed', async () => {
+      const run = await store.get('run-3');
+      return run?.phase === 'Completed' || run?.phase === 'Failed' ? run : undefined;
+    });
+    expect(done).toMatchObject({ phase: 'Completed', progress: { processed: EVENTS, total: EVENTS, etaMs: 0 } });
   });
 
   it('fails a run for a projection no worker has, with the reason', async () => {

@@ -106,8 +106,9 @@ export class RebuildCoordinator {
       const { runId, worker, processed, total, eventsPerSecond, etaMs } = message.payload;
       await this.apply(runId, { kind: 'Progress', worker, progress: { processed, total, eventsPerSecond, etaMs } });
     } else if (isRebuildMessage(message, 'RebuildCompleted')) {
-      await this.apply(message.payload.runId, { kind: 'WorkerCompleted', worker: message.payload.worker });
-      await this.apply(message.payload.runId, { kind: 'Restarted', worker: message.payload.worker });
+      const { runId, worker, processed, total, eventsPerSecond } = message.payload;
+      await this.apply(runId, { kind: 'WorkerCompleted', worker, progress: { processed, total, eventsPerSecond, etaMs: 0 } });
+      await this.apply(runId, { kind: 'Restarted', worker });
     } else if (isRebuildMessage(message, 'RebuildFailed')) {
       const { runId, worker, reason, eventPosition } = message.payload;
       await this.apply(runId, { kind: 'WorkerFailed', worker, failure: { reason, eventPosition } });

@@ -26,7 +26,7 @@ describe('RebuildRunStore', () => {
     await store.request(request('r-1'), 1_000);
     await store.apply('r-1', { kind: 'WorkerStopped', worker: 'w-1' }, 2_000);
     await store.apply('r-1', { kind: 'Progress', worker: 'w-1', progress: { processed: 5, total: 10, eventsPerSecond: 5, etaMs: 1000 } }, 3_000);
-    await store.apply('r-1', { kind: 'WorkerCompleted', worker: 'w-1' }, 4_000);
+    await store.apply('r-1', { kind: 'WorkerCompleted', worker: 'w-1', progress: { processed: 10, total: 10, eventsPerSecond: 5, etaMs: 0 } }, 4_000);
     await store.apply('r-1', { kind: 'Restarted', worker: 'w-1' }, 5_000);
     expect(await store.history('r-1')).toEqual([
       { phase: 'Requested', at: 1_000 },
@@ -35,7 +35,7 @@ describe('RebuildRunStore', () => {
       { phase: 'Restarting', at: 4_000 },
       { phase: 'Completed', at: 5_000 },
     ]);
-    expect(await store.get('r-1')).toMatchObject({ phase: 'Completed', progress: { processed: 5 } });
+    expect(await store.get('r-1')).toMatchObject({ phase: 'Completed', progress: { processed: 10, total: 10 } });
     expect(await store.active()).toEqual([]);
   });
 

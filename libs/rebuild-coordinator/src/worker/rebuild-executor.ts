@@ -67,7 +67,13 @@ export class RebuildExecutor {
       }
       await send(rebuildMessage('RebuildStarted', { runId, worker: nodeId }, nodeId));
       const result = await daemon.rebuild(projection, { signal: abort.signal });
-      if (result.status === 'completed') await send(rebuildMessage('RebuildCompleted', { runId, worker: nodeId }, nodeId));
+      if (result.status === 'completed') {
+        // The final count goes with the completion: the last heartbeat may be a whole batch behind.
+        const counted = daemon.progress().find((p) => p.name === projection)?.rebuild?.total ?? 0;
+        const { processed, durationMs } = result;
+        const eventsPerSecond = durationMs > 0 ? (processed * 1000) / durationMs : 0;
+        await send(rebuildMessage('RebuildCompleted', { runId, worker: nodeId, processed, total: Math.max(counted, processed), eventsPerSecond }, nodeId));
+      }
       if (result.status === 'failed') {
         await send(rebuildMessage('RebuildFailed', { runId, worker: nodeId, reason: result.error, eventPosition: result.eventPosition ?? null }, nodeId));
       }

@@ -1,0 +1,7 @@
+import type { MigrationClass } from '@projectionist/event-store';
+import { CreateRebuildRuns1732000000002 } from './1732000000002-create-rebuild-runs';
+
+export { CreateRebuildRuns1732000000002 };
+
+/** The tables this lib owns, in order; apps and `npm run db:migrate` run them through APP_MIGRATIONS. */
+export const REBUILD_COORDINATOR_MIGRATIONS: readonly MigrationClass[] = [CreateRebuildRuns1732000000002];
