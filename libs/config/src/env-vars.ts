@@ -113,6 +113,13 @@ export const ENV_VARS = [
     apps: ['projector-worker'],
   },
   {
+    name: 'DAEMON_SWAP_LOCK_TIMEOUT_MS',
+    default: '5000',
+    description:
+      "How long a rebuild's swap waits for the live table's locks (readers queue behind it meanwhile); past it the rebuild fails, the live table stays and its agent runs again.",
+    apps: ['projector-worker'],
+  },
+  {
     name: 'NODE_HEARTBEAT_MS',
     default: '2000',
     description: 'How often a node records that it is alive in `cluster_nodes`; it shows as late after 2 and down after 5 intervals.',

@@ -1,8 +1,8 @@
 import type { MigrationClass } from '@projectionist/event-store';
 import { CreateProjectionDaemonTables1732000000001 } from './1732000000001-create-projection-daemon-tables';
-import { AddProjectionLeaseAgent1732000000004 } from './1732000000004-add-projection-lease-agent';
+import { AddProjectionLeaseAgent1732000000005 } from './1732000000005-add-projection-lease-agent';
 
-export { CreateProjectionDaemonTables1732000000001, AddProjectionLeaseAgent1732000000004 };
+export { CreateProjectionDaemonTables1732000000001, AddProjectionLeaseAgent1732000000005 };
 
 /** The tables this lib owns, in order; apps and `npm run db:migrate` run them through APP_MIGRATIONS. */
-export const PROJECTION_DAEMON_MIGRATIONS: readonly MigrationClass[] = [CreateProjectionDaemonTables1732000000001, AddProjectionLeaseAgent1732000000004];
+export const PROJECTION_DAEMON_MIGRATIONS: readonly MigrationClass[] = [CreateProjectionDaemonTables1732000000001, AddProjectionLeaseAgent1732000000005];

@@ -38,6 +38,7 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
         rebuildCommitEvery: d.rebuildPageSize * 50,
         backpressure: { high: d.backpressureHigh, low: d.backpressureLow },
         pollIntervalMs: d.pollIntervalMs,
+        swapLockTimeoutMs: d.swapLockTimeoutMs,
       },
     });
     this.hotCold = new HotColdDaemon({
