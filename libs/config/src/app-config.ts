@@ -18,6 +18,7 @@ export interface AppConfig {
   readonly eventMaxPayloadBytes: number;
   readonly logLevel: LogLevel;
   readonly writeGuardScope: WriteGuardScope;
+  readonly databaseStatementTimeoutMs: number;
   readonly gatewayUrl: string;
   readonly nodeHeartbeatMs: number;
   readonly daemon: {
@@ -75,6 +76,7 @@ export function loadConfig(app: AppName, env: Env = process.env): AppConfig {
     eventMaxPayloadBytes: parseInteger('EVENT_MAX_PAYLOAD_BYTES', required('EVENT_MAX_PAYLOAD_BYTES'), 1, 64 * 1024 * 1024),
     logLevel,
     writeGuardScope,
+    databaseStatementTimeoutMs: parseInteger('DATABASE_STATEMENT_TIMEOUT_MS', required('DATABASE_STATEMENT_TIMEOUT_MS'), 100, 3_600_000),
     gatewayUrl: parseUrl('GATEWAY_URL', required('GATEWAY_URL')),
     nodeHeartbeatMs: parseInteger('NODE_HEARTBEAT_MS', required('NODE_HEARTBEAT_MS'), 100, 600_000),
     daemon: loadDaemonConfig(required),

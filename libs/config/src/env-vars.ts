@@ -126,6 +126,13 @@ export const ENV_VARS = [
     apps: ['gateway'],
   },
   {
+    name: 'DATABASE_STATEMENT_TIMEOUT_MS',
+    default: '10000',
+    description:
+      'Longest a database statement of the gateway may run, waiting for locks included (PostgreSQL `statement_timeout`); a request whose statement runs out answers 503 with Retry-After and writes nothing.',
+    apps: ['gateway'],
+  },
+  {
     name: 'GATEWAY_URL',
     default: 'http://127.0.0.1:3000',
     description: 'The gateway the admin UI talks to: its server forwards `/api` and `/docs` there, so the browser sees one origin.',

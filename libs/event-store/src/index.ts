@@ -16,6 +16,8 @@ export { PostgresEventStore, DEFAULT_PAGE_SIZE } from './postgres/postgres-event
 export type { PostgresEventStoreOptions, PostgresSession } from './postgres/postgres-event-store';
 export type { EventUpcaster } from './postgres/event-row';
 export { quoteIdentifier, feedChannel } from './postgres/identifiers';
+export { ADVISORY_LOCK_CLASS, advisoryLockArgs } from './locks/advisory-locks';
+export type { AdvisoryLockKind } from './locks/advisory-locks';
 export { InMemoryEventStore } from './in-memory/in-memory-event-store';
 export { FeedFollower, PENDING_RETRY_MS } from './feed/feed-follower';
 export type { FeedFollowerOptions } from './feed/feed-follower';
