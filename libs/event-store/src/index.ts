@@ -11,6 +11,7 @@ export { StreamVersionConflictError } from './errors/stream-version-conflict.err
 export { EventValidationError } from './errors/event-validation.error';
 export type { ValidationIssue } from './errors/event-validation.error';
 export { DuplicateEventIdError } from './errors/duplicate-event-id.error';
+export { EventContentConflictError } from './errors/event-content-conflict.error';
 export { StreamOrderConflictError } from './errors/stream-order-conflict.error';
 export { PostgresEventStore, DEFAULT_PAGE_SIZE } from './postgres/postgres-event-store';
 export type { PostgresEventStoreOptions, PostgresSession } from './postgres/postgres-event-store';

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { DomainRejection } from '@projectionist/domain-commands';
-import { DuplicateEventIdError, EventValidationError, StreamVersionConflictError } from '@projectionist/event-store';
+import { DuplicateEventIdError, EventContentConflictError, EventValidationError, StreamVersionConflictError } from '@projectionist/event-store';
 import { PositionNotFoundError, StaleReadTimeoutError } from '@projectionist/projection-daemon';
 import type { Request, Response } from 'express';
 import { maintenancePage } from '../write-guard/maintenance-page';
@@ -42,7 +42,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (e instanceof StreamVersionConflictError) {
       return [409, { statusCode: 409, error: e.code, message: e.message, actualVersion: e.actualVersion }];
     }
-    if (e instanceof DuplicateEventIdError) return [409, { statusCode: 409, error: e.code, message: e.message }];
+    if (e instanceof DuplicateEventIdError || e instanceof EventContentConflictError) {
+      return [409, { statusCode: 409, error: e.code, message: e.message }];
+    }
     if (e instanceof EventValidationError) return [400, { statusCode: 400, error: 'VALIDATION_FAILED', message: e.message, issues: e.issues }];
     if (e instanceof PositionNotFoundError) return [400, { statusCode: 400, error: 'UNKNOWN_POSITION', message: e.message }];
     if (e instanceof StaleReadTimeoutError) return [504, { statusCode: 504, error: 'STALE_READ_TIMEOUT', message: e.message }];

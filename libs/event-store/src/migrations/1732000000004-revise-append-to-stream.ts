@@ -3,9 +3,13 @@ import { advisoryLockArgs } from '../locks/advisory-locks';
 import { schemaOf } from './schema-of';
 
 /**
- * The append function again, with its stream lock in the streams' own advisory-lock key space
- * (locks/advisory-locks.ts); the first version hashed `<namespace>:<stream id>` into the key the
- * election and migration locks use, so an append to a stream named like one of them waited for it.
+ * The append function again, with two changes:
+ * - its stream lock is in the streams' own advisory-lock key space (locks/advisory-locks.ts); the
+ *   first version hashed `<namespace>:<stream id>` into the key the election and migration locks
+ *   use, so an append to a stream named like one of them waited for it;
+ * - re-appending recorded event ids is idempotent only when every event has the same type, data
+ *   and metadata (compared as jsonb, so key order does not matter); otherwise it answers
+ *   `content_conflict`, where the first version answered `idempotent` and dropped the new content.
  */
 export class ReviseAppendToStream1732000000004 implements MigrationInterface {
   name = 'ReviseAppendToStream1732000000004';
@@ -25,6 +29,7 @@ export class ReviseAppendToStream1732000000004 implements MigrationInterface {
       DECLARE
         v_found int;
         v_found_here int;
+        v_changed int;
         v_version bigint;
         v_last_tx xid8;
       BEGIN
@@ -38,6 +43,14 @@ export class ReviseAppendToStream1732000000004 implements MigrationInterface {
           FROM ${s.q}.events e WHERE e.event_id = ANY (p_event_ids);
         IF v_found > 0 THEN
           IF v_found_here = cardinality(p_event_ids) THEN
+            SELECT count(*) INTO v_changed
+              FROM ${s.q}.events e
+              JOIN unnest(p_event_ids, p_types, p_data, p_metadata) AS i(id, type, data, meta) ON e.event_id = i.id
+             WHERE e.type <> i.type OR e.data <> i.data OR e.metadata <> i.meta;
+            IF v_changed > 0 THEN
+              RETURN QUERY SELECT 'content_conflict'::text, NULL::bigint, NULL::bigint[], NULL::xid8, NULL::timestamptz;
+              RETURN;
+            END IF;
             RETURN QUERY
               SELECT 'idempotent'::text, max(e.stream_version), array_agg(e.position ORDER BY e.stream_version),
                      max(e.transaction_id), max(e.created_at)
