@@ -21,7 +21,8 @@ export class GatewayModule {
       module: GatewayModule,
       providers: guardWrites ? [{ provide: APP_GUARD, useClass: WriteGuard }] : [],
       imports: [
-        CoreModule.forRoot(config),
+        // A request must not hold a pool connection for ever, e.g. behind a lock another session keeps.
+        CoreModule.forRoot(config, { statementTimeoutMs: config.databaseStatementTimeoutMs }),
         MessagingModule,
         WriteGuardModule,
         DomainApiModule,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, AppName, loadConfig } from '@projectionist/config';
 import { JsonLogger } from '@projectionist/observability';
 
@@ -21,7 +22,9 @@ export async function bootstrap(
   const config = loadConfig(app);
   const logger = new JsonLogger({ app, nodeId: config.nodeId, level: config.logLevel });
   try {
-    const nest = await NestFactory.create(rootModule(config), { logger, bufferLogs: true });
+    const nest = await NestFactory.create<NestExpressApplication>(rootModule(config), { logger, bufferLogs: true });
+    // Express's own default (100 kB) would refuse events well under EVENT_MAX_PAYLOAD_BYTES.
+    nest.useBodyParser('json', { limit: config.httpMaxBodyBytes });
     nest.enableShutdownHooks();
     options.configure?.(nest);
     await nest.listen(config.port);

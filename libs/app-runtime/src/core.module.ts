@@ -6,13 +6,18 @@ import { HealthModule, postgresHealthCheck } from '@projectionist/observability'
 import type { Pool } from 'pg';
 import { APP_MIGRATIONS } from './migrations/app-migrations';
 
+export interface CoreOptions {
+  /** Bounds every statement on the shared pool (the gateway's request path); default: unbounded. */
+  readonly statementTimeoutMs?: number;
+}
+
 /**
  * What every app shares: its configuration (APP_CONFIG), the event store on PostgreSQL with the
  * sample domains' schemas and upcasters, and GET /health.
  */
 @Module({})
 export class CoreModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: CoreOptions = {}): DynamicModule {
     const registry = createSampleRegistry();
     return {
       module: CoreModule,
@@ -24,6 +29,7 @@ export class CoreModule {
             namespace: config.namespace,
             migrateOnStart: config.migrateOnStart,
             applicationName: `${config.namespace}:${config.nodeId}`,
+            statementTimeoutMs: options.statementTimeoutMs,
             limits: { maxEventBytes: config.eventMaxPayloadBytes },
             validator: registry,
             upcaster: registry,

@@ -16,8 +16,10 @@ export interface AppConfig {
   readonly adminToken: string | undefined;
   readonly migrateOnStart: boolean;
   readonly eventMaxPayloadBytes: number;
+  readonly httpMaxBodyBytes: number;
   readonly logLevel: LogLevel;
   readonly writeGuardScope: WriteGuardScope;
+  readonly databaseStatementTimeoutMs: number;
   readonly gatewayUrl: string;
   readonly nodeHeartbeatMs: number;
   readonly daemon: {
@@ -33,6 +35,8 @@ export interface AppConfig {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Room in a request body for what surrounds the event payload (stream id, type, ids, expected version). */
+const BODY_ENVELOPE_BYTES = 64 * 1024;
 const NAMESPACE_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 const WRITE_GUARD_SCOPES: readonly WriteGuardScope[] = ['all', 'projection'];
@@ -63,6 +67,7 @@ export function loadConfig(app: AppName, env: Env = process.env): AppConfig {
     throw new ConfigError('WRITE_GUARD_SCOPE', `must be one of ${WRITE_GUARD_SCOPES.join(', ')} (got "${writeGuardScope}")`);
   }
 
+  const eventMaxPayloadBytes = parseInteger('EVENT_MAX_PAYLOAD_BYTES', required('EVENT_MAX_PAYLOAD_BYTES'), 1, 64 * 1024 * 1024);
   return {
     app,
     databaseUrl: required('DATABASE_URL'),
@@ -73,9 +78,11 @@ export function loadConfig(app: AppName, env: Env = process.env): AppConfig {
     nodeId: read('NODE_ID') ?? `${app}-${hostname()}-${process.pid}`,
     adminToken: read('ADMIN_TOKEN'),
     migrateOnStart: parseBoolean('MIGRATE_ON_START', required('MIGRATE_ON_START')),
-    eventMaxPayloadBytes: parseInteger('EVENT_MAX_PAYLOAD_BYTES', required('EVENT_MAX_PAYLOAD_BYTES'), 1, 64 * 1024 * 1024),
+    eventMaxPayloadBytes,
+    httpMaxBodyBytes: parseInteger('HTTP_MAX_BODY_BYTES', read('HTTP_MAX_BODY_BYTES') ?? String(eventMaxPayloadBytes + BODY_ENVELOPE_BYTES), 1024, 1024 * 1024 * 1024),
     logLevel,
     writeGuardScope,
+    databaseStatementTimeoutMs: parseInteger('DATABASE_STATEMENT_TIMEOUT_MS', required('DATABASE_STATEMENT_TIMEOUT_MS'), 100, 3_600_000),
     gatewayUrl: parseUrl('GATEWAY_URL', required('GATEWAY_URL')),
     nodeHeartbeatMs: parseInteger('NODE_HEARTBEAT_MS', required('NODE_HEARTBEAT_MS'), 100, 600_000),
     daemon: loadDaemonConfig(required),

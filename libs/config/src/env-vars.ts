@@ -77,6 +77,13 @@ export const ENV_VARS = [
     apps: 'all',
   },
   {
+    name: 'HTTP_MAX_BODY_BYTES',
+    default: undefined,
+    description:
+      'Largest accepted HTTP request body, in bytes; larger ones are answered 413 and nothing is written. Defaults to `EVENT_MAX_PAYLOAD_BYTES` plus 64 KiB for the rest of the request, so that an append of one event of the largest size fits.',
+    apps: ['gateway', 'projector-worker', 'coordinator'],
+  },
+  {
     name: 'DAEMON_PAGE_SIZE',
     default: '500',
     description: 'Events per feed read while a projection follows the head of the feed.',
@@ -130,6 +137,13 @@ export const ENV_VARS = [
     default: 'all',
     description:
       'Which writes a blocking rebuild holds (503): `all` domain writes, or `projection`: only those whose event types feed the rebuilding projection.',
+    apps: ['gateway'],
+  },
+  {
+    name: 'DATABASE_STATEMENT_TIMEOUT_MS',
+    default: '10000',
+    description:
+      'Longest a database statement of the gateway may run, waiting for locks included (PostgreSQL `statement_timeout`); a request whose statement runs out answers 503 with Retry-After and writes nothing.',
     apps: ['gateway'],
   },
   {

@@ -11,11 +11,14 @@ export { StreamVersionConflictError } from './errors/stream-version-conflict.err
 export { EventValidationError } from './errors/event-validation.error';
 export type { ValidationIssue } from './errors/event-validation.error';
 export { DuplicateEventIdError } from './errors/duplicate-event-id.error';
+export { EventContentConflictError } from './errors/event-content-conflict.error';
 export { StreamOrderConflictError } from './errors/stream-order-conflict.error';
 export { PostgresEventStore, DEFAULT_PAGE_SIZE } from './postgres/postgres-event-store';
 export type { PostgresEventStoreOptions, PostgresSession } from './postgres/postgres-event-store';
 export type { EventUpcaster } from './postgres/event-row';
 export { quoteIdentifier, feedChannel } from './postgres/identifiers';
+export { ADVISORY_LOCK_CLASS, advisoryLockArgs } from './locks/advisory-locks';
+export type { AdvisoryLockKind } from './locks/advisory-locks';
 export { InMemoryEventStore } from './in-memory/in-memory-event-store';
 export { FeedFollower, PENDING_RETRY_MS } from './feed/feed-follower';
 export type { FeedFollowerOptions } from './feed/feed-follower';

@@ -1,5 +1,6 @@
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, AppName, loadConfig } from '@projectionist/config';
 import { createTestNamespace, TestNamespace } from './test-namespace';
 import { createTestVhost } from './test-vhost';
@@ -21,7 +22,8 @@ export async function startTestApp(
   const db = await createTestNamespace(name);
   const vhost = await createTestVhost(name);
   const config = loadConfig(name, { NAMESPACE: db.namespace, DATABASE_URL: db.databaseUrl, AMQP_URL: vhost.url, PORT: '0', ...env });
-  const app = await NestFactory.create(rootModule(config), { logger: false });
+  const app = await NestFactory.create<NestExpressApplication>(rootModule(config), { logger: false });
+  app.useBodyParser('json', { limit: config.httpMaxBodyBytes }); // as bootstrap() does
   configure?.(app);
   try {
     await app.listen(0);

@@ -1,11 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { DomainRejection } from '@projectionist/domain-commands';
-import { DuplicateEventIdError, EventValidationError, StreamVersionConflictError } from '@projectionist/event-store';
+import { DuplicateEventIdError, EventContentConflictError, EventValidationError, StreamVersionConflictError } from '@projectionist/event-store';
 import { PositionNotFoundError, StaleReadTimeoutError } from '@projectionist/projection-daemon';
 import type { Request, Response } from 'express';
 import { maintenancePage } from '../write-guard/maintenance-page';
 
 const DOMAIN_STATUS = { NOT_FOUND: 404, ALREADY_EXISTS: 409, INVALID_STATE: 409 } as const;
+/** PostgreSQL ended the statement: it ran past statement_timeout (57014) or waited past lock_timeout (55P03). */
+const DATABASE_TIMEOUT_STATES = new Set(['57014', '55P03']);
 
 /** One place that turns typed errors into HTTP answers with a stable `error` code. */
 @Catch()
@@ -40,10 +42,17 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (e instanceof StreamVersionConflictError) {
       return [409, { statusCode: 409, error: e.code, message: e.message, actualVersion: e.actualVersion }];
     }
-    if (e instanceof DuplicateEventIdError) return [409, { statusCode: 409, error: e.code, message: e.message }];
+    if (e instanceof DuplicateEventIdError || e instanceof EventContentConflictError) {
+      return [409, { statusCode: 409, error: e.code, message: e.message }];
+    }
     if (e instanceof EventValidationError) return [400, { statusCode: 400, error: 'VALIDATION_FAILED', message: e.message, issues: e.issues }];
     if (e instanceof PositionNotFoundError) return [400, { statusCode: 400, error: 'UNKNOWN_POSITION', message: e.message }];
     if (e instanceof StaleReadTimeoutError) return [504, { statusCode: 504, error: 'STALE_READ_TIMEOUT', message: e.message }];
+    if (DATABASE_TIMEOUT_STATES.has((e as { code?: string } | null)?.code ?? '')) {
+      // The statement's transaction was rolled back: nothing was written, and the same request may succeed later.
+      const message = 'The database did not answer in time (DATABASE_STATEMENT_TIMEOUT_MS); nothing was written, retry later.';
+      return [503, { statusCode: 503, error: 'DATABASE_TIMEOUT', message, retryAfterSeconds: 1 }];
+    }
     return [500, { statusCode: 500, error: 'INTERNAL', message: 'Internal error; see the gateway log.' }];
   }
 }

@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import { AppendLimits, DEFAULT_APPEND_LIMITS, EventSchemaValidator, toAppendRequest } from '../append/append-request';
 import { DuplicateEventIdError } from '../errors/duplicate-event-id.error';
+import { EventContentConflictError } from '../errors/event-content-conflict.error';
 import { StreamVersionConflictError } from '../errors/stream-version-conflict.error';
 import { EventStore, EventStoreSession, FeedHead } from '../model/event-store.port';
 import { compareCursors, FEED_START, FeedCursor } from '../model/feed-cursor';
@@ -32,6 +34,11 @@ export class InMemoryEventStore implements EventStore {
       if (existing.length !== ids.size || existing.some((e) => e.streamId !== request.streamId)) {
         throw new DuplicateEventIdError(request.streamId);
       }
+      const same = (e: RecordedEvent) => {
+        const sent = request.events.find((s) => s.id === e.id);
+        return sent !== undefined && sent.type === e.type && sameJson(sent.dataJson, e.data) && sameJson(sent.metadataJson, e.metadata);
+      };
+      if (!existing.every(same)) throw new EventContentConflictError(request.streamId);
       return this.result(request.streamId, existing, true);
     }
     const version = stream.length;
@@ -110,4 +117,12 @@ export class InMemoryEventStore implements EventStore {
       idempotent,
     };
   }
+}
+
+/**
+ * Equal as JSON values whatever the order of object keys, as jsonb compares them in the Postgres
+ * store. Both sides go through JSON.parse so that they are plain objects of the same realm.
+ */
+function sameJson(json: string, value: unknown): boolean {
+  return isDeepStrictEqual(JSON.parse(json), JSON.parse(JSON.stringify(value)));
 }

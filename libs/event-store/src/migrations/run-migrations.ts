@@ -1,12 +1,14 @@
 import { DataSource, MigrationInterface } from 'typeorm';
+import { advisoryLockArgs } from '../locks/advisory-locks';
 import { quoteIdentifier } from '../postgres/identifiers';
 import { CreateEventStore1732000000000 } from './1732000000000-create-event-store';
+import { ReviseAppendToStream1732000000004 } from './1732000000004-revise-append-to-stream';
 
 /** A TypeORM migration, as each lib lists its own. */
 export type MigrationClass = new () => MigrationInterface;
 
 /** The event store's own migrations; other libs pass theirs in `extraMigrations`. */
-export const EVENT_STORE_MIGRATIONS: readonly MigrationClass[] = [CreateEventStore1732000000000];
+export const EVENT_STORE_MIGRATIONS: readonly MigrationClass[] = [CreateEventStore1732000000000, ReviseAppendToStream1732000000004];
 
 export interface RunMigrationsOptions {
   readonly databaseUrl: string;
@@ -35,10 +37,10 @@ export async function runMigrations(options: RunMigrationsOptions): Promise<stri
   const lock = dataSource.createQueryRunner();
   try {
     await lock.connect();
-    await lock.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`${options.namespace}:migrations`]);
+    await lock.query(`SELECT pg_advisory_lock(${advisoryLockArgs('migrations', '$1')})`, [options.namespace]);
     await lock.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.namespace)}`);
     const ran = await dataSource.runMigrations();
-    await lock.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`${options.namespace}:migrations`]);
+    await lock.query(`SELECT pg_advisory_unlock(${advisoryLockArgs('migrations', '$1')})`, [options.namespace]);
     return ran.map((m) => m.name);
   } finally {
     await lock.release();

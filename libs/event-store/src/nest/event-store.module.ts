@@ -16,6 +16,8 @@ export interface EventStoreModuleOptions {
   readonly migrateOnStart: boolean;
   readonly applicationName: string;
   readonly poolSize?: number;
+  /** PostgreSQL `statement_timeout` of the pool's connections; unset: statements may run as long as they take. */
+  readonly statementTimeoutMs?: number;
   readonly limits?: Partial<AppendLimits>;
   readonly validator?: EventSchemaValidator;
   readonly upcaster?: EventUpcaster;
@@ -50,7 +52,12 @@ export class EventStoreModule {
           inject: [OPTIONS],
           useFactory: async (o: EventStoreModuleOptions) => {
             if (o.migrateOnStart) await runMigrations({ databaseUrl: o.databaseUrl, namespace: o.namespace, extraMigrations: o.extraMigrations });
-            const pool = createEventStorePool({ connectionString: o.databaseUrl, max: o.poolSize ?? 10, application_name: o.applicationName });
+            const pool = createEventStorePool({
+              connectionString: o.databaseUrl,
+              max: o.poolSize ?? 10,
+              application_name: o.applicationName,
+              statement_timeout: o.statementTimeoutMs,
+            });
             // An idle client's error (e.g. the server restarted) must not crash the process; the pool replaces it.
             pool.on('error', (error) => new Logger('EventStore').warn(`idle database connection failed: ${error.message}`));
             return pool;

@@ -1,4 +1,5 @@
-import { createTestNamespace, TestNamespace } from '@projectionist/testing';
+import { randomUUID } from 'node:crypto';
+import { createTestNamespace, TestNamespace, waitFor } from '@projectionist/testing';
 import { Pool } from 'pg';
 import { runMigrations } from '../migrations/run-migrations';
 import { eventStoreContract } from '../testing/event-store.contract';
@@ -6,6 +7,7 @@ import { createEventStorePool } from './event-store-pool';
 import { PostgresEventStore } from './postgres-event-store';
 import { readWholeFeed } from '../feed/read-whole-feed';
 import { StreamVersionConflictError } from '../errors/stream-version-conflict.error';
+import { DuplicateEventIdError } from '../errors/duplicate-event-id.error';
 
 describe('PostgresEventStore', () => {
   let db: TestNamespace;
@@ -45,7 +47,7 @@ describe('PostgresEventStore', () => {
     const namespace = `${db.namespace}_mig`;
     namespaces.push(namespace);
     const runs = await Promise.all(Array.from({ length: 4 }, () => runMigrations({ databaseUrl: db.databaseUrl, namespace })));
-    expect(runs.flat()).toEqual(['CreateEventStore1732000000000']);
+    expect(runs.flat()).toEqual(['CreateEventStore1732000000000', 'ReviseAppendToStream1732000000004']);
   });
 
   it('lets exactly one of two racing writers with the same expected version win', async () => {
@@ -103,6 +105,35 @@ describe('PostgresEventStore', () => {
     expect(attempts).toBe(2);
     const feed = (await readWholeFeed(store)).filter((e) => e.streamId === 'car-b').map((e) => e.streamVersion);
     expect(feed).toEqual([1, 2]);
+  });
+
+  it('answers DuplicateEventIdError, not a unique violation, to an append whose new event id another stream is committing', async () => {
+    const store = await freshStore();
+    const event = { id: randomUUID(), type: 'car.created', data: { by: 'ann', color: 'red' } };
+    let appended = false;
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    const first = store.transaction(async (session) => {
+      await session.append('car-first', [event]);
+      appended = true;
+      await committing;
+    });
+    await waitFor('the first append to insert the event', () => appended);
+    // Neither append sees the other's row: the second waits on the unique index until the first commits.
+    const second = store.append('car-second', [event]).catch((error: unknown) => error);
+    await waitFor('the second append to wait for the first', async () => {
+      const { rows } = await pool.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1",
+        [`%${db.namespace}_%append_to_stream%`],
+      );
+      return rows[0].n === 1;
+    });
+    commit();
+    await first;
+    const error = await second;
+    expect(error).toBeInstanceOf(DuplicateEventIdError);
+    expect(error).toMatchObject({ code: 'DUPLICATE_EVENT_ID', streamId: 'car-second' });
+    expect(await store.readStream('car-second')).toEqual([]);
   });
 });
 

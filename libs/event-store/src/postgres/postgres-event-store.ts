@@ -1,6 +1,7 @@
 import { Pool, PoolClient } from 'pg';
 import { AppendLimits, AppendRequest, DEFAULT_APPEND_LIMITS, EventSchemaValidator, toAppendRequest } from '../append/append-request';
 import { DuplicateEventIdError } from '../errors/duplicate-event-id.error';
+import { EventContentConflictError } from '../errors/event-content-conflict.error';
 import { StreamOrderConflictError } from '../errors/stream-order-conflict.error';
 import { StreamVersionConflictError } from '../errors/stream-version-conflict.error';
 import { EventStore, EventStoreSession, FeedHead } from '../model/event-store.port';
@@ -33,6 +34,7 @@ export interface PostgresSession extends EventStoreSession {
   appendRecorded(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult & { recorded: RecordedEvent[] }>;
 }
 const MAX_PAGE_SIZE = 10_000;
+const UNIQUE_VIOLATION = '23505';
 
 export class PostgresEventStore implements EventStore {
   private readonly pool: Pool;
@@ -134,19 +136,21 @@ export class PostgresEventStore implements EventStore {
   private async appendWith(db: Pool | PoolClient, request: AppendRequest): Promise<AppendResult & { recorded: RecordedEvent[] }> {
     const [kind, expected] = typeof request.expected === 'number' ? ['exact', request.expected] : [request.expected, null];
     const text = `SELECT * FROM ${this.schema}.append_to_stream($1, $2, $3, $4, $5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[])`;
-    const { rows } = await db.query({
-      name: statementName(text),
-      text,
-      values: [
-        request.streamId,
-        request.category,
-        kind,
-        expected,
-        request.events.map((e) => e.id),
-        request.events.map((e) => e.type),
-        request.events.map((e) => e.dataJson),
-        request.events.map((e) => e.metadataJson),
-      ],
+    const values = [
+      request.streamId,
+      request.category,
+      kind,
+      expected,
+      request.events.map((e) => e.id),
+      request.events.map((e) => e.type),
+      request.events.map((e) => e.dataJson),
+      request.events.map((e) => e.metadataJson),
+    ];
+    const { rows } = await db.query({ name: statementName(text), text, values }).catch((error: { code?: string; constraint?: string }) => {
+      // Two streams given the same new event id at once: neither saw the other's row, the unique
+      // index makes the later one wait and then fail. The same answer as when it came later.
+      if (error.code === UNIQUE_VIOLATION && error.constraint === 'events_event_id_uq') throw new DuplicateEventIdError(request.streamId);
+      throw error;
     });
     const row = rows[0] as { status: string; stream_version: number; positions: number[]; transaction_id: number; created_at: Date };
     switch (row.status) {
@@ -164,6 +168,8 @@ export class PostgresEventStore implements EventStore {
         throw new StreamVersionConflictError(request.streamId, request.expected, row.stream_version);
       case 'duplicate_event_id':
         throw new DuplicateEventIdError(request.streamId);
+      case 'content_conflict':
+        throw new EventContentConflictError(request.streamId);
       case 'order_conflict':
         throw new StreamOrderConflictError(request.streamId);
       default:

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DuplicateEventIdError } from '../errors/duplicate-event-id.error';
+import { EventContentConflictError } from '../errors/event-content-conflict.error';
 import { EventValidationError } from '../errors/event-validation.error';
 import { StreamVersionConflictError } from '../errors/stream-version-conflict.error';
 import { EventStore } from '../model/event-store.port';
@@ -68,6 +69,38 @@ export function eventStoreContract(name: string, createStore: () => Promise<Even
         DuplicateEventIdError,
       );
       expect((await settled(store)).events).toHaveLength(2);
+    });
+
+    it.each([
+      ['type', { type: 'car.painted' }],
+      ['data', { data: { color: 'green' } }],
+      ['metadata', { metadata: { user: 'bob' } }],
+    ])('refuses to re-append an event id with other %s, and keeps the recorded event', async (_field, change) => {
+      const event = { id: randomUUID(), type: 'car.repainted', data: { color: 'blue' }, metadata: { user: 'ann' } };
+      await store.append('car-12', [event]);
+      const retry = store.append('car-12', [{ ...event, ...change }]);
+      await expect(retry).rejects.toMatchObject({ code: 'EVENT_CONTENT_CONFLICT', streamId: 'car-12' });
+      await expect(retry).rejects.toBeInstanceOf(EventContentConflictError);
+      const [recorded] = await store.readStream('car-12');
+      expect(recorded).toMatchObject({ id: event.id, type: event.type, data: event.data, metadata: event.metadata });
+      expect(await store.readStream('car-12')).toHaveLength(1);
+    });
+
+    it('treats the same content with object keys in another order as the same event', async () => {
+      const event = { id: randomUUID(), type: 'car.created', data: { by: 'ann', color: 'red' }, metadata: { a: 1, b: 2 } };
+      await store.append('car-13', [event]);
+      const again = await store.append('car-13', [{ ...event, data: { color: 'red', by: 'ann' }, metadata: { b: 2, a: 1 } }]);
+      expect(again.idempotent).toBe(true);
+    });
+
+    it('lets one of two appends of the same new event id to different streams at once succeed, the other is a duplicate', async () => {
+      const event = { id: randomUUID(), type: 'car.created', data: { by: 'ann', color: 'red' } };
+      const results = await Promise.allSettled([store.append('car-14', [event]), store.append('car-15', [event])]);
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(lost[0].reason).toBeInstanceOf(DuplicateEventIdError);
+      expect((await settled(store)).events).toHaveLength(1);
     });
 
     it.each([

@@ -1,3 +1,4 @@
+import { advisoryLockArgs } from '@projectionist/event-store';
 import { Client } from 'pg';
 
 /**
@@ -23,7 +24,7 @@ export class DaemonLock {
     const client = new Client({ connectionString: this.databaseUrl, application_name: `${this.namespace}:${this.role}-lock:${this.nodeId}` });
     client.on('error', () => undefined); // reported through 'end' below
     await client.connect();
-    const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [`${this.namespace}:${this.role}`]);
+    const { rows } = await client.query(`SELECT pg_try_advisory_lock(${advisoryLockArgs('election', '$1')}) AS locked`, [`${this.namespace}:${this.role}`]);
     if (!rows[0].locked) {
       await client.end();
       return false;

@@ -1,11 +1,11 @@
-import { quoteIdentifier } from '@projectionist/event-store';
+import { advisoryLockArgs, quoteIdentifier } from '@projectionist/event-store';
 import { Projection } from '@projectionist/projections';
 import { Pool, PoolClient } from 'pg';
 import { projectionTarget, ProjectionTarget } from './projection-target';
 
 /** Serialises DDL across workers starting at once (CREATE TABLE IF NOT EXISTS can race). */
 async function lockDdl(client: PoolClient, namespace: string): Promise<void> {
-  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${namespace}:projection-ddl`]);
+  await client.query(`SELECT pg_advisory_xact_lock(${advisoryLockArgs('projectionDdl', '$1')})`, [namespace]);
 }
 
 function createTableSql(target: ProjectionTarget): string[] {

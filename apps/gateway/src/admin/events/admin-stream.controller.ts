@@ -29,14 +29,21 @@ export class AdminStreamController {
       'X-Accel-Buffering': 'no',
     });
     response.write(`retry: 2000\n\n`);
-    const unsubscribe = await this.stream.subscribe({
+    // Listened for before subscribing: a client that leaves during the first read (which waits
+    // for the database) must not stay subscribed, nor keep its keep-alive timer, for ever.
+    let closed = false;
+    let unsubscribe: (() => void) | undefined;
+    const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    request.on('close', () => {
+      closed = true;
+      clearInterval(keepAlive);
+      unsubscribe?.();
+    });
+    const release = await this.stream.subscribe({
       send: (events) => void response.write(events.map(formatEvent).join('')),
       end: () => response.end(),
     });
-    const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
-    request.on('close', () => {
-      clearInterval(keepAlive);
-      unsubscribe();
-    });
+    if (closed) release();
+    else unsubscribe = release;
   }
 }
