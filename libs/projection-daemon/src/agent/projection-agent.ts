@@ -1,4 +1,4 @@
-import { compareCursors, EventStore, FeedCursor, FeedPage, PENDING_RETRY_MS, ReadAllOptions, RecordedEvent, WakeSignal } from '@projectionist/event-store';
+import { compareCursors, EventStore, hasReached, FeedCursor, FeedPage, PENDING_RETRY_MS, ReadAllOptions, RecordedEvent, WakeSignal } from '@projectionist/event-store';
 import { DEFAULT_RETRY, ProjectionHandlerError, RetryPolicy } from '@projectionist/projections';
 import { ProjectionErrorInfo } from '../storage/checkpoint-store';
 import { DeadLetter } from '../storage/dead-letters';
@@ -40,8 +40,13 @@ export interface ProjectionAgentOptions {
   readonly pollIntervalMs?: number;
   /** Caught up, the least time between the end of one read and the next (DaemonTuning.liveReadGapMs); default 0. */
   readonly readGapMs?: number;
-  /** Rebuilds stop once they have applied everything committed. */
+  /**
+   * Rebuilds stop once they have applied everything committed, and not before the feed has passed
+   * this cursor (the last event committed when they began): a feed held back by another session's
+   * open transaction looks caught up while events before it are still unreadable.
+   */
   readonly stopWhenCaughtUp?: boolean;
+  readonly stopNotBefore?: FeedCursor;
   readonly onCommitted?: (summary: CommitSummary) => void;
 }
 
@@ -175,7 +180,8 @@ export class ProjectionAgent {
         cursor = page.next;
         this.fetchCaughtUp = page.caughtUp;
         if (page.caughtUp) {
-          if (this.options.stopWhenCaughtUp) return;
+          const { stopWhenCaughtUp, stopNotBefore } = this.options;
+          if (stopWhenCaughtUp && (!stopNotBefore || hasReached(page.next, stopNotBefore))) return;
           const readAt = Date.now();
           await this.options.wake.wait(page.pending ? PENDING_RETRY_MS : pollIntervalMs);
           // One read then takes what the commits of the whole gap wrote.

@@ -81,6 +81,31 @@ describe('rebuilds and leases under faults', () => {
     await daemon.stop();
   });
 
+  it('does not swap in before it has applied every event committed before it began, while the feed is held back', async () => {
+    const entries = (n: number) => Array.from({ length: n }, () => ({ type: 'entry-Patient', data: {} }));
+    const daemon = await started('Patient', { rebuildPageSize: 5, rebuildCommitEvery: 5, rebuildFeedEncoding: 'rows' }, 'node-1', slowLedger('Patient', 0));
+    await f.store.append('pt-1', entries(3));
+    await daemon.waitForNonStale();
+    // Another session's open transaction (an xid) hides every event committed after it began.
+    const holder = await f.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT txid_current()');
+      await f.store.append('pt-1', entries(4));
+      let settled = false;
+      const rebuilding = daemon.rebuild('Patient').finally(() => (settled = true));
+      await waitFor('rebuild caught up with the readable feed', () => daemon.progress()[0].rebuild?.processed === 3);
+      expect(settled).toBe(false);
+      await holder.query('COMMIT');
+      expect(await rebuilding).toMatchObject({ status: 'completed', processed: 7 });
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+    }
+    expect(Number((await q(`SELECT count(*) AS n FROM %s.patient`)).rows[0].n)).toBe(7);
+    await daemon.stop();
+  });
+
   it('counts a projection that is not running as stale', async () => {
     const daemon = await started('Halted');
     await f.store.append('h-1', counts('Halted', 1));

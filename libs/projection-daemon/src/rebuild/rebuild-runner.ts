@@ -86,6 +86,7 @@ export class RebuildRunner {
       },
       { bind: true },
     );
+    const { lastCursor } = await this.options.store.readHead();
     this.total = await this.countEvents();
     this.report('replaying');
     if (signal?.aborted) return { kind: 'stopped' };
@@ -105,6 +106,7 @@ export class RebuildRunner {
       backpressure: { high: tuning.rebuildPageSize * 4, low: tuning.rebuildPageSize * 2 },
       pollIntervalMs: tuning.pollIntervalMs,
       stopWhenCaughtUp: true,
+      stopNotBefore: lastCursor,
       onCommitted: ({ count }) => {
         this.processed += count;
         this.rate.record(count);
