@@ -116,8 +116,15 @@ describe('projector-worker losing its lock connection', () => {
   });
 
   it(`applies every event exactly once across ${ROUNDS} lock losses mid-rebuild and ${ROUNDS} mid-catch-up`, async () => {
-    await cluster.seedCommits({ total: 20_000, streams: 100, prefix: 'bulk-', users: 5, additions: 2, deletions: 1 });
+    // Enough for a rebuild that outlasts the worker's step-down and its taking the lock back.
+    await cluster.seedCommits({ total: 60_000, streams: 100, prefix: 'bulk-', users: 5, additions: 2, deletions: 1 });
     const history = randomHistory({ seed: 29, events: 4_000, streams: 150 });
+    let next = 0;
+    const append = async (count: number) => {
+      for (const end = Math.min(history.length, next + count); next < end; next++) {
+        await cluster.store.append(history[next].streamId, [{ type: history[next].type, data: history[next].data }]);
+      }
+    };
     const phases: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const name = round % 2 === 0 ? 'Commits' : 'ActiveProject';
@@ -131,12 +138,14 @@ describe('projector-worker losing its lock connection', () => {
       await terminateLock();
       phases.push((await ended(id)).phase);
       await activeAgain(activeSince);
+      // Whatever still applies (a second agent of the old term would) meets new events now.
+      await append(100);
+      await cluster.waitCaughtUp();
     }
 
-    let next = 0;
     let stop = false;
     const appending = (async () => {
-      for (; next < history.length && !stop; next++) await cluster.store.append(history[next].streamId, [{ type: history[next].type, data: history[next].data }]);
+      while (next < history.length && !stop) await append(1);
     })();
     try {
       for (let round = 0; round < ROUNDS; round++) {
