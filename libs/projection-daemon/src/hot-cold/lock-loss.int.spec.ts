@@ -1,25 +1,11 @@
-import { CustomProjection } from '@projectionist/projections';
 import { waitFor } from '@projectionist/testing';
 import { createDaemonFixture, DaemonFixture } from '../testing/daemon-fixture';
+import { positionLedger } from '../testing/position-ledger';
 import { HotColdDaemon } from './hot-cold-daemon';
 
 const ROUNDS = 3;
 
-/**
- * Keeps one row per applied event and no key on it, so that an event applied twice shows as a
- * repeated position instead of being hidden by an upsert or a constraint.
- */
-const ledger = (name: string): CustomProjection => ({
-  kind: 'custom',
-  name,
-  version: 1,
-  mode: 'async',
-  eventTypes: [`hit-${name}`],
-  createTable: (table) => `CREATE TABLE ${table} (position bigint NOT NULL)`,
-  handle: async (events, tx) => {
-    await tx.query(`INSERT INTO ${tx.table} (position) SELECT unnest($1::bigint[])`, [events.map((e) => e.position)]);
-  },
-});
+const ledger = (name: string) => positionLedger(name, `hit-${name}`);
 
 /**
  * The election lock's connection ends (server restart, network blip, idle-session killer) while

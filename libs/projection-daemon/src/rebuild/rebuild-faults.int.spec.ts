@@ -1,10 +1,11 @@
-import { CustomProjection, flatTable, FlatTableProjection, singleStreamProjection } from '@projectionist/projections';
+import { flatTable, FlatTableProjection, singleStreamProjection } from '@projectionist/projections';
 import { Client } from 'pg';
 import { EntitySchema } from 'typeorm';
 import { waitFor } from '@projectionist/testing';
 import { DaemonTuning } from '../daemon/daemon-options';
 import { HotColdDaemon } from '../hot-cold/hot-cold-daemon';
 import { createDaemonFixture, DaemonFixture } from '../testing/daemon-fixture';
+import { positionLedger } from '../testing/position-ledger';
 
 /** Counts events per stream; `slowMs` makes each batch of a replay take that long. */
 const counter = (name: string) =>
@@ -12,18 +13,7 @@ const counter = (name: string) =>
 
 const positionEntity = (tableName: string) => new EntitySchema({ name: tableName, tableName, columns: { position: { type: 'bigint', primary: true } } });
 
-const slowLedger = (name: string, slowMs: number): CustomProjection => ({
-  kind: 'custom',
-  name,
-  version: 1,
-  mode: 'async',
-  eventTypes: [`entry-${name}`],
-  createTable: (table) => `CREATE TABLE ${table} (position bigint NOT NULL)`,
-  handle: async (events, tx) => {
-    await new Promise((resolve) => setTimeout(resolve, slowMs));
-    await tx.query(`INSERT INTO ${tx.table} (position) SELECT unnest($1::bigint[])`, [events.map((e) => e.position)]);
-  },
-});
+const slowLedger = (name: string, slowMs: number) => positionLedger(name, `entry-${name}`, slowMs);
 
 describe('rebuilds and leases under faults', () => {
   let f: DaemonFixture;
