@@ -1,7 +1,7 @@
 /** `npm run db:migrate`: runs pending migrations in the NAMESPACE schema of DATABASE_URL. */
 import { loadConfig } from '@projectionist/config';
 import { runMigrations } from '@projectionist/event-store';
-import { CreateProjectionDaemonTables1732000000001 } from '@projectionist/projection-daemon';
+import { PROJECTION_DAEMON_MIGRATIONS } from '@projectionist/projection-daemon';
 import { CreateRebuildRuns1732000000002 } from '@projectionist/rebuild-coordinator';
 
 async function main(): Promise<void> {
@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const ran = await runMigrations({
     databaseUrl: config.databaseUrl,
     namespace: config.namespace,
-    extraMigrations: [CreateProjectionDaemonTables1732000000001, CreateRebuildRuns1732000000002],
+    extraMigrations: [...PROJECTION_DAEMON_MIGRATIONS, CreateRebuildRuns1732000000002],
   });
   console.log(ran.length ? `Ran ${ran.length} migration(s) in "${config.namespace}": ${ran.join(', ')}` : `"${config.namespace}" is up to date.`);
 }

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runMigrations } from '@projectionist/event-store';
-import { CreateProjectionDaemonTables1732000000001 } from '@projectionist/projection-daemon';
+import { PROJECTION_DAEMON_MIGRATIONS } from '@projectionist/projection-daemon';
 import { AppProcess, freePort, launchChromium, waitFor } from '@projectionist/testing';
 import { Pool } from 'pg';
 import { median, percentile } from './http-load';
@@ -29,7 +29,7 @@ export async function adminUiBenchmark(): Promise<string> {
   const sizes = bundleSizes();
 
   const namespace = `bench_ui_${Date.now()}`;
-  await runMigrations({ databaseUrl: DATABASE_URL, namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
+  await runMigrations({ databaseUrl: DATABASE_URL, namespace, extraMigrations: PROJECTION_DAEMON_MIGRATIONS });
   const env = { NAMESPACE: namespace, DATABASE_URL, ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'warn' };
   const apps: AppProcess[] = [];
   const start = async (app: AppProcess['app'], nodeId: string, extraEnv: Record<string, string> = {}) => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createEventStorePool, FEED_START, FeedCursor, FeedNotifications, PostgresEventStore, runMigrations } from '@projectionist/event-store';
-import { CreateProjectionDaemonTables1732000000001, ProjectionDaemon } from '@projectionist/projection-daemon';
+import { PROJECTION_DAEMON_MIGRATIONS, ProjectionDaemon } from '@projectionist/projection-daemon';
 import { activeProjectProjection } from '@projectionist/projections';
 import { fmt, table } from './report';
 import { seedRepositoryEvents } from './seed-repository';
@@ -64,7 +64,7 @@ export async function daemonBenchmark(): Promise<string> {
 
 async function measureRebuild(events: number): Promise<RebuildFigures & { ceiling: number; rowsRead: number; jsonRead: number }> {
   const namespace = `bench_dm_${events}_${Date.now()}`;
-  await runMigrations({ databaseUrl: DATABASE_URL, namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
+  await runMigrations({ databaseUrl: DATABASE_URL, namespace, extraMigrations: PROJECTION_DAEMON_MIGRATIONS });
   const pool = createEventStorePool({ connectionString: DATABASE_URL, max: 4 });
   try {
     await seedRepositoryEvents(pool, namespace, events, STREAMS);
@@ -113,7 +113,7 @@ function runChild(namespace: string, mode: 'throughput' | 'memory'): Promise<Reb
 
 async function measureLag(): Promise<{ samples: number; p50: number; p99: number; max: number }> {
   const namespace = `bench_lag_${Date.now()}`;
-  await runMigrations({ databaseUrl: DATABASE_URL, namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
+  await runMigrations({ databaseUrl: DATABASE_URL, namespace, extraMigrations: PROJECTION_DAEMON_MIGRATIONS });
   const pool = createEventStorePool({ connectionString: DATABASE_URL, max: WORKER_POOL_SIZE });
   // The rebuild runs before wrote millions of rows: flush them now rather than during the measurement.
   await pool.query('CHECKPOINT');

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { Agent } from 'node:http';
 import { runMigrations } from '@projectionist/event-store';
-import { CreateProjectionDaemonTables1732000000001 } from '@projectionist/projection-daemon';
+import { PROJECTION_DAEMON_MIGRATIONS } from '@projectionist/projection-daemon';
 import { AppProcess, freePort, waitFor } from '@projectionist/testing';
 import { Pool } from 'pg';
 import { closedLoop, LoadResult, median, percentile, post } from './http-load';
@@ -26,7 +26,7 @@ export async function gatewayBenchmark(): Promise<string> {
   const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--projects=coordinator,projector-worker,gateway'], { stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } });
   if (build.status !== 0) throw new Error('building the apps failed');
   const namespace = `bench_gw_${Date.now()}`;
-  await runMigrations({ databaseUrl: DATABASE_URL, namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
+  await runMigrations({ databaseUrl: DATABASE_URL, namespace, extraMigrations: PROJECTION_DAEMON_MIGRATIONS });
   const env = { NAMESPACE: namespace, DATABASE_URL, ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'warn' };
   const apps: AppProcess[] = [];
   const start = async (app: AppProcess['app'], nodeId: string, extraEnv: Record<string, string> = {}, nodeArgs?: string[]) => {

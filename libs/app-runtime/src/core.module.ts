@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '@projectionist/config';
 import { createSampleRegistry } from '@projectionist/domain-events';
 import { EVENT_STORE_POOL, EventStoreModule } from '@projectionist/event-store';
 import { HealthModule, postgresHealthCheck } from '@projectionist/observability';
-import { CreateProjectionDaemonTables1732000000001 } from '@projectionist/projection-daemon';
+import { PROJECTION_DAEMON_MIGRATIONS } from '@projectionist/projection-daemon';
 import { CreateRebuildRuns1732000000002 } from '@projectionist/rebuild-coordinator';
 import { CreateClusterNodes1732000000003 } from '@projectionist/cluster-nodes';
 import type { Pool } from 'pg';
@@ -29,7 +29,7 @@ export class CoreModule {
             limits: { maxEventBytes: config.eventMaxPayloadBytes },
             validator: registry,
             upcaster: registry,
-            extraMigrations: [CreateProjectionDaemonTables1732000000001, CreateRebuildRuns1732000000002, CreateClusterNodes1732000000003],
+            extraMigrations: [...PROJECTION_DAEMON_MIGRATIONS, CreateRebuildRuns1732000000002, CreateClusterNodes1732000000003],
           }),
         }),
         HealthModule.register({ inject: [EVENT_STORE_POOL], useFactory: (pool: Pool) => [postgresHealthCheck(pool)] }),

@@ -27,6 +27,7 @@ export interface AppConfig {
     readonly backpressureLow: number;
     readonly pollIntervalMs: number;
     readonly standbyRetryMs: { readonly min: number; readonly max: number };
+    readonly heldBackWarnMs: number;
   };
 }
 
@@ -96,6 +97,7 @@ function loadDaemonConfig(required: (name: EnvVarName) => string): AppConfig['da
     backpressureLow: low,
     pollIntervalMs: parseInteger('DAEMON_POLL_INTERVAL_MS', required('DAEMON_POLL_INTERVAL_MS'), 10, 600_000),
     standbyRetryMs: { min: Number(retry[1]), max: Number(retry[2]) },
+    heldBackWarnMs: parseInteger('FEED_HELD_BACK_WARN_MS', required('FEED_HELD_BACK_WARN_MS'), 0, 86_400_000),
   };
 }
 

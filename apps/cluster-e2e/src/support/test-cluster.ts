@@ -1,4 +1,4 @@
-import { CreateProjectionDaemonTables1732000000001 } from '@projectionist/projection-daemon';
+import { PROJECTION_DAEMON_MIGRATIONS } from '@projectionist/projection-daemon';
 import { createEventStorePool, hasReached, PostgresEventStore, quoteIdentifier, runMigrations } from '@projectionist/event-store';
 import { createSampleRegistry } from '@projectionist/domain-events';
 import { createTestNamespace, TestNamespace, waitFor } from '@projectionist/testing';
@@ -21,7 +21,7 @@ export class TestCluster {
 
   static async create(label: string, env: Record<string, string> = {}): Promise<TestCluster> {
     const db = await createTestNamespace(label);
-    await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
+    await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: PROJECTION_DAEMON_MIGRATIONS });
     const pool = createEventStorePool({ connectionString: db.databaseUrl, max: 8 });
     const registry = createSampleRegistry();
     return new TestCluster(db, pool, new PostgresEventStore({ pool, namespace: db.namespace, validator: registry, upcaster: registry }), env);

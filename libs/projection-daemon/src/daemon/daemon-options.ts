@@ -27,6 +27,8 @@ export interface DaemonTuning {
   readonly liveReadGapMs: number;
   /** How often progress is refreshed, published and written for other apps. */
   readonly progressIntervalMs: number;
+  /** Log a warning once an open transaction has held the feed back this long. */
+  readonly heldBackWarnMs: number;
 }
 
 export const DEFAULT_DAEMON_TUNING: DaemonTuning = {
@@ -40,4 +42,5 @@ export const DEFAULT_DAEMON_TUNING: DaemonTuning = {
   pollIntervalMs: 1_000,
   liveReadGapMs: 10,
   progressIntervalMs: 1_000,
+  heldBackWarnMs: 10_000,
 };

@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { AgentLogger } from '../agent/projection-agent';
 import { DaemonTuning } from '../daemon/daemon-options';
 import { ProjectionDaemon } from '../daemon/projection-daemon';
-import { CreateProjectionDaemonTables1732000000001 } from '../migrations/1732000000001-create-projection-daemon-tables';
+import { PROJECTION_DAEMON_MIGRATIONS } from '../migrations/projection-daemon-migrations';
 
 export interface DaemonFixture {
   readonly db: TestNamespace;
@@ -20,7 +20,7 @@ export interface DaemonFixture {
 /** A migrated namespace, a store and a logger that records, for daemon integration tests. */
 export async function createDaemonFixture(label: string): Promise<DaemonFixture> {
   const db = await createTestNamespace(label);
-  await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001] });
+  await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: PROJECTION_DAEMON_MIGRATIONS });
   const pool = createEventStorePool({ connectionString: db.databaseUrl, max: 10 });
   const store = new PostgresEventStore({ pool, namespace: db.namespace });
   const logs: string[] = [];

@@ -1,7 +1,7 @@
 import { createEventStorePool, PostgresEventStore, runMigrations } from '@projectionist/event-store';
 import { AmqpBroker } from '@projectionist/messaging';
 import { rebuildMessage, topologyFor } from '@projectionist/messaging-contracts';
-import { CreateProjectionDaemonTables1732000000001, DaemonLock, ProjectionDaemon } from '@projectionist/projection-daemon';
+import { DaemonLock, PROJECTION_DAEMON_MIGRATIONS, ProjectionDaemon } from '@projectionist/projection-daemon';
 import { activeProjectProjection } from '@projectionist/projections';
 import { createTestNamespace, createTestVhost, TestNamespace, TestVhost, waitFor } from '@projectionist/testing';
 import { Pool } from 'pg';
@@ -23,7 +23,7 @@ describe('distributed rebuild through the coordinator', () => {
   beforeAll(async () => {
     db = await createTestNamespace('coordinator');
     vhost = await createTestVhost('coordinator');
-    await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [CreateProjectionDaemonTables1732000000001, CreateRebuildRuns1732000000002] });
+    await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [...PROJECTION_DAEMON_MIGRATIONS, CreateRebuildRuns1732000000002] });
     pool = createEventStorePool({ connectionString: db.databaseUrl, max: 10 });
     store = new RebuildRunStore(pool, db.namespace, { leaseTimeoutMs: 1_500 });
     const events = new PostgresEventStore({ pool, namespace: db.namespace });
