@@ -43,7 +43,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (e instanceof DuplicateEventIdError) return [409, { statusCode: 409, error: e.code, message: e.message }];
     if (e instanceof EventValidationError) return [400, { statusCode: 400, error: 'VALIDATION_FAILED', message: e.message, issues: e.issues }];
     if (e instanceof PositionNotFoundError) return [400, { statusCode: 400, error: 'UNKNOWN_POSITION', message: e.message }];
-    if (e instanceof StaleReadTimeoutError) return [504, { statusCode: 504, error: 'STALE_READ_TIMEOUT', message: e.message }];
+    if (e instanceof StaleReadTimeoutError) return [504, { statusCode: 504, error: 'STALE_READ_TIMEOUT', message: e.message, heldBack: e.heldBack }];
     return [500, { statusCode: 500, error: 'INTERNAL', message: 'Internal error; see the gateway log.' }];
   }
 }
