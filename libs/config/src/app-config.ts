@@ -30,6 +30,7 @@ export interface AppConfig {
     readonly pollIntervalMs: number;
     readonly standbyRetryMs: { readonly min: number; readonly max: number };
     readonly swapLockTimeoutMs: number;
+    readonly heldBackWarnMs: number;
   };
 }
 
@@ -105,6 +106,7 @@ function loadDaemonConfig(required: (name: EnvVarName) => string): AppConfig['da
     pollIntervalMs: parseInteger('DAEMON_POLL_INTERVAL_MS', required('DAEMON_POLL_INTERVAL_MS'), 10, 600_000),
     standbyRetryMs: { min: Number(retry[1]), max: Number(retry[2]) },
     swapLockTimeoutMs: parseInteger('DAEMON_SWAP_LOCK_TIMEOUT_MS', required('DAEMON_SWAP_LOCK_TIMEOUT_MS'), 1, 600_000),
+    heldBackWarnMs: parseInteger('FEED_HELD_BACK_WARN_MS', required('FEED_HELD_BACK_WARN_MS'), 0, 86_400_000),
   };
 }
 

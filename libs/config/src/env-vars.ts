@@ -127,6 +127,13 @@ export const ENV_VARS = [
     apps: ['projector-worker'],
   },
   {
+    name: 'FEED_HELD_BACK_WARN_MS',
+    default: '10000',
+    description:
+      'Log a warning, naming the session, once a transaction left open anywhere on the PostgreSQL server has held the feed back this long (ms). The hold-back is reported at any length on `GET /daemon`, `/metrics` and the admin API.',
+    apps: ['projector-worker'],
+  },
+  {
     name: 'NODE_HEARTBEAT_MS',
     default: '2000',
     description: 'How often a node records that it is alive in `cluster_nodes`; it shows as late after 2 and down after 5 intervals.',

@@ -3,6 +3,8 @@ export type { AppendOptions, AppendResult, EventMetadata, ExpectedVersion, NewEv
 export { FEED_START, compareCursors, hasReached, formatCursor, parseCursor } from './model/feed-cursor';
 export type { FeedCursor } from './model/feed-cursor';
 export type { FeedPage, ReadAllOptions } from './model/feed-page';
+export type { FeedHoldBack, FeedHolder } from './model/feed-hold-back';
+export { readFeedHoldBack } from './postgres/read-feed-hold-back';
 export { categoryOf, DEFAULT_APPEND_LIMITS } from './append/append-request';
 export type { AppendLimits, EventSchemaValidator } from './append/append-request';
 export { EventStoreError } from './errors/event-store.error';

@@ -1,4 +1,4 @@
-export { CreateProjectionDaemonTables1732000000001, PROJECTION_DAEMON_MIGRATIONS } from './migrations';
+export { CreateProjectionDaemonTables1732000000001, AddFeedHoldBackToProgress1733100000000, PROJECTION_DAEMON_MIGRATIONS } from './migrations';
 export { shouldPauseFetching, DEFAULT_BACKPRESSURE } from './agent/backpressure';
 export type { BackpressureLimits } from './agent/backpressure';
 export { retryDelayMs } from './agent/retry-delay';
@@ -12,6 +12,11 @@ export type { ProjectionDaemonOptions } from './daemon/projection-daemon';
 export { DEFAULT_DAEMON_TUNING } from './daemon/daemon-options';
 export type { DaemonTuning } from './daemon/daemon-options';
 export type { ProjectionProgress, RebuildProgress } from './daemon/projection-progress';
+export { FeedHealth } from './daemon/feed-health';
+export { projectionLag } from './daemon/feed-lag';
+export type { FeedView, LagInput, ProjectionLag } from './daemon/feed-lag';
+export { describeHoldBack, watchHoldBack } from './daemon/hold-back-warning';
+export type { HoldBackNotice, HoldBackWatch } from './daemon/hold-back-warning';
 export type { RebuildResult } from './rebuild/rebuild-runner';
 export { HotColdDaemon } from './hot-cold/hot-cold-daemon';
 export type { DaemonRole, HotColdOptions } from './hot-cold/hot-cold-daemon';

@@ -15,6 +15,29 @@ export interface DaemonRebuildProgress {
   readonly error?: string;
 }
 
+/** A session of any application whose open transaction keeps committed events from the feed. */
+export interface FeedHolderItem {
+  readonly pid: number;
+  readonly applicationName: string;
+  readonly user?: string | null;
+  readonly database?: string | null;
+  readonly clientAddress?: string | null;
+  readonly state: string | null;
+  readonly transactionStartedAt?: string | null;
+  readonly transactionAgeMs: number | null;
+  readonly query?: string | null;
+}
+
+export interface FeedHeldBackItem {
+  readonly horizon: number;
+  readonly firstWaitingPosition: number;
+  readonly since: string;
+  readonly heldBackMs: number;
+  readonly holder: FeedHolderItem | null;
+  /** Sessions the feed waits for once the holder ends. */
+  readonly otherHolders?: readonly FeedHolderItem[];
+}
+
 export interface ProjectionItem {
   readonly name: string;
   readonly version: number;
@@ -28,6 +51,8 @@ export interface ProjectionItem {
   readonly lagMs: number;
   readonly eventsPerSecond: number;
   readonly rebuild: DaemonRebuildProgress | null;
+  /** Set while the projection waits only because an open transaction holds the feed back. */
+  readonly heldBack?: FeedHeldBackItem | null;
   readonly reportedAt?: string | null;
 }
 

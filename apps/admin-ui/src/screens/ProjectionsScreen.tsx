@@ -1,12 +1,14 @@
 import type { ProjectionItem } from '../api/admin-types';
+import { HeldBackBanner } from '../components/HeldBackBanner';
 import { ProgressBar } from '../components/ProgressBar';
 import { Sparkline } from '../components/Sparkline';
 import { StateBadge } from '../components/StateBadge';
 import { formatCount, formatDuration, formatRate } from '../logic/format';
+import { heldBackView } from '../logic/held-back-view';
 import { rebuildView } from '../logic/rebuild-view';
 import { activeRunFor, ClusterState, sortedProjections } from '../state/cluster-state';
 
-/** Every projection, live: state, owner, position/head, lag, rate, a chart, and a running rebuild's progress. */
+/** Every projection, live: state, owner, position/head, lag, rate, a chart, a running rebuild's progress, and what holds the feed back. */
 export function ProjectionsScreen({ state, now }: { state: ClusterState; now: number }) {
   const projections = sortedProjections(state);
   if (!state.loaded) return <p className="muted">Loading the projections…</p>;
@@ -14,6 +16,7 @@ export function ProjectionsScreen({ state, now }: { state: ClusterState; now: nu
   return (
     <section aria-labelledby="projections-title">
       <h2 id="projections-title">Projections</h2>
+      <HeldBackBanner view={heldBackView(projections)} />
       <table className="cards">
         <caption className="visually-hidden">Projections with their state, position and lag, updated live</caption>
         <thead>

@@ -54,6 +54,31 @@ describe('ProjectionsScreen', () => {
     expect(screen.getByRole('alert').textContent).toBe('CarView stopped on an error: handler threw (event at position 42)');
   });
 
+  it('names the session whose open transaction holds the feed back, in a banner above the projections', () => {
+    const heldBack = {
+      horizon: 1781,
+      firstWaitingPosition: 901,
+      since: '2026-12-01T10:00:00.000Z',
+      heldBackMs: 42_000,
+      holder: { pid: 4242, applicationName: 'stuck-report', state: 'idle in transaction', transactionAgeMs: 185_000, query: 'SELECT 1 FROM cars FOR SHARE' },
+    };
+    render(<ProjectionsScreen state={withItems({ event: 'projection', data: projection({ heldBack }) }, { event: 'projection', data: projection({ name: 'ActiveProject', heldBack }) })} now={0} />);
+    const banner = screen.getByTestId('held-back-banner');
+    expect(banner.getAttribute('role')).toBe('alert');
+    expect(banner.textContent).toContain('The feed has been held back for 42.0 s');
+    expect(banner.textContent).toContain('pid 4242');
+    expect(banner.textContent).toContain("application 'stuck-report'");
+    expect(banner.textContent).toContain('idle in transaction, transaction open 3 min 05 s');
+    expect(banner.textContent).toContain('ActiveProject, CarView wait');
+    expect(banner.textContent).toContain('SELECT pg_terminate_backend(4242)');
+  });
+
+  it('shows no banner for a hold-back of a moment, which every write causes until it commits', () => {
+    const brief = { horizon: 9, firstWaitingPosition: 901, since: '2026-12-01T10:00:00.000Z', heldBackMs: 40, holder: null };
+    render(<ProjectionsScreen state={withItems({ event: 'projection', data: projection({ heldBack: brief }) })} now={0} />);
+    expect(screen.queryByTestId('held-back-banner')).toBeNull();
+  });
+
   it('says when it is still loading', () => {
     render(<ProjectionsScreen state={EMPTY_CLUSTER} now={0} />);
     expect(screen.getByText(/Loading/)).toBeTruthy();

@@ -18,7 +18,7 @@ export class ProjectionsReader {
   async list() {
     const { rows } = await this.pool.query(
       `SELECT c.projection, c.version, coalesce(p.state, c.state) AS state, c.error, p.node_id, p.position, p.head,
-              p.lag_events, p.lag_ms, p.events_per_second, p.rebuild, p.updated_at
+              p.lag_events, p.lag_ms, p.events_per_second, p.rebuild, p.held_back, p.updated_at
          FROM ${this.schema}.projection_checkpoints c
          LEFT JOIN ${this.schema}.projection_progress p ON p.projection = c.projection AND p.version = c.version
         WHERE c.slot = 'live' ORDER BY c.projection`,
@@ -36,6 +36,8 @@ export class ProjectionsReader {
       lagMs: Number(r.lag_ms ?? 0),
       eventsPerSecond: r.events_per_second ?? 0,
       rebuild: r.rebuild,
+      // Which session's open transaction holds the feed back, while the projection waits for it.
+      heldBack: r.held_back ?? null,
       reportedAt: r.updated_at,
     }));
   }

@@ -47,7 +47,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (e instanceof EventValidationError) return [400, { statusCode: 400, error: 'VALIDATION_FAILED', message: e.message, issues: e.issues }];
     if (e instanceof PositionNotFoundError) return [400, { statusCode: 400, error: 'UNKNOWN_POSITION', message: e.message }];
-    if (e instanceof StaleReadTimeoutError) return [504, { statusCode: 504, error: 'STALE_READ_TIMEOUT', message: e.message }];
+    if (e instanceof StaleReadTimeoutError) return [504, { statusCode: 504, error: 'STALE_READ_TIMEOUT', message: e.message, heldBack: e.heldBack }];
     if (DATABASE_TIMEOUT_STATES.has((e as { code?: string } | null)?.code ?? '')) {
       // The statement's transaction was rolled back: nothing was written, and the same request may succeed later.
       const message = 'The database did not answer in time (DATABASE_STATEMENT_TIMEOUT_MS); nothing was written, retry later.';

@@ -32,6 +32,8 @@ export interface DaemonTuning {
    * of the table behind it, so a reader holding the table (a long report) fails the swap instead.
    */
   readonly swapLockTimeoutMs: number;
+  /** Log a warning once an open transaction has held the feed back this long. */
+  readonly heldBackWarnMs: number;
 }
 
 export const DEFAULT_DAEMON_TUNING: DaemonTuning = {
@@ -46,4 +48,5 @@ export const DEFAULT_DAEMON_TUNING: DaemonTuning = {
   liveReadGapMs: 10,
   progressIntervalMs: 1_000,
   swapLockTimeoutMs: 5_000,
+  heldBackWarnMs: 10_000,
 };

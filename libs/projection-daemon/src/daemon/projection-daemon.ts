@@ -13,6 +13,8 @@ import { dropRebuildTable, ensureProjectionTable } from '../storage/projection-t
 import { projectionTarget } from '../storage/projection-target';
 import { RebuildRunner, RebuildResult } from '../rebuild/rebuild-runner';
 import { DaemonTuning, DEFAULT_DAEMON_TUNING } from './daemon-options';
+import { FeedHealth } from './feed-health';
+import { projectionLag } from './feed-lag';
 import { ProjectionProgress, RebuildProgress } from './projection-progress';
 import { ProgressWriter } from './progress-writer';
 
@@ -62,7 +64,8 @@ export class ProjectionDaemon {
   private readonly running = new Map<string, Running>();
   private readonly wakes = new Set<WakeSignal>();
   private readonly committed = new WakeSignal();
-  private head = 0;
+  /** The head of the feed and what holds it back, as of the last progress refresh. */
+  readonly feed: FeedHealth;
   private progressTimer: NodeJS.Timeout | undefined;
   private readonly progressWriter: ProgressWriter;
   /** The current term; 0 while stopped. */
@@ -81,6 +84,7 @@ export class ProjectionDaemon {
       deadLetters: new DeadLetterTable(options.namespace),
     };
     this.progressWriter = new ProgressWriter(options.pool, options.namespace, options.nodeId);
+    this.feed = new FeedHealth({ ...options, warnAfterMs: this.tuning.heldBackWarnMs });
     for (const projection of this.asyncProjections) {
       this.running.set(projection.name, {
         projection,
@@ -130,6 +134,7 @@ export class ProjectionDaemon {
     await Promise.all(runs.map((run) => run.rebuilding?.done));
     await Promise.all(runs.map((run) => run.starting));
     await Promise.all(runs.map((run) => this.stopAgent(run, 'stopped')));
+    this.feed.clear();
   }
 
   /** Wake every agent now (a NOTIFY arrived). */
@@ -139,20 +144,22 @@ export class ProjectionDaemon {
 
   progress(): ProjectionProgress[] {
     return [...this.running.values()].map((run) => {
-      const caughtUp = run.agent?.agent.caughtUp ?? false;
+      const agent = run.agent?.agent;
+      const lag = projectionLag({ cursor: agent?.cursor, caughtUp: agent?.caughtUp ?? false, lastPosition: run.lastPosition, lastEventAt: run.lastEventAt }, this.feed, Date.now());
       return {
         name: run.projection.name,
         version: run.projection.version,
         mode: run.projection.mode,
         state: run.state,
         position: run.lastPosition,
-        head: this.head,
-        lagEvents: caughtUp ? 0 : Math.max(0, this.head - run.lastPosition),
-        lagMs: caughtUp || run.lastEventAt === undefined ? 0 : Math.max(0, Date.now() - run.lastEventAt),
+        head: this.feed.head?.lastPosition ?? 0,
+        lagEvents: lag.lagEvents,
+        lagMs: lag.lagMs,
         eventsPerSecond: run.rate.perSecond(),
         staged: run.agent?.agent.staged ?? 0,
         error: run.error,
         rebuild: run.rebuild,
+        heldBack: lag.heldBack,
       };
     });
   }
@@ -360,7 +367,7 @@ export class ProjectionDaemon {
 
   private async refreshProgress(): Promise<void> {
     try {
-      this.head = (await this.options.store.readHead()).lastPosition;
+      await this.feed.refresh();
       await this.progressWriter.write(this.progress());
     } catch (error) {
       this.options.logger.warn(`progress refresh failed: ${(error as Error).message}`, 'ProjectionDaemon');

@@ -1,3 +1,4 @@
+import { FeedHoldBack } from '@projectionist/event-store';
 import { ProjectionMode } from '@projectionist/projections';
 import { ProjectionErrorInfo, ProjectionState } from '../storage/checkpoint-store';
 
@@ -21,10 +22,13 @@ export interface ProjectionProgress {
   readonly position: number;
   /** Highest committed global position in the store. */
   readonly head: number;
+  /** Measured from the head of the events table: events committed but not applied, readable or not. */
   readonly lagEvents: number;
   readonly lagMs: number;
   readonly eventsPerSecond: number;
   readonly staged: number;
   readonly error: ProjectionErrorInfo | null;
   readonly rebuild: RebuildProgress | null;
+  /** Set while the projection is behind only because an open transaction holds the feed back. */
+  readonly heldBack: FeedHoldBack | null;
 }

@@ -1,5 +1,6 @@
-import { EventStore, hasReached, quoteIdentifier } from '@projectionist/event-store';
+import { EventStore, FeedHoldBack, hasReached, quoteIdentifier } from '@projectionist/event-store';
 import { Pool } from 'pg';
+import { describeHoldBack } from './hold-back-warning';
 
 export class PositionNotFoundError extends Error {
   constructor(readonly position: number) {
@@ -13,8 +14,10 @@ export class StaleReadTimeoutError extends Error {
     readonly projection: string,
     readonly position: number,
     readonly timeoutMs: number,
+    /** Why, when the projection is behind because an open transaction holds the feed back. */
+    readonly heldBack: FeedHoldBack | null = null,
   ) {
-    super(`${projection} has not applied position ${position} within ${timeoutMs} ms`);
+    super(`${projection} has not applied position ${position} within ${timeoutMs} ms${heldBack ? `. ${describeHoldBack(heldBack)}` : ''}`);
     this.name = 'StaleReadTimeoutError';
   }
 }
@@ -25,6 +28,7 @@ export class StaleReadTimeoutError extends Error {
  */
 export class ProjectionWatermark {
   private readonly table: string;
+  private readonly progressTable: string;
 
   constructor(
     private readonly pool: Pool,
@@ -32,6 +36,7 @@ export class ProjectionWatermark {
     namespace: string,
   ) {
     this.table = `${quoteIdentifier(namespace)}.projection_checkpoints`;
+    this.progressTable = `${quoteIdentifier(namespace)}.projection_progress`;
   }
 
   async waitFor(projection: string, position: number, timeoutMs: number): Promise<void> {
@@ -45,8 +50,22 @@ export class ProjectionWatermark {
       );
       const row = rows[0];
       if (row && hasReached({ transactionId: Number(row.cursor_tx), position: Number(row.cursor_pos) }, target)) return;
-      if (Date.now() >= deadline) throw new StaleReadTimeoutError(projection, position, timeoutMs);
+      if (Date.now() >= deadline) throw new StaleReadTimeoutError(projection, position, timeoutMs, await this.heldBack(projection));
       await new Promise((resolve) => setTimeout(resolve, Math.min(20, Math.max(1, deadline - Date.now()))));
+    }
+  }
+
+  /**
+   * What the active worker last reported holding the feed back for this projection: one query,
+   * on the timeout path only. It explains the timeout and must not replace it, so a failed look-up
+   * (a worker of an older version, the database going away) gives no explanation.
+   */
+  private async heldBack(projection: string): Promise<FeedHoldBack | null> {
+    try {
+      const { rows } = await this.pool.query(`SELECT held_back FROM ${this.progressTable} WHERE projection = $1 ORDER BY version DESC LIMIT 1`, [projection]);
+      return rows[0]?.held_back ?? null;
+    } catch {
+      return null;
     }
   }
 }

@@ -1,3 +1,4 @@
+import { FeedHoldBack } from '@projectionist/event-store';
 import { Gauge, Registry } from 'prom-client';
 import { ProjectionProgress } from '../daemon/projection-progress';
 
@@ -15,10 +16,12 @@ export class DaemonMetrics {
   private readonly active: Gauge;
   private readonly rebuildProcessed: Gauge;
   private readonly rebuildTotal: Gauge;
+  private readonly heldBackSeconds: Gauge;
 
   constructor(
     private readonly progress: () => readonly ProjectionProgress[],
     private readonly isActive: () => boolean,
+    private readonly heldBack: () => FeedHoldBack | null = () => null,
   ) {
     const labelNames = ['projection', 'version'] as const;
     const gauge = (name: string, help: string, labels: readonly string[] = labelNames) =>
@@ -31,11 +34,19 @@ export class DaemonMetrics {
     this.state = gauge('projectionist_projection_state', '1 for the current state of the projection', ['projection', 'version', 'state']);
     this.rebuildProcessed = gauge('projectionist_rebuild_processed_events', 'Events replayed by the running rebuild');
     this.rebuildTotal = gauge('projectionist_rebuild_total_events', 'Events the running rebuild has to replay');
+    this.heldBackSeconds = new Gauge({
+      name: 'projectionist_feed_held_back_seconds',
+      help: 'How long committed events have waited behind a transaction still open on the server (0 when none wait)',
+      registers: [this.registry],
+    });
     this.active = new Gauge({ name: 'projectionist_daemon_active', help: '1 when this node runs the daemon (HotCold)', registers: [this.registry] });
   }
 
   async render(): Promise<string> {
-    this.active.set(this.isActive() ? 1 : 0);
+    const active = this.isActive();
+    this.active.set(active ? 1 : 0);
+    // Only the active node watches the feed; a standby's last reading would be stale.
+    this.heldBackSeconds.set(active ? (this.heldBack()?.heldBackMs ?? 0) / 1000 : 0);
     for (const p of this.progress()) {
       const labels = { projection: p.name, version: String(p.version) };
       this.position.set(labels, p.position);

@@ -39,6 +39,7 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
         backpressure: { high: d.backpressureHigh, low: d.backpressureLow },
         pollIntervalMs: d.pollIntervalMs,
         swapLockTimeoutMs: d.swapLockTimeoutMs,
+        heldBackWarnMs: d.heldBackWarnMs,
       },
     });
     this.hotCold = new HotColdDaemon({
@@ -57,6 +58,7 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
     this.metrics = new DaemonMetrics(
       () => this.daemon.progress(),
       () => this.hotCold.currentRole === 'active',
+      () => this.daemon.feed.heldBack,
     );
   }
 
@@ -81,10 +83,17 @@ class DaemonController {
     return this.host.metrics.render();
   }
 
-  /** This node's role and, when active, every projection's progress. */
+  /** This node's role and, when active, every projection's progress and what holds the feed back. */
   @Get('daemon')
   status(): object {
-    return { role: this.host.hotCold.currentRole, activeSince: this.host.hotCold.activeSince ?? null, projections: this.host.daemon.progress() };
+    const { hotCold, daemon } = this.host;
+    const active = hotCold.currentRole === 'active';
+    return {
+      role: hotCold.currentRole,
+      activeSince: hotCold.activeSince ?? null,
+      feed: { heldBack: active ? daemon.feed.heldBack : null },
+      projections: daemon.progress(),
+    };
   }
 }
 

@@ -1,7 +1,7 @@
 import { createEventStorePool, PostgresEventStore, runMigrations } from '@projectionist/event-store';
 import { AmqpBroker } from '@projectionist/messaging';
 import { rebuildMessage, topologyFor } from '@projectionist/messaging-contracts';
-import { PROJECTION_DAEMON_MIGRATIONS, DaemonLock, ProjectionDaemon } from '@projectionist/projection-daemon';
+import { DaemonLock, PROJECTION_DAEMON_MIGRATIONS, ProjectionDaemon } from '@projectionist/projection-daemon';
 import { activeProjectProjection } from '@projectionist/projections';
 import { createTestNamespace, createTestVhost, TestNamespace, TestVhost, waitFor } from '@projectionist/testing';
 import { Pool } from 'pg';
