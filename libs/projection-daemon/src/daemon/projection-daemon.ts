@@ -1,22 +1,21 @@
 import { EventStore, FeedCursor, hasReached, WakeSignal } from '@projectionist/event-store';
 import { checkProjectionSet, DEFAULT_RETRY, Projection } from '@projectionist/projections';
 import { Pool } from 'pg';
-import { RateMeter } from '../agent/agent-progress';
 import { retryDelayMs } from '../agent/retry-delay';
-import { AgentLogger, AgentOutcome, CommitSummary, ProjectionAgent } from '../agent/projection-agent';
+import { AgentLogger, AgentOutcome, ProjectionAgent } from '../agent/projection-agent';
 import type { BatchStorage } from '../storage/batch-storage';
-import { CheckpointKey, CheckpointStore, ProjectionErrorInfo, ProjectionState } from '../storage/checkpoint-store';
+import { CheckpointStore, ProjectionState } from '../storage/checkpoint-store';
 import { DeadLetterTable } from '../storage/dead-letters';
 import { inFencedTransaction } from '../storage/fenced-transaction';
-import { LeaseFence, LeaseHold, LeaseLostError } from '../storage/lease-fence';
-import { dropRebuildTable, ensureProjectionTable } from '../storage/projection-tables';
+import { LeaseFence, LeaseLostError } from '../storage/lease-fence';
+import { prepareLiveSlot } from '../storage/live-slot';
 import { projectionTarget } from '../storage/projection-target';
 import { RebuildRunner, RebuildResult } from '../rebuild/rebuild-runner';
 import { DaemonTuning, DEFAULT_DAEMON_TUNING } from './daemon-options';
 import { FeedHealth } from './feed-health';
-import { projectionLag } from './feed-lag';
-import { ProjectionProgress, RebuildProgress } from './projection-progress';
+import { ProjectionProgress } from './projection-progress';
 import { ProgressWriter } from './progress-writer';
+import { newRun, progressOf, recordCommit, Running } from './projection-run';
 
 export interface ProjectionDaemonOptions {
   readonly pool: Pool;
@@ -30,24 +29,6 @@ export interface ProjectionDaemonOptions {
   readonly onCommitted?: (projection: string, positions: readonly number[]) => void;
 }
 
-interface Running {
-  readonly projection: Projection;
-  readonly key: CheckpointKey;
-  agent: { readonly agent: ProjectionAgent; readonly hold: LeaseHold } | undefined;
-  /** An agent start in progress: a second start of the same term waits for it and starts nothing. */
-  starting: Promise<void> | undefined;
-  rebuilding: { readonly abort: AbortController; readonly done: Promise<RebuildResult> } | undefined;
-  /** A start that failed on the database is tried again on this timer, within the same term. */
-  retry: NodeJS.Timeout | undefined;
-  startFailures: number;
-  epoch: number;
-  state: ProjectionState;
-  error: ProjectionErrorInfo | null;
-  lastPosition: number;
-  lastEventAt: number | undefined;
-  readonly rate: RateMeter;
-  rebuild: RebuildProgress | null;
-}
 
 /**
  * Runs an agent per async projection on this node, given the lease epochs it holds; tracks
@@ -86,22 +67,7 @@ export class ProjectionDaemon {
     this.progressWriter = new ProgressWriter(options.pool, options.namespace, options.nodeId);
     this.feed = new FeedHealth({ ...options, warnAfterMs: this.tuning.heldBackWarnMs });
     for (const projection of this.asyncProjections) {
-      this.running.set(projection.name, {
-        projection,
-        key: { projection: projection.name, version: projection.version, slot: 'live' },
-        agent: undefined,
-        starting: undefined,
-        rebuilding: undefined,
-        retry: undefined,
-        startFailures: 0,
-        epoch: 0,
-        state: 'stopped',
-        error: null,
-        lastPosition: 0,
-        lastEventAt: undefined,
-        rate: new RateMeter(),
-        rebuild: null,
-      });
+      this.running.set(projection.name, newRun(projection));
     }
   }
 
@@ -143,25 +109,8 @@ export class ProjectionDaemon {
   }
 
   progress(): ProjectionProgress[] {
-    return [...this.running.values()].map((run) => {
-      const agent = run.agent?.agent;
-      const lag = projectionLag({ cursor: agent?.cursor, caughtUp: agent?.caughtUp ?? false, lastPosition: run.lastPosition, lastEventAt: run.lastEventAt }, this.feed, Date.now());
-      return {
-        name: run.projection.name,
-        version: run.projection.version,
-        mode: run.projection.mode,
-        state: run.state,
-        position: run.lastPosition,
-        head: this.feed.head?.lastPosition ?? 0,
-        lagEvents: lag.lagEvents,
-        lagMs: lag.lagMs,
-        eventsPerSecond: run.rate.perSecond(),
-        staged: run.agent?.agent.staged ?? 0,
-        error: run.error,
-        rebuild: run.rebuild,
-        heldBack: lag.heldBack,
-      };
-    });
+    const now = Date.now();
+    return [...this.running.values()].map((run) => progressOf(run, this.feed, now));
   }
 
   /**
@@ -231,11 +180,7 @@ export class ProjectionDaemon {
     }
   }
 
-  /**
-   * Starts the live agent of `run` for `term`, once: it binds a fresh token on the lease, and in
-   * the same fenced transaction makes sure of its table and view, removes what an interrupted
-   * rebuild left, and marks the checkpoint running (unless it is in error).
-   */
+  /** Starts the live agent of `run` for `term`, once, bound to a fresh token on the lease (see prepareLiveSlot). */
   private startAgent(run: Running, term: number): Promise<void> {
     if (term !== this.term || run.agent || run.starting || run.rebuilding) return run.starting ?? Promise.resolve();
     const starting = this.bindAndStart(run, term).finally(() => {
@@ -251,19 +196,7 @@ export class ProjectionDaemon {
     const hold = this.storage.fence.newHold(run.projection.name, run.epoch);
     let checkpoint;
     try {
-      checkpoint = await inFencedTransaction(
-        this.storage,
-        hold,
-        async (client) => {
-          await ensureProjectionTable(client, target);
-          await dropRebuildTable(client, this.options.namespace, run.projection);
-          await this.storage.checkpoints.deleteIn(client, { ...run.key, slot: 'rebuild' });
-          const loaded = await this.storage.checkpoints.loadIn(client, run.key);
-          if (loaded.state !== 'error') await this.storage.checkpoints.setStateIn(client, run.key, 'running');
-          return loaded;
-        },
-        { bind: true },
-      );
+      checkpoint = await prepareLiveSlot(this.storage, this.options.namespace, run.projection, hold);
     } catch (error) {
       if (error instanceof LeaseLostError) return this.leaseLost(run, error.message);
       this.retryStart(run, term, error as Error);
@@ -295,7 +228,7 @@ export class ProjectionDaemon {
       pollIntervalMs: this.tuning.pollIntervalMs,
       readGapMs: this.tuning.liveReadGapMs,
       onCommitted: (summary) => {
-        this.recordCommit(run, summary);
+        recordCommit(run, summary);
         this.committed.notify();
         this.options.onCommitted?.(run.projection.name, summary.positions);
       },
@@ -316,12 +249,6 @@ export class ProjectionDaemon {
       run.retry = undefined;
       void this.startAgent(run, term);
     }, delayMs);
-  }
-
-  private recordCommit(run: Running, summary: CommitSummary): void {
-    for (const position of summary.positions) if (position > run.lastPosition) run.lastPosition = position;
-    if (summary.lastCreatedAt) run.lastEventAt = summary.lastCreatedAt.getTime();
-    run.rate.record(summary.count);
   }
 
   private newWake(): WakeSignal {
