@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Scaffolds an Nx project folder with the workspace's standard targets.
-# usage: tools/new-project.sh lib|app NAME "tag1,tag2"
+# usage: tools/new-project.sh lib|app NAME "type:…,scope:…" (one of each: docs/architecture.md, Boundaries)
 set -euo pipefail
 kind=$1 name=$2 tags=${3:-}
 root=$([ "$kind" = lib ] && echo "libs/$name" || echo "apps/$name")
