@@ -1,8 +1,9 @@
 import { MessageEnvelope, topologyFor } from '@projectionist/messaging-contracts';
-import { createTestVhost, startPrivateRabbitMq, TestVhost, waitFor } from '@projectionist/testing';
+import { createTestVhost, startPrivateRabbitMq, TestVhost, uniqueNamespace, waitFor } from '@projectionist/testing';
 import { randomUUID } from 'node:crypto';
 import { AmqpBroker } from './amqp-broker';
 import { BrokerUnavailableError } from './broker-unavailable.error';
+import { brokerContract } from './testing/broker.contract';
 
 const envelope = (type: string, payload: unknown): MessageEnvelope => ({
   type,
@@ -15,71 +16,29 @@ const envelope = (type: string, payload: unknown): MessageEnvelope => ({
 
 describe('AmqpBroker on RabbitMQ', () => {
   let vhost: TestVhost;
-  const brokers: AmqpBroker[] = [];
-  const broker = async (nodeId: string, namespace = 't', reconnectDelayMs = 100) => {
-    const b = new AmqpBroker({ url: vhost.url, topology: topologyFor(namespace), nodeId, reconnectDelayMs });
-    b.on('error', () => undefined);
-    brokers.push(b);
-    await b.start();
-    return b;
-  };
-
   beforeAll(async () => {
     vhost = await createTestVhost('messaging');
   });
   afterAll(async () => {
-    for (const b of brokers) await b.close();
     await vhost.drop();
   });
 
-  it('delivers commands to one consumer, control messages to all or one node, events to every subscriber', async () => {
-    const [a, b] = [await broker('node-a'), await broker('node-b')];
-    const got: Record<string, string[]> = { commands: [], 'a-control': [], 'b-control': [], 'a-events': [], 'b-events': [] };
-    await a.consume('commands', async (m) => void got.commands.push(m.type));
-    await a.consume('control', async (m) => void got['a-control'].push(m.type));
-    await b.consume('control', async (m) => void got['b-control'].push(m.type));
-    await a.consume('events', async (m) => void got['a-events'].push(m.type));
-    await b.consume('events', async (m) => void got['b-events'].push(m.type));
-    await b.sendCommand(envelope('RequestRebuild', { projection: 'CarView' }));
-    await b.sendControl('all', envelope('StopProjection', {}));
-    await b.sendControl('node-a', envelope('StartRebuild', {}));
-    await a.publishEvent(envelope('RebuildProgress', {}));
-    await waitFor('every delivery', () => got.commands.length === 1 && got['a-control'].length === 2 && got['b-control'].length === 1 && got['b-events'].length === 1);
-    expect(got).toEqual({
-      commands: ['RequestRebuild'],
-      'a-control': ['StopProjection', 'StartRebuild'],
-      'b-control': ['StopProjection'],
-      'a-events': ['RebuildProgress'],
-      'b-events': ['RebuildProgress'],
-    });
-  });
-
-  it('reconnects by itself after the broker drops its connections, consumers included; publishing meanwhile fails at once', async () => {
-    // A slow reconnect, so the disconnected window is long enough to publish into.
-    const node = await broker('node-r', 'reconnect', 1_500);
-    const commands: string[] = [];
-    await node.consume('commands', async (m) => void commands.push(m.type));
-    const statuses: string[] = [];
-    node.on('status', (s: string) => statuses.push(s));
-    await vhost.dropConnections();
-    await waitFor('disconnected', () => statuses.includes('disconnected'));
-    const started = Date.now();
-    await expect(node.sendCommand(envelope('RequestRebuild', {}))).rejects.toBeInstanceOf(BrokerUnavailableError);
-    expect(Date.now() - started).toBeLessThan(100);
-    await waitFor('connected again', () => node.status === 'connected', { timeoutMs: 15_000 });
-    await node.sendCommand(envelope('CancelRebuild', {}));
-    await waitFor('the command after the reconnect', () => commands.includes('CancelRebuild'), { timeoutMs: 10_000 });
-  });
-
-  it('keeps a command that no coordinator has taken yet (durable queue, persistent message)', async () => {
-    // A namespace of its own: the other tests' consumers must not take the command.
-    const sender = await broker('node-s', 'kept');
-    await sender.sendCommand(envelope('RequestRebuild', { projection: 'ActiveProject' }));
-    const later = await broker('node-late', 'kept');
-    const received: unknown[] = [];
-    await later.consume('commands', async (m) => void received.push(m.payload));
-    await waitFor('the waiting command', () => received.length > 0);
-    expect(received).toContainEqual({ projection: 'ActiveProject' });
+  // One vhost for the file, a namespace (so a topology) per test; dropping connections closes
+  // only this file's, and every earlier test's nodes are closed by then.
+  brokerContract('AmqpBroker', async () => {
+    const topology = topologyFor(uniqueNamespace('contract'));
+    const nodes: AmqpBroker[] = [];
+    return {
+      node: async (nodeId, options) => {
+        const node = new AmqpBroker({ url: vhost.url, topology, nodeId, reconnectDelayMs: options?.reconnectDelayMs ?? 100 });
+        node.on('error', () => undefined);
+        nodes.push(node);
+        await node.start();
+        return node;
+      },
+      dropConnections: () => vhost.dropConnections(),
+      close: async () => void (await Promise.all(nodes.map((n) => n.close()))),
+    };
   });
 });
 

@@ -1,9 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { ChannelModel, ConfirmChannel, connect, ConsumeMessage } from 'amqplib';
 import { envelopeProblems, MessageEnvelope, Topology } from '@projectionist/messaging-contracts';
+import { BrokerStatus, MessageBroker, MessageHandler, QueueKind, Subscription } from './broker.port';
 import { BrokerUnavailableError } from './broker-unavailable.error';
-
-export type BrokerStatus = 'connecting' | 'connected' | 'disconnected' | 'closed';
 
 export interface AmqpBrokerOptions {
   readonly url: string;
@@ -13,18 +12,11 @@ export interface AmqpBrokerOptions {
   readonly reconnectDelayMs?: number;
 }
 
-type Handler = (message: MessageEnvelope) => Promise<void>;
 interface Consumer {
-  /** `coordinator-events`: the durable, shared queue of worker events (the leader's); `events`: a private copy of every event. */
-  readonly source: 'commands' | 'control' | 'events' | 'coordinator-events';
-  readonly handler: Handler;
+  readonly source: QueueKind;
+  readonly handler: MessageHandler;
   /** The consumer tag on the current channel, to cancel it. */
   tag?: string;
-}
-
-/** Stops a consumer (now and after reconnections). */
-export interface Subscription {
-  cancel(): Promise<void>;
 }
 
 /**
@@ -36,7 +28,7 @@ export interface Subscription {
  *
  * Events: `status` (BrokerStatus), `invalid` (a message that is not an envelope, dropped), `error`.
  */
-export class AmqpBroker extends EventEmitter {
+export class AmqpBroker extends EventEmitter implements MessageBroker {
   private model: ChannelModel | undefined;
   private channel: ConfirmChannel | undefined;
   private state: BrokerStatus = 'disconnected';
@@ -66,7 +58,7 @@ export class AmqpBroker extends EventEmitter {
   }
 
   /** Registers a handler, now and after every reconnection. Handlers that throw nack (requeue for commands). */
-  async consume(source: Consumer['source'], handler: Handler): Promise<Subscription> {
+  async consume(source: QueueKind, handler: MessageHandler): Promise<Subscription> {
     const consumer: Consumer = { source, handler };
     this.consumers.push(consumer);
     if (this.channel) await this.attach(this.channel, consumer);
@@ -161,16 +153,30 @@ export class AmqpBroker extends EventEmitter {
     const problems = envelopeProblems(message);
     if (problems.length > 0) {
       this.emit('invalid', { problems, content: raw.content.toString().slice(0, 200) });
-      channel.ack(raw);
+      this.settle(channel, () => channel.ack(raw));
       return;
     }
     try {
       await consumer.handler(message as MessageEnvelope);
-      channel.ack(raw);
     } catch (error) {
       this.emitError(error as Error);
       // Commands and the leader's events stay queued for the next attempt; control and private copies are not worth keeping.
-      channel.nack(raw, false, consumer.source === 'commands' || consumer.source === 'coordinator-events');
+      this.settle(channel, () => channel.nack(raw, false, consumer.source === 'commands' || consumer.source === 'coordinator-events'));
+      return;
+    }
+    this.settle(channel, () => channel.ack(raw));
+  }
+
+  /**
+   * A handler that finishes after its connection dropped cannot settle: the broker has already
+   * requeued the message for the next delivery, and amqplib throws on a closed channel.
+   */
+  private settle(channel: ConfirmChannel, settle: () => void): void {
+    if (channel !== this.channel) return;
+    try {
+      settle();
+    } catch (error) {
+      this.emitError(error as Error);
     }
   }
 

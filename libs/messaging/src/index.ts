@@ -1,4 +1,5 @@
+export type { BrokerStatus, InvalidMessage, MessageBroker, MessageHandler, QueueKind, Subscription } from './broker.port';
 export { AmqpBroker } from './amqp-broker';
-export type { AmqpBrokerOptions, BrokerStatus, Subscription } from './amqp-broker';
+export type { AmqpBrokerOptions } from './amqp-broker';
 export { BrokerUnavailableError } from './broker-unavailable.error';
 export { MessagingModule, AMQP_BROKER } from './nest/messaging.module';

@@ -1,2 +1,4 @@
+export type { BoardStatus, RebuildBoardFallback, RebuildBoardPort } from './rebuild-board.port';
 export { RebuildBoard } from './rebuild-board';
 export type { RebuildBoardOptions } from './rebuild-board';
+export { RebuildBoardUnavailableError } from './rebuild-board-unavailable.error';

@@ -1,5 +1,5 @@
 import type { RebuildRun } from '@projectionist/rebuild-state';
-import { startPrivateRedis, TEST_REDIS_URL, uniqueNamespace, waitFor } from '@projectionist/testing';
+import { TEST_REDIS_URL, uniqueNamespace, waitFor } from '@projectionist/testing';
 import { RebuildBoard } from './rebuild-board';
 
 const run = (id: string): RebuildRun => ({
@@ -15,7 +15,8 @@ const run = (id: string): RebuildRun => ({
   history: [],
 });
 
-describe('RebuildBoard on Redis', () => {
+// The outage and the reload after it are in the shared contract (rebuild-board.contract.int.spec.ts).
+describe('RebuildBoard on the shared Redis', () => {
   const boards: RebuildBoard[] = [];
   /** The durable truth a board falls back on; the coordinator writes it before publishing. */
   let durable: RebuildRun[] = [];
@@ -57,32 +58,5 @@ describe('RebuildBoard on Redis', () => {
     const offline = await board(uniqueNamespace('board'), 'redis://127.0.0.1:6399');
     expect(offline.isLive).toBe(false);
     expect((await offline.active()).map((r) => r.id)).toEqual(['durable']);
-  });
-
-  it('after Redis restarts empty, reloads the active runs from PostgreSQL instead of trusting the lost snapshot', async () => {
-    const redis = await startPrivateRedis();
-    try {
-      const namespace = uniqueNamespace('board');
-      const [coordinator, gateway] = [await board(namespace, redis.url), await board(namespace, redis.url)];
-      await waitFor('both live', () => coordinator.isLive && gateway.isLive);
-      await publishAs(coordinator, [run('r-1')]);
-      await waitFor('the gateway saw it', async () => (await gateway.active()).length === 1);
-
-      await redis.stop();
-      await waitFor('fallback', () => !gateway.isLive);
-      // Publishing fails at once instead of queueing: the coordinator's loop must never hang on Redis.
-      const started = Date.now();
-      await expect(coordinator.publish([run('r-1')])).rejects.toThrow();
-      expect(Date.now() - started).toBeLessThan(1_500);
-      // A run started while Redis is down cannot be broadcast: only PostgreSQL knows it.
-      durable = [run('r-1'), run('r-2')];
-      expect((await gateway.active()).map((r) => r.id)).toEqual(['r-1', 'r-2']);
-
-      await redis.start();
-      await waitFor('live again', () => gateway.isLive, { timeoutMs: 15_000 });
-      expect((await gateway.active()).map((r) => r.id)).toEqual(['r-1', 'r-2']);
-    } finally {
-      await redis.close();
-    }
   });
 });

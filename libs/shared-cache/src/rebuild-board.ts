@@ -1,14 +1,13 @@
 import { EventEmitter } from 'node:events';
 import KeyvRedis, { createClient, Keyv } from '@keyv/redis';
 import type { RebuildRun } from '@projectionist/rebuild-state';
+import { CachedFallback } from './cached-fallback';
+import { RebuildBoardFallback, RebuildBoardPort } from './rebuild-board.port';
+import { RebuildBoardUnavailableError } from './rebuild-board-unavailable.error';
 
-export interface RebuildBoardOptions {
+export interface RebuildBoardOptions extends RebuildBoardFallback {
   readonly redisUrl: string;
   readonly namespace: string;
-  /** The durable truth (PostgreSQL), read when Redis cannot be trusted. */
-  readonly fallback: () => Promise<RebuildRun[]>;
-  /** How long a fallback answer is reused; default 250 ms. */
-  readonly fallbackTtlMs?: number;
   /** A publish that Redis has not acknowledged by then fails (the callers go on); default 1000 ms. */
   readonly publishTimeoutMs?: number;
 }
@@ -31,7 +30,7 @@ type RedisClient = ReturnType<typeof redisClient>;
  *
  * Events: `changed` (RebuildRun[]), `status` ('live' | 'fallback').
  */
-export class RebuildBoard extends EventEmitter {
+export class RebuildBoard extends EventEmitter implements RebuildBoardPort {
   private readonly keyv: Keyv<RebuildRun[]>;
   private subscriber: RedisClient | undefined;
   /** A subscribed connection cannot publish: a second one, for the coordinator. */
@@ -43,7 +42,7 @@ export class RebuildBoard extends EventEmitter {
   private closed = false;
   /** Broadcasts received so far: tells a resync that its read may be older than a broadcast. */
   private received = 0;
-  private fallbackCache: { at: number; runs: Promise<RebuildRun[]> } | undefined;
+  private readonly fallback: CachedFallback;
   private readonly key: string;
   private readonly channel: string;
 
@@ -53,6 +52,7 @@ export class RebuildBoard extends EventEmitter {
     this.channel = `${options.namespace}:rebuilds`;
     this.keyv = new Keyv<RebuildRun[]>({ store: new KeyvRedis(clientOptions(options.redisUrl), { throwOnConnectError: false }), namespace: options.namespace, throwOnErrors: true });
     this.keyv.on('error', () => this.setLive(false));
+    this.fallback = new CachedFallback(options);
   }
 
   get isLive(): boolean {
@@ -82,23 +82,29 @@ export class RebuildBoard extends EventEmitter {
     await this.keyv.disconnect().catch(() => undefined);
   }
 
-  /** The coordinator's side: store the snapshot, then tell every node. Fails (never hangs) while Redis is unreachable. */
+  /**
+   * The coordinator's side: store the snapshot, then tell every node. Fails with
+   * RebuildBoardUnavailableError (never hangs) while Redis is unreachable.
+   */
   async publish(active: RebuildRun[]): Promise<void> {
+    // A late caller must not open connections again that nothing would close.
+    if (this.closed) throw new RebuildBoardUnavailableError('the board is closed');
     const timeoutMs = this.options.publishTimeoutMs ?? 1_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not acknowledge the rebuild state within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => reject(new RebuildBoardUnavailableError(`Redis did not acknowledge it within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
       await Promise.race([this.store(active), timeout]);
+    } catch (error) {
+      if (error instanceof RebuildBoardUnavailableError) throw error;
+      throw new RebuildBoardUnavailableError(`Redis: ${(error as Error).message}`, { cause: error });
     } finally {
       clearTimeout(timer);
     }
   }
 
   private async store(active: RebuildRun[]): Promise<void> {
-    // A late caller must not open connections again that nothing would close.
-    if (this.closed) throw new Error('the rebuild board is closed');
     await this.keyv.set(this.key, active);
     if (!this.publisher) {
       const publisher = redisClient(this.options.redisUrl);
@@ -113,12 +119,7 @@ export class RebuildBoard extends EventEmitter {
 
   /** Active runs: the local copy while Redis is live, else PostgreSQL. */
   async active(): Promise<RebuildRun[]> {
-    if (this.live) return this.local;
-    const now = Date.now();
-    if (!this.fallbackCache || now - this.fallbackCache.at > (this.options.fallbackTtlMs ?? 250)) {
-      this.fallbackCache = { at: now, runs: this.options.fallback() };
-    }
-    return this.fallbackCache.runs;
+    return this.live ? this.local : this.fallback.read();
   }
 
   /**

@@ -1,24 +1,28 @@
-import { AmqpBroker, Subscription } from '@projectionist/messaging';
+import type { MessageBroker, Subscription } from '@projectionist/messaging';
 import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
 import { DaemonLock, standbyRetryDelayMs } from '@projectionist/projection-daemon';
-import { RebuildCommand, RebuildRejected, RebuildRun } from '@projectionist/rebuild-state';
-import { RebuildRunStore } from '../runs/rebuild-run-store';
+import { RebuildCommand, RebuildRejected } from '@projectionist/rebuild-state';
+import type { RebuildBoardPort } from '@projectionist/shared-cache';
+import { RebuildRunStorePort } from '../runs/rebuild-run-store.port';
 
 export interface CoordinatorLogger {
   log(message: unknown, context?: string): void;
   warn(message: unknown, context?: string): void;
 }
 
+/** The leader election the coordinator needs: DaemonLock (PostgreSQL), or a fake in unit tests. */
+export type ElectionLock = Pick<DaemonLock, 'tryAcquire' | 'check' | 'release'>;
+
 export interface RebuildCoordinatorOptions {
-  readonly store: RebuildRunStore;
-  readonly broker: AmqpBroker;
-  readonly lock: DaemonLock;
+  readonly store: Pick<RebuildRunStorePort, 'get' | 'apply' | 'active'>;
+  readonly broker: MessageBroker;
+  readonly lock: ElectionLock;
   readonly nodeId: string;
   readonly logger: CoordinatorLogger;
   /** How often the leader checks leases and re-sends StartRebuild for runs no worker took; default 1000 ms. */
   readonly tickMs?: number;
   /** Shares the active runs with every node (the write-guards) after each change. */
-  readonly board?: { publish(active: RebuildRun[]): Promise<void> };
+  readonly board?: Pick<RebuildBoardPort, 'publish'>;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
 import { EVENT_STORE_POOL } from '@projectionist/event-store';
-import { AMQP_BROKER, AmqpBroker } from '@projectionist/messaging';
+import { AMQP_BROKER, MessageBroker } from '@projectionist/messaging';
 import { DaemonLock } from '@projectionist/projection-daemon';
 import { Pool } from 'pg';
 import { RebuildCoordinator } from '../coordinator/rebuild-coordinator';
@@ -14,7 +14,7 @@ export class CoordinatorHost implements OnApplicationBootstrap, OnApplicationShu
 
   readonly board: RebuildBoard;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(EVENT_STORE_POOL) pool: Pool, @Inject(AMQP_BROKER) readonly broker: AmqpBroker) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(EVENT_STORE_POOL) pool: Pool, @Inject(AMQP_BROKER) readonly broker: MessageBroker) {
     const store = new RebuildRunStore(pool, config.namespace);
     this.board = new RebuildBoard({ redisUrl: config.redisUrl, namespace: config.namespace, fallback: () => store.active() });
     this.coordinator = new RebuildCoordinator({

@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
-import { AMQP_BROKER, AmqpBroker } from '@projectionist/messaging';
+import { AMQP_BROKER, MessageBroker } from '@projectionist/messaging';
 import { DaemonHost } from '@projectionist/projection-daemon';
 import { RebuildExecutor } from '../worker/rebuild-executor';
 
@@ -8,7 +8,7 @@ import { RebuildExecutor } from '../worker/rebuild-executor';
 class ExecutorHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly executor: RebuildExecutor;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(AMQP_BROKER) broker: AmqpBroker, daemon: DaemonHost) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(AMQP_BROKER) broker: MessageBroker, daemon: DaemonHost) {
     this.executor = new RebuildExecutor({ broker, daemon: daemon.daemon, hotCold: daemon.hotCold, nodeId: config.nodeId });
   }
 

@@ -1,6 +1,7 @@
 import { quoteIdentifier } from '@projectionist/event-store';
 import { DEFAULT_REBUILD_POLICY, handle, RebuildCommand, RebuildPolicy, RebuildRejected, RebuildRun, RebuildTransition } from '@projectionist/rebuild-state';
 import { Pool, PoolClient } from 'pg';
+import { RebuildRunStorePort } from './rebuild-run-store.port';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -8,7 +9,7 @@ const UNIQUE_VIOLATION = '23505';
  * Rebuild runs in PostgreSQL: the state machine decides, this store makes each decision durable
  * in one transaction (the run row locked FOR UPDATE, every transition appended to the history).
  */
-export class RebuildRunStore {
+export class RebuildRunStore implements RebuildRunStorePort {
   private readonly runs: string;
   private readonly transitions: string;
 

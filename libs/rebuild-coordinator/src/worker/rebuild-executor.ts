@@ -1,9 +1,9 @@
-import { AmqpBroker, Subscription } from '@projectionist/messaging';
+import { AmqpBroker, MessageBroker, Subscription } from '@projectionist/messaging';
 import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
 import { HotColdDaemon, ProjectionDaemon } from '@projectionist/projection-daemon';
 
 export interface RebuildExecutorOptions {
-  readonly broker: AmqpBroker;
+  readonly broker: MessageBroker;
   readonly daemon: ProjectionDaemon;
   readonly hotCold: Pick<HotColdDaemon, 'currentRole'>;
   readonly nodeId: string;

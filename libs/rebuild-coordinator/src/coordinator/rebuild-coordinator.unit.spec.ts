@@ -1,0 +1,164 @@
+import { MessageEnvelope, rebuildMessage, RebuildMessages, RebuildMessageType, topologyFor } from '@projectionist/messaging-contracts';
+import { InMemoryBroker, InMemoryBrokerServer } from '@projectionist/messaging/testing';
+import type { RebuildPhase, RebuildRun } from '@projectionist/rebuild-state';
+import { InMemoryBoardServer, InMemoryRebuildBoard } from '@projectionist/shared-cache/testing';
+import { waitFor } from '@projectionist/testing';
+import { InMemoryRebuildRunStore } from '../runs/in-memory-rebuild-run-store';
+import { ElectionLock, RebuildCoordinator } from './rebuild-coordinator';
+
+const LEASE_MS = 10_000;
+const silent = { log: () => undefined, warn: () => undefined };
+
+/** Always wins the election: leadership itself is DaemonLock's business, tested on PostgreSQL. */
+const heldLock = (): ElectionLock => ({ tryAcquire: async () => true, check: async () => undefined, release: async () => undefined });
+
+/**
+ * The coordinator on the in-memory broker, board and run store, with no service running. The
+ * worker is played by the test through the broker, so each step reads given/when/then.
+ */
+describe('RebuildCoordinator', () => {
+  let now: number;
+  let store: InMemoryRebuildRunStore;
+  let brokers: InMemoryBrokerServer;
+  let boards: InMemoryBoardServer;
+  let gateway: InMemoryBroker;
+  let worker: InMemoryBroker;
+  let coordinatorBroker: InMemoryBroker;
+  let gatewayBoard: InMemoryRebuildBoard;
+  let coordinator: RebuildCoordinator;
+  /** What the worker's control queue received. */
+  let control: MessageEnvelope[];
+  const closers: (() => Promise<void>)[] = [];
+
+  const node = async (nodeId: string) => {
+    const broker = new InMemoryBroker({ server: brokers, topology: topologyFor('unit'), nodeId });
+    await broker.start();
+    closers.push(() => broker.close());
+    return broker;
+  };
+
+  beforeEach(async () => {
+    now = 1_000_000;
+    store = new InMemoryRebuildRunStore({ policy: { leaseTimeoutMs: LEASE_MS }, clock: () => now });
+    [brokers, boards, control] = [new InMemoryBrokerServer(), new InMemoryBoardServer(), []];
+    [gateway, worker, coordinatorBroker] = [await node('gateway-1'), await node('worker-1'), await node('coord-1')];
+    await worker.consume('control', async (m) => void control.push(m));
+    const coordinatorBoard = new InMemoryRebuildBoard({ server: boards, namespace: 'unit', fallback: () => store.active() });
+    gatewayBoard = new InMemoryRebuildBoard({ server: boards, namespace: 'unit', fallback: () => store.active(), fallbackTtlMs: 0 });
+    for (const board of [coordinatorBoard, gatewayBoard]) {
+      await board.start();
+      closers.push(() => board.close());
+    }
+    coordinator = new RebuildCoordinator({ store, broker: coordinatorBroker, board: coordinatorBoard, lock: heldLock(), nodeId: 'coord-1', logger: silent, tickMs: 10 });
+    coordinator.start();
+    closers.push(() => coordinator.stop());
+    await waitFor('leader', () => coordinator.isLeader);
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+
+  // Given / when / then, in the words of the flow.
+  const givenRequested = async (id: string, projection = 'ActiveProject') => {
+    await store.request({ kind: 'Request', id, projection, mode: 'blocking' });
+    await gateway.sendCommand(rebuildMessage('RequestRebuild', { runId: id, projection }, 'gateway-1'));
+  };
+  const workerReports = <T extends RebuildMessageType>(type: T, payload: RebuildMessages[T]) => worker.publishEvent(rebuildMessage(type, payload, 'worker-1'));
+  const thenWorkerIsAsked = (type: 'StartRebuild' | 'AbortRebuild', runId: string) =>
+    waitFor(`${type} for ${runId} at the worker`, () => control.some((m) => m.type === type && (m.payload as { runId: string }).runId === runId));
+  const thenRunIs = (id: string, phase: RebuildPhase) =>
+    waitFor(`${id} ${phase}`, async () => {
+      const run = await store.get(id);
+      return run?.phase === phase ? run : undefined;
+    });
+  const gatewaySees = (predicate: (active: RebuildRun[]) => boolean) => waitFor('the gateway board', async () => predicate(await gatewayBoard.active()));
+
+  it('drives a requested run through start, progress and completion, recording every phase and sharing it with the gateways', async () => {
+    await givenRequested('run-1');
+    await thenWorkerIsAsked('StartRebuild', 'run-1');
+    await gatewaySees((active) => active[0]?.id === 'run-1');
+
+    await workerReports('RebuildStarted', { runId: 'run-1', worker: 'worker-1' });
+    await thenRunIs('run-1', 'Rebuilding');
+
+    await workerReports('RebuildProgress', { runId: 'run-1', worker: 'worker-1', processed: 20, total: 50, eventsPerSecond: 100, etaMs: 300 });
+    await waitFor('progress recorded', async () => (await store.get('run-1'))?.progress?.processed === 20);
+    await gatewaySees((active) => active[0]?.progress?.processed === 20);
+
+    await workerReports('RebuildCompleted', { runId: 'run-1', worker: 'worker-1', processed: 50, total: 50, eventsPerSecond: 120 });
+    const done = await thenRunIs('run-1', 'Completed');
+    expect(done).toMatchObject({ worker: 'worker-1', progress: { processed: 50, total: 50, eventsPerSecond: 120, etaMs: 0 }, failure: null });
+    expect((await store.history('run-1')).map((h) => h.phase)).toEqual(['Requested', 'Stopping', 'Rebuilding', 'Restarting', 'Completed']);
+    await gatewaySees((active) => active.length === 0);
+  });
+
+  it('fails a run whose worker stops renewing its lease, naming the worker', async () => {
+    await givenRequested('run-2');
+    await workerReports('RebuildStarted', { runId: 'run-2', worker: 'worker-1' });
+    await thenRunIs('run-2', 'Rebuilding');
+
+    // The worker goes silent; the next ticks find its lease run out.
+    now += LEASE_MS + 1;
+    const failed = await thenRunIs('run-2', 'Failed');
+    expect(failed.failure?.reason).toContain('worker worker-1 stopped renewing its lease');
+    await gatewaySees((active) => active.length === 0);
+  });
+
+  it('keeps a run whose worker keeps reporting, however long it takes', async () => {
+    await givenRequested('run-3');
+    await workerReports('RebuildStarted', { runId: 'run-3', worker: 'worker-1' });
+    await thenRunIs('run-3', 'Rebuilding');
+    for (let processed = 1; processed <= 3; processed++) {
+      now += LEASE_MS - 1;
+      await workerReports('RebuildProgress', { runId: 'run-3', worker: 'worker-1', processed, total: 3, eventsPerSecond: 1, etaMs: null });
+      await waitFor('the heartbeat applied', async () => (await store.get('run-3'))?.progress?.processed === processed);
+    }
+    expect((await store.get('run-3'))?.phase).toBe('Rebuilding');
+  });
+
+  it('cancels a run on request and tells the workers to abort it', async () => {
+    await givenRequested('run-4');
+    await workerReports('RebuildStarted', { runId: 'run-4', worker: 'worker-1' });
+    await thenRunIs('run-4', 'Rebuilding');
+
+    await gateway.sendCommand(rebuildMessage('CancelRebuild', { runId: 'run-4' }, 'gateway-1'));
+    await thenRunIs('run-4', 'Cancelled');
+    await thenWorkerIsAsked('AbortRebuild', 'run-4');
+    // A late report of the cancelled run changes nothing.
+    await workerReports('RebuildProgress', { runId: 'run-4', worker: 'worker-1', processed: 9, total: 9, eventsPerSecond: 1, etaMs: 0 });
+    await gatewaySees((active) => active.length === 0);
+    expect((await store.history('run-4')).map((h) => h.phase)).toEqual(['Requested', 'Stopping', 'Rebuilding', 'Cancelled']);
+  });
+
+  it('records a worker failure with its reason and event position', async () => {
+    await givenRequested('run-5');
+    await workerReports('RebuildStarted', { runId: 'run-5', worker: 'worker-1' });
+    await workerReports('RebuildFailed', { runId: 'run-5', worker: 'worker-1', reason: 'handler threw', eventPosition: 42 });
+    const failed = await thenRunIs('run-5', 'Failed');
+    expect(failed.failure).toEqual({ reason: 'handler threw', eventPosition: 42 });
+  });
+
+  it('applies the worker reports sent while its connection was down once it is back', async () => {
+    await givenRequested('run-6');
+    await thenWorkerIsAsked('StartRebuild', 'run-6');
+    coordinatorBroker.goOffline();
+    await workerReports('RebuildStarted', { runId: 'run-6', worker: 'worker-1' });
+    await workerReports('RebuildCompleted', { runId: 'run-6', worker: 'worker-1', processed: 5, total: 5, eventsPerSecond: 5 });
+    expect((await store.get('run-6'))?.phase).toBe('Stopping');
+    coordinatorBroker.goOnline();
+    await thenRunIs('run-6', 'Completed');
+  });
+
+  it('keeps driving runs while the shared board is down; the gateways then read the store', async () => {
+    boards.goOffline();
+    await givenRequested('run-7');
+    await workerReports('RebuildStarted', { runId: 'run-7', worker: 'worker-1' });
+    await thenRunIs('run-7', 'Rebuilding');
+    expect((await gatewayBoard.active()).map((r) => r.phase)).toEqual(['Rebuilding']);
+    boards.goOnline();
+    await waitFor('board live', () => gatewayBoard.isLive);
+    await workerReports('RebuildCompleted', { runId: 'run-7', worker: 'worker-1', processed: 1, total: 1, eventsPerSecond: 1 });
+    await thenRunIs('run-7', 'Completed');
+    await gatewaySees((active) => active.length === 0);
+  });
+});

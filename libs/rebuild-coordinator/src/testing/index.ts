@@ -1,0 +1,3 @@
+export { rebuildRunStoreContract } from './rebuild-run-store.contract';
+export { InMemoryRebuildRunStore } from '../runs/in-memory-rebuild-run-store';
+export type { InMemoryRebuildRunStoreOptions } from '../runs/in-memory-rebuild-run-store';
