@@ -50,6 +50,7 @@ describe('loadConfig daemon settings', () => {
       backpressureLow: 500,
       pollIntervalMs: 1000,
       standbyRetryMs: { min: 300, max: 900 },
+      swapLockTimeoutMs: 5_000,
       heldBackWarnMs: 10_000,
     });
   });
@@ -59,6 +60,7 @@ describe('loadConfig daemon settings', () => {
     [{ DAEMON_STANDBY_RETRY_MS: '900-300' }, 'DAEMON_STANDBY_RETRY_MS'],
     [{ DAEMON_PAGE_SIZE: '0' }, 'DAEMON_PAGE_SIZE'],
     [{ FEED_HELD_BACK_WARN_MS: 'soon' }, 'FEED_HELD_BACK_WARN_MS'],
+    [{ DAEMON_SWAP_LOCK_TIMEOUT_MS: '0' }, 'DAEMON_SWAP_LOCK_TIMEOUT_MS'],
   ])('rejects %o naming %s', (env, name) => {
     expect(() => loadConfig('projector-worker', env)).toThrow(name);
   });
