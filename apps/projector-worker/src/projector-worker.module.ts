@@ -15,10 +15,12 @@ import { RebuildExecutorModule } from '@projectionist/rebuild-coordinator';
 export class ProjectorWorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     const daemon = ProjectionDaemonModule.forRoot(sampleProjections);
+    // A takeover claims the leases and starts every agent at once: one open connection each.
+    const takeoverConnections = sampleProjections.filter((p) => p.mode === 'async').length + 1;
     return {
       module: ProjectorWorkerModule,
       imports: [
-        CoreModule.forRoot(config),
+        CoreModule.forRoot(config, { poolMin: takeoverConnections }),
         MessagingModule,
         daemon,
         RebuildExecutorModule.with(daemon),

@@ -9,6 +9,8 @@ import { APP_MIGRATIONS } from './migrations/app-migrations';
 export interface CoreOptions {
   /** Bounds every statement on the shared pool (the gateway's request path); default: unbounded. */
   readonly statementTimeoutMs?: number;
+  /** Connections the pool keeps open while idle (see EventStoreModuleOptions.poolMin); default 0. */
+  readonly poolMin?: number;
 }
 
 /**
@@ -30,6 +32,7 @@ export class CoreModule {
             migrateOnStart: config.migrateOnStart,
             applicationName: `${config.namespace}:${config.nodeId}`,
             statementTimeoutMs: options.statementTimeoutMs,
+            poolMin: options.poolMin,
             limits: { maxEventBytes: config.eventMaxPayloadBytes },
             validator: registry,
             upcaster: registry,

@@ -16,6 +16,8 @@ export interface EventStoreModuleOptions {
   readonly migrateOnStart: boolean;
   readonly applicationName: string;
   readonly poolSize?: number;
+  /** Connections the pool keeps open however long they idle (default 0): an app that must act at once (a standby worker taking over) opens them ahead. */
+  readonly poolMin?: number;
   /** PostgreSQL `statement_timeout` of the pool's connections; unset: statements may run as long as they take. */
   readonly statementTimeoutMs?: number;
   readonly limits?: Partial<AppendLimits>;
@@ -55,6 +57,7 @@ export class EventStoreModule {
             const pool = createEventStorePool({
               connectionString: o.databaseUrl,
               max: o.poolSize ?? 10,
+              min: o.poolMin ?? 0,
               application_name: o.applicationName,
               statement_timeout: o.statementTimeoutMs,
             });

@@ -79,13 +79,14 @@ export class ProjectionDaemon {
   async start(epochs: ReadonlyMap<string, number>): Promise<void> {
     if (this.term !== 0) throw new Error('The projection daemon is already running; stop it before starting it again');
     const term = (this.term = ++this.terms);
-    for (const run of this.running.values()) {
-      run.epoch = epochs.get(run.projection.name) ?? 0;
-      await this.startAgent(run, term);
-    }
+    // Side by side: a node taking over starts every projection at once (their DDL still queues on one lock).
+    const runs = [...this.running.values()];
+    for (const run of runs) run.epoch = epochs.get(run.projection.name) ?? 0;
+    await Promise.all(runs.map((run) => this.startAgent(run, term)));
     clearInterval(this.progressTimer);
     this.progressTimer = setInterval(() => void this.refreshProgress(), this.tuning.progressIntervalMs);
-    await this.refreshProgress();
+    // Not awaited: the agents run already, and progress is reported within the interval.
+    void this.refreshProgress();
   }
 
   /** Ends the term: aborts its rebuilds and waits for them, then stops every agent. */

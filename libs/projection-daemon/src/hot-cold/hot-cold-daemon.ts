@@ -36,6 +36,8 @@ export class HotColdDaemon {
   private ticking: Promise<void> = Promise.resolve();
   /** When this node last became active (ms since epoch). */
   activeSince: number | undefined;
+  /** How long the last start took, from taking the lock to active (claims and agents started). */
+  lastStartMs: number | undefined;
 
   constructor(private readonly options: HotColdOptions) {
     this.lock = new DaemonLock(options.databaseUrl, options.namespace, options.nodeId);
@@ -101,15 +103,19 @@ export class HotColdDaemon {
 
   private async becomeActive(): Promise<void> {
     const { daemon, nodeId, logger } = this.options;
+    const lockedAt = Date.now();
     try {
-      const epochs = new Map<string, number>();
-      for (const projection of daemon.asyncProjections) epochs.set(projection.name, await daemon.storage.fence.claim(projection.name, nodeId));
+      const epochs = await daemon.storage.fence.claimAll(
+        daemon.asyncProjections.map((p) => p.name),
+        nodeId,
+      );
       if (this.role !== 'starting') return; // stopped or stepped down meanwhile: that transition releases the lock
       await daemon.start(epochs);
       if (this.role !== 'starting') return;
       this.role = 'active';
       this.activeSince = Date.now();
-      logger.log({ msg: 'daemon active', node: nodeId, epochs: Object.fromEntries(epochs) }, 'HotColdDaemon');
+      this.lastStartMs = this.activeSince - lockedAt;
+      logger.log({ msg: 'daemon active', node: nodeId, startMs: this.lastStartMs, epochs: Object.fromEntries(epochs) }, 'HotColdDaemon');
     } catch (error) {
       logger.error({ msg: 'daemon could not start', node: nodeId, error: (error as Error).message }, 'HotColdDaemon');
       await daemon.stop().catch(() => undefined);

@@ -96,6 +96,25 @@ describe('rebuilds and leases under faults', () => {
     await daemon.stop();
   });
 
+  it('starts while a long report reads the stable view, without waiting for it', async () => {
+    const first = await started('Reread');
+    await f.store.append('rr-1', counts('Reread', 2));
+    await first.waitForNonStale();
+    await first.stop();
+    const report = await f.pool.connect();
+    try {
+      await report.query('BEGIN');
+      await report.query(`SELECT count(*) FROM "${f.db.namespace}".reread`);
+      const again = await started('Reread');
+      await f.store.append('rr-1', counts('Reread', 1));
+      await again.waitForNonStale();
+      await again.stop();
+    } finally {
+      await report.query('ROLLBACK');
+      report.release();
+    }
+  });
+
   it('counts a projection that is not running as stale', async () => {
     const daemon = await started('Halted');
     await f.store.append('h-1', counts('Halted', 1));

@@ -52,6 +52,17 @@ export class LeaseFence {
     return Number(rows[0].epoch);
   }
 
+  /** Claims every projection in one statement (a node taking over claims them all at once); returns each one's new epoch. */
+  async claimAll(projections: readonly string[], holder: string): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query(
+      `INSERT INTO ${this.table} (projection, epoch, holder) SELECT p, 1, $2 FROM unnest($1::text[]) AS p
+       ON CONFLICT (projection) DO UPDATE SET epoch = ${this.table}.epoch + 1, holder = EXCLUDED.holder, agent = NULL, acquired_at = now()
+       RETURNING projection, epoch`,
+      [projections, holder],
+    );
+    return new Map(rows.map((row) => [row.projection as string, Number(row.epoch)]));
+  }
+
   /** A new agent's hold under `epoch`; it becomes current once bound (see bind). */
   newHold(projection: string, epoch: number): LeaseHold {
     return { projection, epoch, agent: randomUUID() };

@@ -3,7 +3,7 @@ import type { BatchStorage } from './batch-storage';
 import { Checkpoint } from './checkpoint-store';
 import { inFencedTransaction } from './fenced-transaction';
 import { LeaseHold } from './lease-fence';
-import { dropRebuildTable, ensureProjectionTable } from './projection-tables';
+import { dropRebuildTable, ensureProjectionTable, liveSlotInPlace } from './projection-tables';
 import { projectionTarget } from './projection-target';
 
 /**
@@ -18,8 +18,10 @@ export function prepareLiveSlot(storage: BatchStorage, namespace: string, projec
     storage,
     hold,
     async (client) => {
-      await ensureProjectionTable(client, projectionTarget(namespace, projection, 'live'));
-      await dropRebuildTable(client, namespace, projection);
+      if (!(await liveSlotInPlace(client, namespace, projection))) {
+        await ensureProjectionTable(client, projectionTarget(namespace, projection, 'live'));
+        await dropRebuildTable(client, namespace, projection);
+      }
       await storage.checkpoints.deleteIn(client, { ...key, slot: 'rebuild' });
       const loaded = await storage.checkpoints.loadIn(client, key);
       if (loaded.state !== 'error') await storage.checkpoints.setStateIn(client, key, 'running');

@@ -44,6 +44,23 @@ export async function ensureProjectionTable(client: PoolClient, target: Projecti
   if (target.slot === 'live') await pointView(client, target);
 }
 
+/**
+ * True when the live table exists, the stable view reads from it and no rebuild table is left:
+ * the usual case at start, which then takes no DDL lock and writes no catalog row, so a worker
+ * starts without queueing behind readers of the view or behind other workers' DDL.
+ */
+export async function liveSlotInPlace(client: PoolClient, namespace: string, projection: Projection): Promise<boolean> {
+  const live = projectionTarget(namespace, projection, 'live');
+  const rebuild = projectionTarget(namespace, projection, 'rebuild');
+  const { rows } = await client.query(
+    `SELECT to_regclass($3) IS NULL AND EXISTS (
+       SELECT 1 FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+        WHERE r.ev_class = to_regclass($2) AND d.refclassid = 'pg_class'::regclass AND d.refobjid = to_regclass($1)) AS ready`,
+    [live.qualifiedTable, live.qualifiedView, rebuild.qualifiedTable],
+  );
+  return rows[0].ready === true;
+}
+
 /** Drops and recreates the rebuild slot's table inside the caller's transaction, so a rebuild always starts from nothing. */
 export async function recreateRebuildTable(client: PoolClient, namespace: string, projection: Projection): Promise<ProjectionTarget> {
   const target = projectionTarget(namespace, projection, 'rebuild');
