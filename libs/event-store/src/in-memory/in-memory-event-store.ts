@@ -107,6 +107,11 @@ export class InMemoryEventStore implements EventStore {
     return event && { transactionId: event.transactionId, position };
   }
 
+  async countEvents(types: readonly string[]): Promise<number> {
+    const wanted = new Set(types);
+    return this.events.filter((e) => wanted.has(e.type)).length;
+  }
+
   private result(streamId: string, events: readonly RecordedEvent[], idempotent: boolean): AppendResult {
     const last = events[events.length - 1];
     return {

@@ -117,6 +117,11 @@ export class PostgresEventStore implements EventStore {
     return rows.length === 0 ? undefined : { transactionId: rows[0].transaction_id, position };
   }
 
+  async countEvents(types: readonly string[]): Promise<number> {
+    const { rows } = await this.pool.query(`SELECT count(*)::bigint AS n FROM ${this.schema}.events WHERE type = ANY ($1::text[])`, [types]);
+    return Number(rows[0].n);
+  }
+
   private recorded(request: AppendRequest, row: { stream_version: number; positions: number[]; transaction_id: number; created_at: Date }): RecordedEvent[] {
     const first = row.stream_version - request.events.length + 1;
     return request.events.map((e, i) => ({

@@ -162,6 +162,17 @@ export function eventStoreContract(name: string, createStore: () => Promise<Even
       expect(await store.cursorOf(999_999)).toBeUndefined();
     });
 
+    it('counts the events of the given types', async () => {
+      expect(await store.countEvents(['car.repainted'])).toBe(0);
+      await store.append('car-16', started(3));
+      await store.append('customer-2', [{ type: 'customer.created', data: { name: 'Zoe' } }]);
+      await store.append('car-17', [{ type: 'car.sold', data: { to: 'x' } }]);
+      expect(await store.countEvents(['car.repainted'])).toBe(3);
+      expect(await store.countEvents(['car.repainted', 'customer.created', 'nothing'])).toBe(4);
+      expect(await store.countEvents(['nothing'])).toBe(0);
+      expect(await store.countEvents([])).toBe(0);
+    });
+
     it('keeps metadata', async () => {
       const metadata = { correlationId: 'c-1', causationId: 'c-0', tenant: 'acme', user: 'ann' };
       await store.append('car-11', [{ type: 'car.created', data: { by: 'ann', color: 'red' }, metadata }]);
