@@ -1,4 +1,4 @@
-import { EventStore, FEED_START, quoteIdentifier, WakeSignal } from '@projectionist/event-store';
+import { EventStore, FEED_START, WakeSignal } from '@projectionist/event-store';
 import { Projection } from '@projectionist/projections';
 import { etaMs, RateMeter } from '../agent/agent-progress';
 import { AgentLogger, AgentOutcome, ProjectionAgent } from '../agent/projection-agent';
@@ -87,7 +87,7 @@ export class RebuildRunner {
       { bind: true },
     );
     const { lastCursor } = await this.options.store.readHead();
-    this.total = await this.countEvents();
+    this.total = await this.options.store.countEvents(this.options.projection.eventTypes);
     this.report('replaying');
     if (signal?.aborted) return { kind: 'stopped' };
 
@@ -144,14 +144,6 @@ export class RebuildRunner {
       const level = error instanceof LeaseLostError ? 'warn' : 'error';
       this.options.logger[level]({ msg: 'rebuild leftovers not removed', projection: projection.name, error: (error as Error).message }, 'RebuildRunner');
     }
-  }
-
-  private async countEvents(): Promise<number> {
-    const { rows } = await this.options.storage.pool.query(
-      `SELECT count(*)::bigint AS n FROM ${quoteIdentifier(this.options.namespace)}.events WHERE type = ANY ($1::text[])`,
-      [this.options.projection.eventTypes],
-    );
-    return Number(rows[0].n);
   }
 
   private report(phase: RebuildProgress['phase'], error?: string): void {
