@@ -35,3 +35,5 @@ export { InlineProjector } from './inline/inline-projector';
 export { writeProjectionBatch } from './agent/write-projection-batch';
 export { ProjectionWatermark, PositionNotFoundError, StaleReadTimeoutError } from './daemon/projection-watermark';
 export { DaemonLock } from './hot-cold/daemon-lock';
+export { ProjectionStatusReader } from './status/projection-status-reader';
+export type { ProjectionStatus } from './status/projection-status-reader';
