@@ -5,7 +5,7 @@ import { AdminProjectionsController } from './projections.controller';
 import { NodesController } from './nodes.controller';
 import { AdminEventStream } from './events/admin-event-stream';
 import { AdminStreamController } from './events/admin-stream.controller';
-import { ProjectionsReader } from './projections-reader';
+import { projectionStatusProvider } from './projection-status.provider';
 import { RebuildsController } from './rebuilds.controller';
 import { StreamsController } from './streams.controller';
 
@@ -13,6 +13,6 @@ import { StreamsController } from './streams.controller';
 @Module({
   imports: [WriteGuardModule],
   controllers: [StreamsController, AdminProjectionsController, RebuildsController, NodesController, AdminStreamController],
-  providers: [AdminTokenGuard, ProjectionsReader, AdminEventStream],
+  providers: [AdminTokenGuard, projectionStatusProvider, AdminEventStream],
 })
 export class AdminModule {}

@@ -1,8 +1,9 @@
 import { Body, ConflictException, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, ServiceUnavailableException, UseGuards } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
-import { EVENT_STORE_POOL, quoteIdentifier } from '@projectionist/event-store';
+import { EVENT_STORE_POOL } from '@projectionist/event-store';
 import { AMQP_BROKER, AmqpBroker, BrokerUnavailableError } from '@projectionist/messaging';
 import { rebuildMessage } from '@projectionist/messaging-contracts';
+import { ProjectionStatusReader } from '@projectionist/projection-daemon/status';
 import { RebuildRunStore } from '@projectionist/rebuild-coordinator';
 import { RebuildRejected } from '@projectionist/rebuild-state';
 import { randomUUID } from 'node:crypto';
@@ -31,10 +32,11 @@ export class RebuildsController {
   private readonly runs: RebuildRunStore;
 
   constructor(
-    @Inject(EVENT_STORE_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE_POOL) pool: Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(AMQP_BROKER) private readonly broker: AmqpBroker,
     @Inject(REBUILD_BOARD) private readonly board: RebuildBoard,
+    private readonly projections: ProjectionStatusReader,
   ) {
     this.runs = new RebuildRunStore(pool, config.namespace);
   }
@@ -86,11 +88,7 @@ export class RebuildsController {
   }
 
   private async requireProjection(name: string): Promise<void> {
-    const { rows } = await this.pool.query(
-      `SELECT 1 FROM ${quoteIdentifier(this.config.namespace)}.projection_checkpoints WHERE projection = $1 AND slot = 'live'`,
-      [name],
-    );
-    if (rows.length === 0) throw new NotFoundException({ statusCode: 404, error: 'NOT_FOUND', message: `No projection named ${name}` });
+    if (!(await this.projections.get(name))) throw new NotFoundException({ statusCode: 404, error: 'NOT_FOUND', message: `No projection named ${name}` });
   }
 
   private requireBroker(): void {

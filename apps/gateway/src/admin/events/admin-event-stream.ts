@@ -2,11 +2,11 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
 import { NODE_REGISTRY, NodeRegistry } from '@projectionist/cluster-nodes';
 import { EVENT_STORE_POOL } from '@projectionist/event-store';
+import { ProjectionStatusReader } from '@projectionist/projection-daemon/status';
 import { RebuildRunStore } from '@projectionist/rebuild-coordinator';
 import type { RebuildBoard } from '@projectionist/shared-cache';
 import { Pool } from 'pg';
 import { REBUILD_BOARD } from '../../write-guard/rebuild-board.token';
-import { ProjectionsReader } from '../projections-reader';
 import { AdminEvent, diffSnapshot, Fingerprints } from './snapshot-diff';
 
 export const STREAM_INTERVAL_MS = 500;
@@ -39,7 +39,7 @@ export class AdminEventStream implements BeforeApplicationShutdown {
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(NODE_REGISTRY) private readonly nodes: NodeRegistry,
     @Inject(REBUILD_BOARD) private readonly board: RebuildBoard,
-    private readonly projections: ProjectionsReader,
+    private readonly projections: ProjectionStatusReader,
   ) {
     this.runs = new RebuildRunStore(pool, config.namespace);
   }

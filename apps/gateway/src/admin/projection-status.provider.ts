@@ -1,0 +1,12 @@
+import { Provider } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@projectionist/config';
+import { EVENT_STORE_POOL } from '@projectionist/event-store';
+import { ProjectionStatusReader } from '@projectionist/projection-daemon/status';
+import { Pool } from 'pg';
+
+/** The daemon's own view of its tables, on the gateway's pool: the gateway never reads them itself. */
+export const projectionStatusProvider: Provider = {
+  provide: ProjectionStatusReader,
+  useFactory: (pool: Pool, config: AppConfig) => new ProjectionStatusReader(pool, config.namespace),
+  inject: [EVENT_STORE_POOL, APP_CONFIG],
+};
