@@ -3,7 +3,7 @@ import { createDaemonFixture, DaemonFixture } from '../testing/daemon-fixture';
 import { positionLedger } from '../testing/position-ledger';
 import { HotColdDaemon } from './hot-cold-daemon';
 
-const ROUNDS = 3;
+const ROUNDS = 10;
 
 const ledger = (name: string) => positionLedger(name, `hit-${name}`);
 

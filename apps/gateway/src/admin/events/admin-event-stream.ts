@@ -31,6 +31,7 @@ export class AdminEventStream implements BeforeApplicationShutdown {
   private fingerprints: Fingerprints = new Map();
   private snapshot: AdminEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private subscribing = 0;
   private ticking: Promise<void> | undefined;
   private readonly onBoardChanged = () => void this.tick();
 
@@ -45,13 +46,20 @@ export class AdminEventStream implements BeforeApplicationShutdown {
   }
 
   async subscribe(client: StreamClient): Promise<() => void> {
-    if (this.clients.size === 0) this.startLoop();
-    await this.tick();
+    // Counted from the start: the loop serves clients still on their first read too, so that
+    // one leaving meanwhile does not stop it, and two arriving at once start it once.
+    this.subscribing++;
+    this.startLoop();
+    try {
+      await this.tick();
+    } finally {
+      this.subscribing--;
+    }
     client.send(this.snapshot);
     this.clients.add(client);
     return () => {
       this.clients.delete(client);
-      if (this.clients.size === 0) this.stopLoop();
+      this.stopLoopWhenIdle();
     };
   }
 
@@ -62,9 +70,14 @@ export class AdminEventStream implements BeforeApplicationShutdown {
   }
 
   private startLoop(): void {
+    if (this.timer) return;
     this.fingerprints = new Map();
     this.timer = setInterval(() => void this.tick(), STREAM_INTERVAL_MS);
     this.board.on('changed', this.onBoardChanged);
+  }
+
+  private stopLoopWhenIdle(): void {
+    if (this.clients.size === 0 && this.subscribing === 0) this.stopLoop();
   }
 
   private stopLoop(): void {
