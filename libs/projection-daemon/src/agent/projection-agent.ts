@@ -1,8 +1,7 @@
 import { compareCursors, EventStore, hasReached, FeedCursor, FeedPage, PENDING_RETRY_MS, ReadAllOptions, RecordedEvent, WakeSignal } from '@projectionist/event-store';
 import { DEFAULT_RETRY, ProjectionHandlerError, RetryPolicy } from '@projectionist/projections';
-import { ProjectionErrorInfo } from '../storage/checkpoint-store';
 import { DeadLetter } from '../storage/dead-letters';
-import { CheckpointMovedError } from '../storage/checkpoint-store';
+import { CheckpointMovedError, ProjectionErrorInfo } from '../storage/checkpoint-store';
 import { LeaseHold, LeaseLostError } from '../storage/lease-fence';
 import { ProjectionTarget } from '../storage/projection-target';
 import { BackpressureLimits, DEFAULT_BACKPRESSURE, shouldPauseFetching } from './backpressure';
@@ -320,14 +319,7 @@ export class ProjectionAgent {
   }
 
   private async commitSession(session: DocumentBatchSession): Promise<void> {
-    await this.withInfraRetries('commit', async () => {
-      try {
-        await session.commit();
-      } catch (error) {
-        // An attempt whose answer was lost may have committed: the checkpoint then says so.
-        if (!(error instanceof CheckpointMovedError && error.landedAt(session.next))) throw error;
-      }
-    });
+    await this.withInfraRetries('commit', () => committedOnce(() => session.commit(), session.next));
     // Before onCommitted, which reads `caughtUp`.
     this.commitState = 'idle';
     this.committedCursor = session.next;
@@ -435,11 +427,7 @@ export class ProjectionAgent {
 
   /** Commits `batch` from `from` and moves the agent's cursor; an attempt whose answer was lost but which landed counts as done. */
   private async commitFrom(from: FeedCursor, batch: EventBatch, skip: ReadonlyMap<string, DeadLetter>): Promise<void> {
-    try {
-      await this.committer.commit(batch.events, from, batch.next, skip);
-    } catch (error) {
-      if (!(error instanceof CheckpointMovedError && error.landedAt(batch.next))) throw error;
-    }
+    await committedOnce(() => this.committer.commit(batch.events, from, batch.next, skip), batch.next);
     this.committedCursor = batch.next;
   }
 
@@ -456,6 +444,15 @@ export class ProjectionAgent {
       const next = i === batch.events.length - 1 ? batch.next : { transactionId: event.transactionId, position: event.position };
       await this.commitWithRetries({ events: [event], next });
     }
+  }
+}
+
+/** Runs a commit ending at `next`; an earlier attempt whose answer was lost but which landed (the checkpoint stands at `next`) counts as done. */
+async function committedOnce(commit: () => Promise<void>, next: FeedCursor): Promise<void> {
+  try {
+    await commit();
+  } catch (error) {
+    if (!(error instanceof CheckpointMovedError && error.landedAt(next))) throw error;
   }
 }
 
