@@ -1,8 +1,13 @@
 export { CreateProjectionDaemonTables1732000000001, AddFeedHoldBackToProgress1733100000000, PROJECTION_DAEMON_MIGRATIONS } from './migrations';
-export { shouldPauseFetching, DEFAULT_BACKPRESSURE } from './agent/backpressure';
-export type { BackpressureLimits } from './agent/backpressure';
-export { retryDelayMs } from './agent/retry-delay';
+export { shouldPauseFetching, DEFAULT_BACKPRESSURE } from './subscription/backpressure';
+export type { BackpressureLimits } from './subscription/backpressure';
+export { retryDelayMs } from './subscription/retry-delay';
 export { RateMeter, etaMs } from './agent/agent-progress';
+export { Subscription } from './subscription/subscription';
+export type { SubscriptionOptions } from './subscription/subscription';
+export type { BatchStrategy, CommitSummary, SubscriptionContext } from './subscription/batch-strategy';
+export { ErrorPolicy, SubscriptionEnd } from './subscription/error-policy';
+export type { SubscriptionLogger, SubscriptionOutcome } from './subscription/error-policy';
 export { ProjectionAgent } from './agent/projection-agent';
 export type { AgentLogger, AgentOutcome, ProjectionAgentOptions } from './agent/projection-agent';
 export { BatchCommitter } from './agent/batch-committer';

@@ -1,14 +1,13 @@
+import type { CarEvent, CustomerEvent } from '@projectionist/domain-events';
 import { Decider } from './decider';
 import { DomainRejection } from './domain-rejection';
 
-type DealershipEvent = { type: string; data: Record<string, unknown> };
-
 export type CustomerCommand = { readonly kind: 'CreateCustomer'; readonly name: string } | { readonly kind: 'RenameCustomer'; readonly name: string };
 
-export const customerDecider: Decider<{ exists: boolean; name: string | null }, CustomerCommand, DealershipEvent> = {
+export const customerDecider: Decider<{ exists: boolean; name: string | null }, CustomerCommand, CustomerEvent> = {
   initialState: { exists: false, name: null },
   evolve: (state, event) =>
-    event.type === 'customer.created' || event.type === 'customer.renamed' ? { exists: true, name: (event.data as { name: string }).name } : state,
+    event.type === 'customer.created' || event.type === 'customer.renamed' ? { exists: true, name: (event.data as CustomerEvent['data']).name } : state,
   decide(command, state) {
     if (command.kind === 'CreateCustomer') {
       if (state.exists) throw new DomainRejection('ALREADY_EXISTS', 'The customer already exists');
@@ -25,7 +24,7 @@ export type CarCommand =
   | { readonly kind: 'RepaintCar'; readonly color: string }
   | { readonly kind: 'SellCar'; readonly customerId: string; readonly customerExists: boolean };
 
-export const carDecider: Decider<{ exists: boolean }, CarCommand, DealershipEvent> = {
+export const carDecider: Decider<{ exists: boolean }, CarCommand, CarEvent> = {
   initialState: { exists: false },
   evolve: (state, event) => (event.type === 'car.created' ? { exists: true } : state),
   decide(command, state) {

@@ -1,3 +1,4 @@
+import type { RepositoryEvent } from '@projectionist/domain-events';
 import { Decider } from './decider';
 import { DomainRejection } from './domain-rejection';
 
@@ -14,10 +15,8 @@ export type ProjectCommand =
   | { readonly kind: 'ReopenIssue'; readonly issueId: string }
   | { readonly kind: 'PushCommit'; readonly userName: string; readonly additions: number; readonly deletions: number };
 
-type ProjectEvent = { type: string; data: Record<string, unknown> };
-
 /** The repository-tracking project: issues open and close, commits are pushed. */
-export const projectDecider: Decider<ProjectState, ProjectCommand, ProjectEvent> = {
+export const projectDecider: Decider<ProjectState, ProjectCommand, RepositoryEvent> = {
   initialState: { exists: false, openIssues: new Set(), closedIssues: new Set() },
   evolve(state, event) {
     const data = event.data as { issueId?: string };

@@ -1,6 +1,7 @@
 import { EventStore } from '../model/event-store.port';
-import { FeedCursor } from '../model/feed-cursor';
-import { FeedPage } from '../model/feed-page';
+import { compareCursors, FeedCursor, hasReached } from '../model/feed-cursor';
+import { FeedPage, ReadAllOptions } from '../model/feed-page';
+import { FeedReadAhead } from './feed-read-ahead';
 import { WakeSignal } from './wake-signal';
 
 export interface FeedFollowerOptions {
@@ -8,27 +9,52 @@ export interface FeedFollowerOptions {
   /** Where to start, usually the consumer's stored checkpoint. */
   readonly from: FeedCursor;
   /**
-   * Called with each non-empty page, in feed order, one at a time. Storing `page.next` as the
-   * checkpoint together with the page's effects makes the consumer exactly-once.
+   * Called with each page that moves the cursor, in feed order, one at a time (pages without
+   * events too: a filtered feed moves past events of other types, and a checkpoint may follow).
+   * Storing `page.next` as the checkpoint together with the page's effects makes the consumer
+   * exactly-once. The follower reads no further until it returns, so a handler that waits is
+   * backpressure.
    */
-  readonly handle: (page: FeedPage) => Promise<void>;
+  readonly handle: (page: FeedPage) => void | Promise<void>;
   readonly pageSize?: number;
   readonly types?: readonly string[];
   readonly categories?: readonly string[];
+  /** How pages travel (see ReadAllOptions); default rows. */
+  readonly encoding?: ReadAllOptions['encoding'];
   /** Fallback when no notification arrives (lost while disconnected); default 1000 ms. */
   readonly pollIntervalMs?: number;
   /** Wake-ups from FeedNotifications; without it the follower only polls. */
   readonly wake?: WakeSignal;
+  /** Caught up, the least time between the end of one read and the next; default 0. */
+  readonly readGapMs?: number;
+  /**
+   * Ends the follower (resolving `done`) once it is caught up and has passed this cursor; a feed
+   * held back by another session's open transaction looks caught up before events up to it are
+   * readable. Without it the follower runs until stopped.
+   */
+  readonly until?: { readonly caughtUpPast: FeedCursor };
+  /**
+   * Failed reads (the database restarting) are retried after `delayMs(failures)`, and reported;
+   * without it a failed read ends the follower and rejects `done`.
+   */
+  readonly retryReads?: { delayMs(failures: number): number; onFailure(error: Error, failures: number): void };
 }
 
 /** How soon to read again when committed events wait behind an older open transaction. */
 export const PENDING_RETRY_MS = 20;
 
-/** Follows the feed page by page from a cursor until stopped; errors stop it and reject `done`. */
+/**
+ * Follows the feed page by page from a cursor: the one reader of the feed that every consumer
+ * (projection agents, rebuilds, reactors) runs on. While behind it keeps the next pages on their
+ * way (FeedReadAhead); caught up it sleeps until woken by a notification or the poll interval.
+ */
 export class FeedFollower {
   private cursor: FeedCursor;
   private stopped = false;
+  private lastCaughtUp = false;
   private readonly wake: WakeSignal;
+  /** Retry and read-gap waits, apart from `wake` (a WakeSignal wakes one waiter). */
+  private readonly sleeper = new WakeSignal();
   readonly done: Promise<void>;
 
   constructor(private readonly options: FeedFollowerOptions) {
@@ -41,25 +67,58 @@ export class FeedFollower {
     return this.cursor;
   }
 
+  /** The last read found nothing more readable. */
+  get caughtUp(): boolean {
+    return this.lastCaughtUp;
+  }
+
+  /** Ends the follower at its next wait or read; a handler in progress finishes first. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake.notify();
+    this.sleeper.notify();
     await this.done.catch(() => undefined);
   }
 
   private async run(): Promise<void> {
     await Promise.resolve();
-    while (!this.stopped) {
-      const page = await this.options.store.readAll({
-        after: this.cursor,
-        limit: this.options.pageSize,
-        types: this.options.types,
-        categories: this.options.categories,
-      });
-      if (this.stopped) return;
-      if (page.events.length > 0) await this.options.handle(page);
-      this.cursor = page.next;
-      if (page.caughtUp) await this.wake.wait(page.pending ? PENDING_RETRY_MS : (this.options.pollIntervalMs ?? 1000));
+    const { store, pageSize, types, categories, encoding, until } = this.options;
+    const reads = new FeedReadAhead((after) => store.readAll({ after, limit: pageSize, types, categories, encoding }));
+    let failures = 0;
+    try {
+      while (!this.stopped) {
+        let page: FeedPage;
+        try {
+          page = await reads.next(this.cursor);
+          failures = 0;
+        } catch (error) {
+          const retry = this.options.retryReads;
+          if (!retry) throw error;
+          reads.clear();
+          failures++;
+          retry.onFailure(error as Error, failures);
+          await this.sleeper.wait(retry.delayMs(failures));
+          continue;
+        }
+        if (this.stopped) return;
+        if (page.count > 0 || compareCursors(page.next, this.cursor) !== 0) await this.options.handle(page);
+        this.cursor = page.next;
+        this.lastCaughtUp = page.caughtUp;
+        if (!page.caughtUp) continue;
+        if (until && hasReached(page.next, until.caughtUpPast)) return;
+        await this.waitForMore(page.pending === true);
+      }
+    } finally {
+      reads.clear();
     }
+  }
+
+  private async waitForMore(pending: boolean): Promise<void> {
+    const { pollIntervalMs = 1000, readGapMs = 0 } = this.options;
+    const readAt = Date.now();
+    await this.wake.wait(pending ? PENDING_RETRY_MS : pollIntervalMs);
+    // One read then takes what the commits of the whole gap wrote.
+    const rest = readGapMs - (Date.now() - readAt);
+    if (rest > 0 && !this.stopped) await this.sleeper.wait(rest);
   }
 }

@@ -6,6 +6,7 @@ import { commitDocumentsFenced } from '../storage/fenced-document-commit';
 import { inFencedTransaction } from '../storage/fenced-transaction';
 import { LeaseHold } from '../storage/lease-fence';
 import { ProjectionTarget } from '../storage/projection-target';
+import { Pool, PoolClient } from 'pg';
 import type { BatchStorage } from '../storage/batch-storage';
 
 /**
@@ -60,10 +61,7 @@ export class DocumentBatchSession {
 
   /** Loads what the page needs that the batch does not hold yet (one query). */
   async load(events: readonly RecordedEvent[]): Promise<void> {
-    const loads = documentLoadsFor(this.target.projection as DocumentProjection, events);
-    const ids = loads.ids.filter((id) => !this.batch.has(id));
-    if (ids.length === 0 && loads.lookups.size === 0) return;
-    this.batch.addLoaded(await loadDocuments(this.storage.pool, this.target.qualifiedTable, { ids, lookups: loads.lookups }));
+    await loadMissing(this.storage.pool, this.target, this.batch, events);
   }
 
   /** Applies one event (throws ProjectionHandlerError, leaving the batch as it was). */
@@ -94,4 +92,23 @@ export class DocumentBatchSession {
       await this.storage.checkpoints.saveIn(client, key, this.from, this.next, lastPosition);
     });
   }
+}
+
+/**
+ * Inline projections: the events applied to the documents inside the caller's transaction,
+ * with the same load and apply as the daemon's sessions, written at once.
+ */
+export async function applyDocumentsIn(client: PoolClient, target: ProjectionTarget, events: readonly RecordedEvent[]): Promise<void> {
+  const batch = new DocumentBatch(target.projection as DocumentProjection, new Map());
+  await loadMissing(client, target, batch, events);
+  for (const event of events) batch.apply(event);
+  await writeDocuments(client, target.qualifiedTable, batch.changes());
+}
+
+/** Loads what `events` need that `batch` does not hold yet, in one query. */
+async function loadMissing(db: Pool | PoolClient, target: ProjectionTarget, batch: DocumentBatch, events: readonly RecordedEvent[]): Promise<void> {
+  const loads = documentLoadsFor(target.projection as DocumentProjection, events);
+  const ids = loads.ids.filter((id) => !batch.has(id));
+  if (ids.length === 0 && loads.lookups.size === 0) return;
+  batch.addLoaded(await loadDocuments(db, target.qualifiedTable, { ids, lookups: loads.lookups }));
 }

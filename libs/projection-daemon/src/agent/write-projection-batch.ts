@@ -1,9 +1,9 @@
 import { RecordedEvent } from '@projectionist/event-store';
-import { DocumentBatch, documentLoadsFor, ProjectionHandlerError, ProjectionTransaction } from '@projectionist/projections';
+import { ProjectionHandlerError, ProjectionTransaction } from '@projectionist/projections';
 import { PoolClient } from 'pg';
-import { loadDocuments, writeDocuments } from '../storage/document-table';
 import { insertRows } from '../storage/flat-table';
 import { ProjectionTarget } from '../storage/projection-target';
+import { applyDocumentsIn } from './document-batch-session';
 
 /** A custom projection's handler threw for a batch; which event is unknown until it is split. */
 export class BatchHandlerError extends Error {
@@ -24,13 +24,8 @@ export async function writeProjectionBatch(client: PoolClient, target: Projectio
   const projection = target.projection;
   const table = target.qualifiedTable;
   switch (projection.kind) {
-    case 'document': {
-      const loaded = await loadDocuments(client, table, documentLoadsFor(projection, events));
-      const batch = new DocumentBatch(projection, loaded);
-      for (const event of events) batch.apply(event);
-      await writeDocuments(client, table, batch.changes());
-      return;
-    }
+    case 'document':
+      return applyDocumentsIn(client, target, events);
     case 'flat-table': {
       const rows = events.flatMap((event) => {
         try {

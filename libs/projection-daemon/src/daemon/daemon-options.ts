@@ -1,4 +1,4 @@
-import { BackpressureLimits, DEFAULT_BACKPRESSURE } from '../agent/backpressure';
+import { BackpressureLimits, DEFAULT_BACKPRESSURE } from '../subscription/backpressure';
 
 export interface DaemonTuning {
   /** Events per feed read while following the head. */

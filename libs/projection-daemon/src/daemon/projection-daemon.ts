@@ -1,7 +1,7 @@
 import { EventStore, FeedCursor, hasReached, WakeSignal } from '@projectionist/event-store';
 import { checkProjectionSet, DEFAULT_RETRY, Projection } from '@projectionist/projections';
 import { Pool } from 'pg';
-import { retryDelayMs } from '../agent/retry-delay';
+import { retryDelayMs } from '../subscription/retry-delay';
 import { AgentLogger, AgentOutcome, ProjectionAgent } from '../agent/projection-agent';
 import type { BatchStorage } from '../storage/batch-storage';
 import { CheckpointStore, ProjectionState } from '../storage/checkpoint-store';
@@ -16,6 +16,7 @@ import { FeedHealth } from './feed-health';
 import { ProjectionProgress } from './projection-progress';
 import { ProgressWriter } from './progress-writer';
 import { newRun, progressOf, recordCommit, Running } from './projection-run';
+import { waitUntilReached } from './wait-until-reached';
 
 export interface ProjectionDaemonOptions {
   readonly pool: Pool;
@@ -120,19 +121,14 @@ export class ProjectionDaemon {
    * running (stopped, in error, rebuilding) has applied nothing new: it counts as stale.
    */
   async waitForNonStale({ position, timeoutMs = 5_000 }: { position?: number; timeoutMs?: number } = {}): Promise<void> {
-    const target: FeedCursor | undefined =
-      position === undefined ? (await this.options.store.readHead()).lastCursor : await this.options.store.cursorOf(position);
-    if (!target) throw new RangeError(`No event at position ${position}`);
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const behind = [...this.running.values()].filter((r) => !r.agent || !hasReached(r.agent.agent.cursor, target));
-      if (behind.length === 0) return;
-      if (Date.now() >= deadline) {
-        const names = behind.map((r) => (r.agent ? r.projection.name : `${r.projection.name} (${r.state})`));
-        throw new Error(`Projections still stale after ${timeoutMs} ms: ${names.join(', ')}`);
-      }
-      await this.committed.wait(Math.min(100, deadline - Date.now()));
-    }
+    const behind = (target: FeedCursor) => [...this.running.values()].filter((r) => !r.agent || !hasReached(r.agent.agent.cursor, target));
+    await waitUntilReached(this.options.store, {
+      position,
+      timeoutMs,
+      behind: (target) => behind(target).map((r) => (r.agent ? r.projection.name : `${r.projection.name} (${r.state})`)),
+      pause: (ms) => this.committed.wait(Math.min(100, ms)),
+      timedOut: (names) => new Error(`Projections still stale after ${timeoutMs} ms: ${names.join(', ')}`),
+    });
   }
 
   /**

@@ -1,13 +1,9 @@
 import { EventStore, FeedHoldBack, hasReached, quoteIdentifier } from '@projectionist/event-store';
 import { Pool } from 'pg';
 import { describeHoldBack } from './hold-back-warning';
+import { waitUntilReached } from './wait-until-reached';
 
-export class PositionNotFoundError extends Error {
-  constructor(readonly position: number) {
-    super(`There is no event at position ${position}`);
-    this.name = 'PositionNotFoundError';
-  }
-}
+export { PositionNotFoundError } from './wait-until-reached';
 
 export class StaleReadTimeoutError extends Error {
   constructor(
@@ -32,7 +28,7 @@ export class ProjectionWatermark {
 
   constructor(
     private readonly pool: Pool,
-    private readonly store: Pick<EventStore, 'cursorOf'>,
+    private readonly store: Pick<EventStore, 'cursorOf' | 'readHead'>,
     namespace: string,
   ) {
     this.table = `${quoteIdentifier(namespace)}.projection_checkpoints`;
@@ -40,19 +36,21 @@ export class ProjectionWatermark {
   }
 
   async waitFor(projection: string, position: number, timeoutMs: number): Promise<void> {
-    const target = await this.store.cursorOf(position);
-    if (!target) throw new PositionNotFoundError(position);
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { rows } = await this.pool.query(
-        `SELECT cursor_tx, cursor_pos FROM ${this.table} WHERE projection = $1 AND slot = 'live' ORDER BY version DESC LIMIT 1`,
-        [projection],
-      );
-      const row = rows[0];
-      if (row && hasReached({ transactionId: Number(row.cursor_tx), position: Number(row.cursor_pos) }, target)) return;
-      if (Date.now() >= deadline) throw new StaleReadTimeoutError(projection, position, timeoutMs, await this.heldBack(projection));
-      await new Promise((resolve) => setTimeout(resolve, Math.min(20, Math.max(1, deadline - Date.now()))));
-    }
+    await waitUntilReached(this.store, {
+      position,
+      timeoutMs,
+      behind: async (target) => {
+        const { rows } = await this.pool.query(
+          `SELECT cursor_tx, cursor_pos FROM ${this.table} WHERE projection = $1 AND slot = 'live' ORDER BY version DESC LIMIT 1`,
+          [projection],
+        );
+        const row = rows[0];
+        return row && hasReached({ transactionId: Number(row.cursor_tx), position: Number(row.cursor_pos) }, target) ? [] : [projection];
+      },
+      // No wake-up crosses processes here: a short poll of one indexed row.
+      pause: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(20, ms))),
+      timedOut: async () => new StaleReadTimeoutError(projection, position, timeoutMs, await this.heldBack(projection)),
+    });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { etaMs, RateMeter } from './agent-progress';
+import { etaMs, RateMeter } from '../agent/agent-progress';
 import { shouldPauseFetching } from './backpressure';
 import { retryDelayMs } from './retry-delay';
 import { StagingQueue } from './staging-queue';

@@ -1,4 +1,5 @@
-import { FeedCursor, FeedPage } from '@projectionist/event-store';
+import { FeedCursor } from '../model/feed-cursor';
+import { FeedPage } from '../model/feed-page';
 import { FeedReadAhead } from './feed-read-ahead';
 
 /** A feed of `pages` full pages of 10 then a short one; page i starts at position 10 * i. */

@@ -1,4 +1,5 @@
-import { compareCursors, FeedCursor, FeedPage } from '@projectionist/event-store';
+import { compareCursors, FeedCursor } from '../model/feed-cursor';
+import { FeedPage } from '../model/feed-page';
 
 /** At most this many pages on their way while the current one is decoded and applied. */
 const MAX_READS_AHEAD = 2;

@@ -1,0 +1,202 @@
+import { EventStore, FeedCursor, FeedFollower, FeedPage, ReadAllOptions, WakeSignal } from '@projectionist/event-store';
+import { BackpressureLimits, DEFAULT_BACKPRESSURE, shouldPauseFetching } from './backpressure';
+import { BatchStrategy, CommitSummary, SubscriptionContext } from './batch-strategy';
+import { ErrorPolicy, INFRA_MAX_DELAY_MS, isFencedOut, SubscriptionEnd, SubscriptionLogger, SubscriptionOutcome } from './error-policy';
+import { retryDelayMs } from './retry-delay';
+import { StagingQueue } from './staging-queue';
+
+export interface SubscriptionOptions {
+  /** For logs: e.g. `CarView@live`. */
+  readonly name: string;
+  readonly store: Pick<EventStore, 'readAll'>;
+  readonly from: FeedCursor;
+  /** Only events of these types (the cursor still moves past the others). */
+  readonly types?: readonly string[];
+  readonly categories?: readonly string[];
+  readonly wake: WakeSignal;
+  readonly logger: SubscriptionLogger;
+  readonly policy: ErrorPolicy;
+  /** Builds what the batches do, given the subscription's context. */
+  readonly strategy: (context: SubscriptionContext) => BatchStrategy;
+  readonly pageSize?: number;
+  /** How feed pages travel (see ReadAllOptions); default rows. */
+  readonly feedEncoding?: ReadAllOptions['encoding'];
+  /** Events per commit at most; whole pages, so at least one page. Default 500. */
+  readonly commitEvery?: number;
+  readonly backpressure?: BackpressureLimits;
+  readonly pollIntervalMs?: number;
+  /** Caught up, the least time between the end of one read and the next; default 0. */
+  readonly readGapMs?: number;
+  /**
+   * Ends the subscription once everything readable is committed and the feed has passed this
+   * cursor (rebuilds: the last event committed when they began). Without it, it runs until
+   * stopped. Until then commits wait for full batches (fewer, larger writes) unless the feed has
+   * nothing more to read.
+   */
+  readonly until?: { readonly caughtUpPast: FeedCursor };
+  readonly onCommitted?: (summary: CommitSummary) => void;
+}
+
+/**
+ * The engine every feed consumer runs on. A FeedFollower reads the feed (reading ahead while
+ * behind) into a staging queue and pauses while too much is staged, so memory stays bounded
+ * when the consumer is slow; the applier hands pages to the strategy in feed order and tells it
+ * when to commit: at `commitEvery` events, when the strategy says it is full, and, following the
+ * head, as soon as nothing more is staged (latency). It ends when told to stop, when caught up
+ * past `until`, when fenced out, or on an error the policy does not retry.
+ */
+export class Subscription {
+  private readonly queue = new StagingQueue();
+  private readonly applyWake = new WakeSignal();
+  private readonly drained = new WakeSignal();
+  private readonly sleeper = new WakeSignal();
+  private readonly strategy: BatchStrategy;
+  private readonly follower: FeedFollower;
+  private stopping = false;
+  private fetchDone = false;
+  readonly done: Promise<SubscriptionOutcome>;
+
+  constructor(private readonly options: SubscriptionOptions) {
+    this.strategy = options.strategy(this.context());
+    this.follower = new FeedFollower({
+      store: options.store,
+      from: options.from,
+      handle: (page) => this.stage(page),
+      pageSize: options.pageSize ?? 500,
+      types: options.types,
+      categories: options.categories,
+      encoding: options.feedEncoding,
+      pollIntervalMs: options.pollIntervalMs,
+      wake: options.wake,
+      readGapMs: options.readGapMs,
+      until: options.until,
+      // The database may be restarting: keep trying, with backoff, and say so.
+      retryReads: {
+        delayMs: (failures) => retryDelayMs(failures, { ...options.policy.retry, maxDelayMs: INFRA_MAX_DELAY_MS }),
+        onFailure: (error, failures) => options.logger.warn(`feed read failed (attempt ${failures}): ${error.message}`, options.name),
+      },
+    });
+    this.done = this.run();
+  }
+
+  /** Where the checkpoint stands. */
+  get cursor(): FeedCursor {
+    return this.strategy.cursor;
+  }
+
+  get staged(): number {
+    return this.queue.staged;
+  }
+
+  get caughtUp(): boolean {
+    return this.follower.caughtUp && this.queue.isEmpty && !this.strategy.open && !this.strategy.committing;
+  }
+
+  async stop(): Promise<SubscriptionOutcome> {
+    this.stopping = true;
+    this.wakeEveryWaiter();
+    return this.done;
+  }
+
+  /** Both sides end before the outcome is given: no read or write of this subscription outlives it. */
+  private async run(): Promise<SubscriptionOutcome> {
+    let failure: unknown;
+    const fail = (error: unknown) => {
+      failure ??= error;
+      this.stopping = true;
+      this.wakeEveryWaiter();
+    };
+    await Promise.all([this.fetch().catch(fail), this.apply().catch(fail)]);
+    if (failure === undefined) return this.stopping ? { kind: 'stopped' } : { kind: 'caught-up' };
+    if (failure instanceof SubscriptionEnd) return failure.outcome;
+    this.options.logger.error(failure instanceof Error ? failure : new Error(String(failure)), this.options.name);
+    return { kind: 'error', error: { message: (failure as Error).message, at: new Date().toISOString() } };
+  }
+
+  /** Every wait of both sides ends, so that they see `stopping`. */
+  private wakeEveryWaiter(): void {
+    void this.follower.stop();
+    for (const signal of [this.applyWake, this.drained, this.sleeper]) signal.notify();
+  }
+
+  private async fetch(): Promise<void> {
+    try {
+      await this.follower.done;
+    } finally {
+      this.fetchDone = true;
+      this.applyWake.notify();
+    }
+  }
+
+  /** Stages a page; while too much is staged, the follower waits here (backpressure). */
+  private async stage(page: FeedPage): Promise<void> {
+    this.queue.push(page);
+    this.applyWake.notify();
+    const { backpressure = DEFAULT_BACKPRESSURE, pollIntervalMs = 1000 } = this.options;
+    let paused = false;
+    while (!this.stopping && (paused = shouldPauseFetching(this.queue.staged, paused, backpressure))) await this.drained.wait(pollIntervalMs);
+  }
+
+  private async apply(): Promise<void> {
+    try {
+      await this.applyPages();
+      await this.strategy.settle();
+    } finally {
+      // Never leave a write running behind the subscription: the next holder would race it.
+      await this.strategy.settle().catch(() => undefined);
+    }
+  }
+
+  private async applyPages(): Promise<void> {
+    const { commitEvery = 500, pollIntervalMs = 1000, until } = this.options;
+    const strategy = this.strategy;
+    while (!this.stopping) {
+      await strategy.checkFailed();
+      // Following the head, commit as soon as nothing more is staged; up to `until`, only full
+      // batches, or what is readable once the feed has nothing more (the end, or a feed held back).
+      const mayCommitPartial = !until || this.fetchDone || this.follower.caughtUp;
+      const page = this.queue.take(1);
+      if (!page) {
+        if (strategy.open && mayCommitPartial) await strategy.flush();
+        else if (this.fetchDone && !strategy.open) return;
+        else await this.applyWake.wait(pollIntervalMs);
+        continue;
+      }
+      if (strategy.open && strategy.pending > 0 && strategy.pending + page.count > commitEvery) await strategy.flush();
+      await strategy.add(page);
+      this.drained.notify();
+      if (strategy.pending >= commitEvery || strategy.full || (this.queue.isEmpty && mayCommitPartial)) await strategy.flush();
+    }
+  }
+
+  private context(): SubscriptionContext {
+    const { name, logger, policy, from } = this.options;
+    const isStopping = () => this.stopping;
+    return {
+      name,
+      logger,
+      policy,
+      from,
+      get stopping() {
+        return isStopping();
+      },
+      sleep: (ms) => this.sleeper.wait(ms),
+      withInfraRetries: (what, work) => this.withInfraRetries(what, work),
+      committed: (summary, options) => this.options.onCommitted?.({ ...summary, caughtUp: options?.caughtUp ?? this.caughtUp }),
+    };
+  }
+
+  private async withInfraRetries<T>(what: string, work: () => Promise<T>): Promise<T> {
+    const { logger, name, policy } = this.options;
+    for (let failures = 1; ; failures++) {
+      if (this.stopping) throw new SubscriptionEnd({ kind: 'stopped' });
+      try {
+        return await work();
+      } catch (error) {
+        if (isFencedOut(error)) throw policy.fencedOut(error);
+        logger.warn(`${what} failed (attempt ${failures}), retrying: ${(error as Error).message}`, name);
+        await this.sleeper.wait(retryDelayMs(failures, { ...policy.retry, maxDelayMs: INFRA_MAX_DELAY_MS }));
+      }
+    }
+  }
+}
