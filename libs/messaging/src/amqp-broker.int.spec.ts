@@ -3,7 +3,8 @@ import { createTestVhost, startPrivateRabbitMq, TestVhost, uniqueNamespace, wait
 import { randomUUID } from 'node:crypto';
 import { AmqpBroker } from './amqp-broker';
 import { BrokerUnavailableError } from './broker-unavailable.error';
-import { brokerContract } from './testing/broker.contract';
+import { brokerContract, BrokerTestBed } from './testing/broker.contract';
+import { brokerTransportContract } from './testing/broker-transport.contract';
 
 const envelope = (type: string, payload: unknown): MessageEnvelope => ({
   type,
@@ -25,7 +26,7 @@ describe('AmqpBroker on RabbitMQ', () => {
 
   // One vhost for the file, a namespace (so a topology) per test; dropping connections closes
   // only this file's, and every earlier test's nodes are closed by then.
-  brokerContract('AmqpBroker', async () => {
+  const amqpBed = async (): Promise<BrokerTestBed> => {
     const topology = topologyFor(uniqueNamespace('contract'));
     const nodes: AmqpBroker[] = [];
     return {
@@ -39,7 +40,9 @@ describe('AmqpBroker on RabbitMQ', () => {
       dropConnections: () => vhost.dropConnections(),
       close: async () => void (await Promise.all(nodes.map((n) => n.close()))),
     };
-  });
+  };
+  brokerContract('AmqpBroker', amqpBed);
+  brokerTransportContract('AmqpBroker', amqpBed);
 });
 
 describe('AmqpBroker across a real broker restart', () => {

@@ -3,3 +3,7 @@ export { AmqpBroker } from './amqp-broker';
 export type { AmqpBrokerOptions } from './amqp-broker';
 export { BrokerUnavailableError } from './broker-unavailable.error';
 export { MessagingModule, AMQP_BROKER } from './nest/messaging.module';
+export { BrokerTransport, BrokerContext } from './nest/broker-transport';
+export type { BrokerTransportOptions } from './nest/broker-transport';
+export { BrokerClient } from './nest/broker-client';
+export type { Route } from './nest/broker-client';

@@ -2,11 +2,12 @@ import { topologyFor } from '@projectionist/messaging-contracts';
 import { rebuildMessage } from '@projectionist/messaging-contracts';
 import { waitFor } from '@projectionist/testing';
 import { BrokerUnavailableError } from '../broker-unavailable.error';
-import { brokerContract } from '../testing/broker.contract';
+import { brokerContract, BrokerTestBed } from '../testing/broker.contract';
+import { brokerTransportContract } from '../testing/broker-transport.contract';
 import { InMemoryBroker } from './in-memory-broker';
 import { InMemoryBrokerServer, topicMatches } from './in-memory-broker-server';
 
-brokerContract('InMemoryBroker', async () => {
+const inMemoryBed = async (): Promise<BrokerTestBed> => {
   const server = new InMemoryBrokerServer();
   const nodes: InMemoryBroker[] = [];
   return {
@@ -19,7 +20,10 @@ brokerContract('InMemoryBroker', async () => {
     dropConnections: async () => server.dropConnections(),
     close: async () => void (await Promise.all(nodes.map((n) => n.close()))),
   };
-});
+};
+
+brokerContract('InMemoryBroker', inMemoryBed);
+brokerTransportContract('InMemoryBroker', inMemoryBed);
 
 describe('InMemoryBroker failure switches', () => {
   const server = new InMemoryBrokerServer();
