@@ -1,7 +1,7 @@
-import { EventEmitter } from 'node:events';
 import { ChannelModel, ConfirmChannel, connect, ConsumeMessage } from 'amqplib';
-import { envelopeProblems, MessageEnvelope, Topology } from '@projectionist/messaging-contracts';
-import { BrokerStatus, MessageBroker, MessageHandler, QueueKind, Subscription } from './broker.port';
+import { MessageEnvelope, Topology } from '@projectionist/messaging-contracts';
+import { BrokerBase, BrokerConsumer, isDurable, sharedQueueOf } from './broker-base';
+import { MessageBroker } from './broker.port';
 import { BrokerUnavailableError } from './broker-unavailable.error';
 
 export interface AmqpBrokerOptions {
@@ -12,12 +12,8 @@ export interface AmqpBrokerOptions {
   readonly reconnectDelayMs?: number;
 }
 
-interface Consumer {
-  readonly source: QueueKind;
-  readonly handler: MessageHandler;
-  /** The consumer tag on the current channel, to cancel it. */
-  tag?: string;
-}
+/** A consumer is known on its channel by its consumer tag. */
+type Consumer = BrokerConsumer<string>;
 
 /**
  * RabbitMQ through amqplib, surviving broker restarts: the topology and every consumer are set
@@ -28,19 +24,13 @@ interface Consumer {
  *
  * Events: `status` (BrokerStatus), `invalid` (a message that is not an envelope, dropped), `error`.
  */
-export class AmqpBroker extends EventEmitter implements MessageBroker {
+export class AmqpBroker extends BrokerBase<string> implements MessageBroker {
   private model: ChannelModel | undefined;
   private channel: ConfirmChannel | undefined;
-  private state: BrokerStatus = 'disconnected';
-  private readonly consumers: Consumer[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AmqpBrokerOptions) {
     super();
-  }
-
-  get status(): BrokerStatus {
-    return this.state;
   }
 
   /** Connects, retrying until the broker answers; resolves after the first successful connection attempt or failure. */
@@ -57,19 +47,13 @@ export class AmqpBroker extends EventEmitter implements MessageBroker {
     await model?.close().catch(() => undefined);
   }
 
-  /** Registers a handler, now and after every reconnection. Handlers that throw nack (requeue for commands). */
-  async consume(source: QueueKind, handler: MessageHandler): Promise<Subscription> {
-    const consumer: Consumer = { source, handler };
-    this.consumers.push(consumer);
+  protected async attachIfConnected(consumer: Consumer): Promise<void> {
     if (this.channel) await this.attach(this.channel, consumer);
-    return {
-      cancel: async () => {
-        const index = this.consumers.indexOf(consumer);
-        if (index >= 0) this.consumers.splice(index, 1);
-        if (consumer.tag && this.channel) await this.channel.cancel(consumer.tag).catch(() => undefined);
-        consumer.tag = undefined;
-      },
-    };
+  }
+
+  protected async detach(consumer: Consumer): Promise<void> {
+    if (consumer.attached && this.channel) await this.channel.cancel(consumer.attached).catch(() => undefined);
+    consumer.attached = undefined;
   }
 
   async sendCommand(message: MessageEnvelope): Promise<void> {
@@ -128,43 +112,21 @@ export class AmqpBroker extends EventEmitter implements MessageBroker {
 
   private async attach(channel: ConfirmChannel, consumer: Consumer): Promise<void> {
     const t = this.options.topology;
-    let queue: string;
-    if (consumer.source === 'commands') queue = t.coordinatorCommands;
-    else if (consumer.source === 'coordinator-events') queue = t.coordinatorEvents;
-    else if (consumer.source === 'control') queue = t.controlQueueOf(this.options.nodeId);
-    else {
+    let queue = sharedQueueOf(consumer.kind, t, this.options.nodeId);
+    if (queue === undefined) {
       // Every subscriber gets every event: an exclusive queue per consumer.
       queue = (await channel.assertQueue('', { exclusive: true, autoDelete: true })).queue;
       await channel.bindQueue(queue, t.eventsExchange, '#');
     }
-    if (consumer.source === 'commands' || consumer.source === 'coordinator-events') await channel.prefetch(1);
-    const { consumerTag } = await channel.consume(queue, (raw) => void this.deliver(channel, consumer, raw));
-    consumer.tag = consumerTag;
+    if (isDurable(consumer.kind)) await channel.prefetch(1);
+    const { consumerTag } = await channel.consume(queue, (raw) => void this.deliverRaw(channel, consumer, raw));
+    consumer.attached = consumerTag;
   }
 
-  private async deliver(channel: ConfirmChannel, consumer: Consumer, raw: ConsumeMessage | null): Promise<void> {
+  private async deliverRaw(channel: ConfirmChannel, consumer: Consumer, raw: ConsumeMessage | null): Promise<void> {
     if (!raw) return;
-    let message: unknown;
-    try {
-      message = JSON.parse(raw.content.toString());
-    } catch {
-      message = undefined;
-    }
-    const problems = envelopeProblems(message);
-    if (problems.length > 0) {
-      this.emit('invalid', { problems, content: raw.content.toString().slice(0, 200) });
-      this.settle(channel, () => channel.ack(raw));
-      return;
-    }
-    try {
-      await consumer.handler(message as MessageEnvelope);
-    } catch (error) {
-      this.emitError(error as Error);
-      // Commands and the leader's events stay queued for the next attempt; control and private copies are not worth keeping.
-      this.settle(channel, () => channel.nack(raw, false, consumer.source === 'commands' || consumer.source === 'coordinator-events'));
-      return;
-    }
-    this.settle(channel, () => channel.ack(raw));
+    const settlement = await this.deliver(consumer, raw.content.toString());
+    this.settle(channel, () => (settlement === 'ack' ? channel.ack(raw) : channel.nack(raw, false, settlement === 'requeue')));
   }
 
   /**
@@ -207,16 +169,6 @@ export class AmqpBroker extends EventEmitter implements MessageBroker {
     if (this.state !== 'disconnected') this.setStatus('disconnected');
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.connect(), this.options.reconnectDelayMs ?? 500);
-  }
-
-  private setStatus(status: BrokerStatus): void {
-    if (this.state === status) return;
-    this.state = status;
-    this.emit('status', status);
-  }
-
-  private emitError(error: Error): void {
-    if (this.listenerCount('error') > 0) this.emit('error', error);
   }
 }
 

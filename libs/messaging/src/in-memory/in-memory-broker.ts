@@ -1,6 +1,6 @@
-import { EventEmitter } from 'node:events';
-import { envelopeProblems, MessageEnvelope, Topology } from '@projectionist/messaging-contracts';
-import { BrokerStatus, MessageBroker, MessageHandler, QueueKind, Subscription } from '../broker.port';
+import { MessageEnvelope, Topology } from '@projectionist/messaging-contracts';
+import { BrokerBase, BrokerConsumer, isDurable, sharedQueueOf } from '../broker-base';
+import { MessageBroker } from '../broker.port';
 import { BrokerUnavailableError } from '../broker-unavailable.error';
 import { Delivery, InMemoryBrokerServer, ServerConnection, ServerConsumer } from './in-memory-broker-server';
 
@@ -13,12 +13,8 @@ export interface InMemoryBrokerOptions {
   readonly reconnectDelayMs?: number;
 }
 
-interface Consumer {
-  readonly kind: QueueKind;
-  readonly handler: MessageHandler;
-  /** On the current connection; set up again after every reconnection. */
-  attached?: { consumer: ServerConsumer; privateQueue?: string };
-}
+/** On the current connection; set up again after every reconnection. */
+type Consumer = BrokerConsumer<{ consumer: ServerConsumer; privateQueue?: string }>;
 
 /**
  * A node's broker in memory, with the topology and the reconnection behaviour of AmqpBroker
@@ -28,19 +24,13 @@ interface Consumer {
  * - `goOffline()` / `goOnline()`: the node cannot reach the broker until told otherwise; every
  *   publish meanwhile fails at once with BrokerUnavailableError.
  */
-export class InMemoryBroker extends EventEmitter implements MessageBroker {
+export class InMemoryBroker extends BrokerBase<{ consumer: ServerConsumer; privateQueue?: string }> implements MessageBroker {
   private connection: ServerConnection | undefined;
-  private state: BrokerStatus = 'disconnected';
-  private readonly consumers: Consumer[] = [];
   private offline = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: InMemoryBrokerOptions) {
     super();
-  }
-
-  get status(): BrokerStatus {
-    return this.state;
   }
 
   async start(): Promise<void> {
@@ -72,17 +62,8 @@ export class InMemoryBroker extends EventEmitter implements MessageBroker {
     }
   }
 
-  async consume(kind: QueueKind, handler: MessageHandler): Promise<Subscription> {
-    const consumer: Consumer = { kind, handler };
-    this.consumers.push(consumer);
+  protected async attachIfConnected(consumer: Consumer): Promise<void> {
     if (this.connection) this.attach(this.connection, consumer);
-    return {
-      cancel: async () => {
-        const index = this.consumers.indexOf(consumer);
-        if (index >= 0) this.consumers.splice(index, 1);
-        this.detach(consumer);
-      },
-    };
   }
 
   async sendCommand(message: MessageEnvelope): Promise<void> {
@@ -121,22 +102,19 @@ export class InMemoryBroker extends EventEmitter implements MessageBroker {
 
   private attach(connection: ServerConnection, consumer: Consumer): void {
     const { server, topology: t, nodeId } = this.options;
-    let queue: string;
+    let queue = sharedQueueOf(consumer.kind, t, nodeId);
     let privateQueue: string | undefined;
-    if (consumer.kind === 'commands') queue = t.coordinatorCommands;
-    else if (consumer.kind === 'coordinator-events') queue = t.coordinatorEvents;
-    else if (consumer.kind === 'control') queue = t.controlQueueOf(nodeId);
-    else {
+    if (queue === undefined) {
       // Every subscriber gets every event: an exclusive queue per consumer.
       queue = privateQueue = server.assertQueue(connection, '', { exclusive: true });
       server.bindQueue(connection, queue, t.eventsExchange, '#');
     }
     // AmqpBroker takes the durable queues one message at a time (prefetch 1).
-    const prefetch = consumer.kind === 'commands' || consumer.kind === 'coordinator-events' ? 1 : undefined;
-    consumer.attached = { consumer: server.consume(connection, queue, prefetch, (d) => void this.deliver(consumer, d)), privateQueue };
+    const prefetch = isDurable(consumer.kind) ? 1 : undefined;
+    consumer.attached = { consumer: server.consume(connection, queue, prefetch, (d) => void this.deliverFromServer(consumer, d)), privateQueue };
   }
 
-  private detach(consumer: Consumer): void {
+  protected async detach(consumer: Consumer): Promise<void> {
     const attached = consumer.attached;
     consumer.attached = undefined;
     if (!attached) return;
@@ -145,28 +123,9 @@ export class InMemoryBroker extends EventEmitter implements MessageBroker {
     if (attached.privateQueue) this.options.server.deleteQueue(attached.privateQueue);
   }
 
-  private async deliver(consumer: Consumer, delivery: Delivery): Promise<void> {
-    const { server } = this.options;
-    let message: unknown;
-    try {
-      message = JSON.parse(delivery.body);
-    } catch {
-      message = undefined;
-    }
-    const problems = envelopeProblems(message);
-    if (problems.length > 0) {
-      this.emit('invalid', { problems, content: delivery.body.slice(0, 200) });
-      server.settle(delivery, 'ack');
-      return;
-    }
-    try {
-      await consumer.handler(message as MessageEnvelope);
-    } catch (error) {
-      this.emitError(error as Error);
-      server.settle(delivery, consumer.kind === 'commands' || consumer.kind === 'coordinator-events');
-      return;
-    }
-    server.settle(delivery, 'ack');
+  private async deliverFromServer(consumer: Consumer, delivery: Delivery): Promise<void> {
+    const settlement = await this.deliver(consumer, delivery.body);
+    this.options.server.settle(delivery, settlement === 'ack' ? 'ack' : settlement === 'requeue');
   }
 
   private requireConnection(): ServerConnection {
@@ -187,15 +146,5 @@ export class InMemoryBroker extends EventEmitter implements MessageBroker {
     this.setStatus('disconnected');
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.connect(), this.options.reconnectDelayMs ?? 10);
-  }
-
-  private setStatus(status: BrokerStatus): void {
-    if (this.state === status) return;
-    this.state = status;
-    this.emit('status', status);
-  }
-
-  private emitError(error: Error): void {
-    if (this.listenerCount('error') > 0) this.emit('error', error);
   }
 }
