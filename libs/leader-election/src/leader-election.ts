@@ -103,11 +103,12 @@ export class LeaderElection {
 
   /** Never rejects: the next tick is always scheduled unless the election stopped. */
   private async tick(): Promise<void> {
+    const leading = this.current === 'leader';
     try {
-      if (this.current === 'leader') await this.lead();
+      if (leading) await this.lead();
       else if (this.current === 'standby') await this.tryToLead();
     } catch (error) {
-      this.warn(`${this.options.name} election tick failed: ${(error as Error).message}`);
+      this.warn(`${this.options.name} ${leading ? 'tick' : 'lock attempt'} failed: ${(error as Error).message}`);
     }
     if (this.current === 'stopped') return;
     this.schedule(this.current === 'leader' ? (this.options.checkMs ?? 1_000) : this.standbyDelayMs);

@@ -7,12 +7,15 @@ type Journal = string[];
 /** A lock another node may hold; `lose()` plays a dropped lock connection. */
 class FakeLock implements ElectionLock {
   heldElsewhere = false;
+  /** The database cannot be reached: every attempt throws. */
+  unreachable = false;
   held = false;
   private onLost: ((reason: string) => void) | undefined;
 
   constructor(private readonly journal: Journal) {}
 
   async tryAcquire(onLost: (reason: string) => void): Promise<boolean> {
+    if (this.unreachable) throw new Error('connection refused');
     if (this.heldElsewhere || this.held) return false;
     this.journal.push('acquired');
     this.held = true;
@@ -218,9 +221,26 @@ describe('LeaderElection', () => {
     try {
       await waitFor('supervised again after a failure', () => runs >= 3);
       expect(supervising.role).toBe('leader');
-      expect(warnings).toEqual(['supervisor election tick failed: the broker is down']);
+      expect(warnings).toEqual(['supervisor tick failed: the broker is down']);
     } finally {
       await supervising.stop();
+    }
+  });
+
+  it('logs a failed lock attempt and keeps trying', async () => {
+    const warnings: unknown[] = [];
+    const unreachable = new FakeLock([]);
+    unreachable.unreachable = true;
+    const trying = new LeaderElection({ lock: unreachable, name: 'daemon', logger: { warn: (m) => warnings.push(m) }, ...RETRY, onElected: async () => undefined, onDemoted: async () => undefined });
+    trying.start();
+    try {
+      await waitFor('two failed attempts', () => warnings.length >= 2);
+      expect(warnings[0]).toBe('daemon lock attempt failed: connection refused');
+
+      unreachable.unreachable = false;
+      await waitFor('leader once it is reachable', () => trying.role === 'leader');
+    } finally {
+      await trying.stop();
     }
   });
 
