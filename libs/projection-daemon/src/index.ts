@@ -13,9 +13,10 @@ export type { AgentLogger, AgentOutcome, ProjectionAgentOptions } from './agent/
 export { BatchCommitter } from './agent/batch-committer';
 export { BatchHandlerError } from './agent/write-projection-batch';
 export { ProjectionDaemon } from './daemon/projection-daemon';
-export type { ProjectionDaemonOptions } from './daemon/projection-daemon';
 export { DEFAULT_DAEMON_TUNING } from './daemon/daemon-options';
-export type { DaemonTuning } from './daemon/daemon-options';
+export { AllProjections } from './daemon/projection-distributor';
+export type { ProjectionDistributor } from './daemon/projection-distributor';
+export type { DaemonTuning, ProjectionDaemonOptions } from './daemon/daemon-options';
 export type { ProjectionProgress, RebuildProgress } from './daemon/projection-progress';
 export { FeedHealth } from './daemon/feed-health';
 export { projectionLag } from './daemon/feed-lag';

@@ -1,4 +1,20 @@
+import type { EventStore } from '@projectionist/event-store';
+import type { Projection } from '@projectionist/projections';
+import type { Pool } from 'pg';
+import type { AgentLogger } from '../agent/projection-agent';
 import { BackpressureLimits, DEFAULT_BACKPRESSURE } from '../subscription/backpressure';
+
+export interface ProjectionDaemonOptions {
+  readonly pool: Pool;
+  readonly store: EventStore;
+  readonly namespace: string;
+  readonly nodeId: string;
+  readonly projections: readonly Projection[];
+  readonly logger: AgentLogger;
+  readonly tuning?: Partial<DaemonTuning>;
+  /** Observes every committed batch of the live agents (benchmarks, tests, metrics). */
+  readonly onCommitted?: (projection: string, positions: readonly number[]) => void;
+}
 
 export interface DaemonTuning {
   /** Events per feed read while following the head. */

@@ -1,8 +1,7 @@
-import { EventStore, FeedCursor, hasReached, WakeSignal } from '@projectionist/event-store';
+import { FeedCursor, hasReached, WakeSignal } from '@projectionist/event-store';
 import { checkProjectionSet, DEFAULT_RETRY, Projection } from '@projectionist/projections';
-import { Pool } from 'pg';
 import { retryDelayMs } from '../subscription/retry-delay';
-import { AgentLogger, AgentOutcome, ProjectionAgent } from '../agent/projection-agent';
+import { AgentOutcome, ProjectionAgent } from '../agent/projection-agent';
 import type { BatchStorage } from '../storage/batch-storage';
 import { CheckpointStore, ProjectionState } from '../storage/checkpoint-store';
 import { DeadLetterTable } from '../storage/dead-letters';
@@ -11,30 +10,18 @@ import { LeaseFence, LeaseLostError } from '../storage/lease-fence';
 import { prepareLiveSlot } from '../storage/live-slot';
 import { projectionTarget } from '../storage/projection-target';
 import { RebuildRunner, RebuildResult } from '../rebuild/rebuild-runner';
-import { DaemonTuning, DEFAULT_DAEMON_TUNING } from './daemon-options';
+import { DaemonTuning, DEFAULT_DAEMON_TUNING, ProjectionDaemonOptions } from './daemon-options';
 import { FeedHealth } from './feed-health';
 import { ProjectionProgress } from './projection-progress';
 import { ProgressWriter } from './progress-writer';
 import { newRun, progressOf, recordCommit, Running } from './projection-run';
 import { waitUntilReached } from './wait-until-reached';
 
-export interface ProjectionDaemonOptions {
-  readonly pool: Pool;
-  readonly store: EventStore;
-  readonly namespace: string;
-  readonly nodeId: string;
-  readonly projections: readonly Projection[];
-  readonly logger: AgentLogger;
-  readonly tuning?: Partial<DaemonTuning>;
-  /** Observes every committed batch of the live agents (benchmarks, tests, metrics). */
-  readonly onCommitted?: (projection: string, positions: readonly number[]) => void;
-}
-
-
 /**
  * Runs an agent per async projection on this node, given the lease epochs it holds; tracks
  * progress, answers waitForNonStale, and rebuilds a projection on request. Which node runs
- * which projection is decided outside (HotColdDaemon today).
+ * which projection is decided outside: a ProjectionDistributor picks them and the node elected
+ * (HotColdDaemon) claims their leases before it starts a term.
  *
  * A term runs from start() to stop(). Within a term each projection has at most one agent, the
  * live one or a rebuild's, and each binds its own token on the lease before it writes; stop()
@@ -76,7 +63,7 @@ export class ProjectionDaemon {
     return this.options.projections.filter((p) => p.mode === 'async');
   }
 
-  /** Starts a term: every async projection with the epoch this node was granted for it. */
+  /** Starts a term: every async projection this node was granted an epoch for; the others stay stopped. */
   async start(epochs: ReadonlyMap<string, number>): Promise<void> {
     if (this.term !== 0) throw new Error('The projection daemon is already running; stop it before starting it again');
     const term = (this.term = ++this.terms);
@@ -116,6 +103,14 @@ export class ProjectionDaemon {
   }
 
   /**
+   * Whether this node holds `name`'s lease in the current term (an epoch granted and not lost
+   * since), so that it may run and rebuild it; false while stopped.
+   */
+  owns(name: string): boolean {
+    return this.term !== 0 && (this.running.get(name)?.epoch ?? 0) !== 0;
+  }
+
+  /**
    * Resolves when every async projection has applied the event at `position` (default:
    * everything committed when called); rejects after `timeoutMs`. A projection that is not
    * running (stopped, in error, rebuilding) has applied nothing new: it counts as stale.
@@ -139,7 +134,7 @@ export class ProjectionDaemon {
     const run = this.running.get(name);
     if (!run) throw new RangeError(`No async projection named "${name}" on this node`);
     const term = this.term;
-    if (term === 0 || run.epoch === 0) throw new Error(`This node does not run projection "${name}" now`);
+    if (!this.owns(name)) throw new Error(`This node does not run projection "${name}" now`);
     if (run.rebuilding) throw new Error(`Projection "${name}" is already being rebuilt on this node`);
     const abort = new AbortController();
     const forward = () => abort.abort();
@@ -276,6 +271,7 @@ export class ProjectionDaemon {
   }
 
   private leaseLost(run: Running, reason: string): void {
+    run.epoch = 0; // another holder's now: this node neither owns nor restarts it this term
     run.state = 'stopped';
     run.error = null;
     this.options.logger.warn({ msg: 'projection lease lost', projection: run.projection.name, reason }, 'ProjectionDaemon');

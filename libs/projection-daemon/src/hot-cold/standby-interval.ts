@@ -1,4 +1,2 @@
-/** Randomised, so standbys do not all knock at the same moment after a failover. */
-export function standbyRetryDelayMs(minMs: number, maxMs: number, random: () => number = Math.random): number {
-  return Math.round(minMs + random() * (maxMs - minMs));
-}
+// The interval lives with the election; this path stays for the daemon's own imports of it.
+export { standbyRetryDelayMs } from '@projectionist/leader-election';

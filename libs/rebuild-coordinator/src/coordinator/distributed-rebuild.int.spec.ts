@@ -44,7 +44,7 @@ describe('distributed rebuild through the coordinator', () => {
     const daemon = new ProjectionDaemon({ pool, store: events, namespace: db.namespace, nodeId: 'worker-1', projections: [activeProjectProjection], logger: silent });
     await daemon.start(new Map([[activeProjectProjection.name, await daemon.storage.fence.claim(activeProjectProjection.name, 'worker-1')]]));
     closers.push(() => daemon.stop());
-    const executor = new RebuildExecutor({ broker: await broker('worker-1'), daemon, hotCold: { currentRole: 'active' }, nodeId: 'worker-1', heartbeatMs: 200 });
+    const executor = new RebuildExecutor({ broker: await broker('worker-1'), daemon, nodeId: 'worker-1', heartbeatMs: 200 });
     await executor.start();
     closers.push(() => executor.stop());
     gateway = await broker('gateway-1');

@@ -1,6 +1,6 @@
+import { ElectionLock, LeaderElection } from '@projectionist/leader-election';
 import type { MessageBroker, Subscription } from '@projectionist/messaging';
 import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
-import { DaemonLock, standbyRetryDelayMs } from '@projectionist/projection-daemon';
 import { RebuildCommand, RebuildRejected } from '@projectionist/rebuild-state';
 import type { RebuildBoardPort } from '@projectionist/shared-cache';
 import { RebuildRunStorePort } from '../runs/rebuild-run-store.port';
@@ -10,8 +10,8 @@ export interface CoordinatorLogger {
   warn(message: unknown, context?: string): void;
 }
 
-/** The leader election the coordinator needs: DaemonLock (PostgreSQL), or a fake in unit tests. */
-export type ElectionLock = Pick<DaemonLock, 'tryAcquire' | 'check' | 'release'>;
+/** The lock the coordinator is elected over: DaemonLock (PostgreSQL), or a fake in unit tests. */
+export type { ElectionLock };
 
 export interface RebuildCoordinatorOptions {
   readonly store: Pick<RebuildRunStorePort, 'get' | 'apply' | 'active'>;
@@ -31,62 +31,45 @@ export interface RebuildCoordinatorOptions {
  * workers' leases, and (after a takeover too) keeps asking for runs no worker has picked up.
  */
 export class RebuildCoordinator {
-  private leader = false;
-  private stopped = false;
+  private readonly election: LeaderElection;
   private subscriptions: Subscription[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  /** The tick in progress, so that stopping waits for it instead of racing it. */
-  private ticking: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: RebuildCoordinatorOptions) {}
+  constructor(private readonly options: RebuildCoordinatorOptions) {
+    this.election = new LeaderElection({
+      lock: options.lock,
+      name: 'coordinator',
+      logger: options.logger,
+      context: 'RebuildCoordinator',
+      checkMs: options.tickMs,
+      onElected: () => this.becomeLeader(),
+      onDemoted: (reason) => this.stepDown(reason),
+      whileLeading: () => this.superviseRuns(),
+    });
+  }
 
   get isLeader(): boolean {
-    return this.leader;
+    return this.election.role === 'leader';
   }
 
   start(): void {
-    this.schedule(0);
+    this.election.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.ticking;
-    await this.stepDown('stopping');
-    await this.options.lock.release();
-  }
-
-  private schedule(ms: number): void {
-    clearTimeout(this.timer);
-    if (!this.stopped) this.timer = setTimeout(() => (this.ticking = this.tick()), ms);
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      if (!this.leader) {
-        if (await this.options.lock.tryAcquire((reason) => void this.stepDown(reason))) await this.becomeLeader();
-      } else {
-        await this.options.lock.check();
-        if (this.leader) await this.superviseRuns();
-      }
-    } catch (error) {
-      this.options.logger.warn(`coordinator tick failed: ${(error as Error).message}`, 'RebuildCoordinator');
-    }
-    this.schedule(this.leader ? (this.options.tickMs ?? 1_000) : standbyRetryDelayMs(300, 900));
+    await this.election.stop();
   }
 
   private async becomeLeader(): Promise<void> {
-    if (this.stopped) return;
-    this.leader = true;
     this.options.logger.log({ msg: 'coordinator leader', node: this.options.nodeId }, 'RebuildCoordinator');
     const { broker } = this.options;
-    this.subscriptions = [await broker.consume('commands', (m) => this.onCommand(m)), await broker.consume('coordinator-events', (m) => this.onWorkerEvent(m))];
-    await this.superviseRuns();
+    // One at a time, so that a failed start leaves stepDown every consumer it opened to cancel.
+    this.subscriptions.push(await broker.consume('commands', (m) => this.onCommand(m)));
+    this.subscriptions.push(await broker.consume('coordinator-events', (m) => this.onWorkerEvent(m)));
+    // The consumers make this node the leader; supervision that fails now runs again on the next check.
+    await this.superviseRuns().catch((error: Error) => this.options.logger.warn(`coordinator could not supervise the runs: ${error.message}`, 'RebuildCoordinator'));
   }
 
   private async stepDown(reason: string): Promise<void> {
-    if (!this.leader) return;
-    this.leader = false;
     this.options.logger.warn({ msg: 'coordinator stepping down', reason }, 'RebuildCoordinator');
     const subscriptions = this.subscriptions;
     this.subscriptions = [];

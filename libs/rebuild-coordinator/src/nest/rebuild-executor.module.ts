@@ -9,7 +9,7 @@ class ExecutorHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly executor: RebuildExecutor;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(AMQP_BROKER) broker: MessageBroker, daemon: DaemonHost) {
-    this.executor = new RebuildExecutor({ broker, daemon: daemon.daemon, hotCold: daemon.hotCold, nodeId: config.nodeId });
+    this.executor = new RebuildExecutor({ broker, daemon: daemon.daemon, nodeId: config.nodeId });
   }
 
   async onApplicationBootstrap(): Promise<void> {

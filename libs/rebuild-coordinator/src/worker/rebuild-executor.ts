@@ -1,20 +1,19 @@
 import { AmqpBroker, MessageBroker, Subscription } from '@projectionist/messaging';
 import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
-import { HotColdDaemon, ProjectionDaemon } from '@projectionist/projection-daemon';
+import { ProjectionDaemon } from '@projectionist/projection-daemon';
 
 export interface RebuildExecutorOptions {
   readonly broker: MessageBroker;
   readonly daemon: ProjectionDaemon;
-  readonly hotCold: Pick<HotColdDaemon, 'currentRole'>;
   readonly nodeId: string;
   /** Progress reports double as the lease heartbeat; default every 1000 ms. */
   readonly heartbeatMs?: number;
 }
 
 /**
- * The worker's side of a distributed rebuild: the active worker (HotCold) takes StartRebuild,
- * rebuilds on its daemon, reports progress as its lease heartbeat, and reports the outcome;
- * AbortRebuild cancels it. Standby workers ignore both.
+ * The worker's side of a distributed rebuild: the worker holding the projection's lease takes
+ * StartRebuild, rebuilds on its daemon, reports progress as its lease heartbeat, and reports the
+ * outcome; AbortRebuild cancels it. Other workers ignore both.
  */
 export class RebuildExecutor {
   private readonly running = new Map<string, AbortController>();
@@ -38,9 +37,19 @@ export class RebuildExecutor {
     }
     if (!isRebuildMessage(message, 'StartRebuild')) return;
     const { runId, projection } = message.payload;
-    if (this.options.hotCold.currentRole !== 'active' || this.running.has(runId)) return;
+    if (!this.answersFor(projection) || this.running.has(runId)) return;
     // Not awaited: the control consumer must stay free for AbortRebuild while the rebuild runs.
     void this.execute(runId, projection);
+  }
+
+  /**
+   * The lease holder rebuilds. A projection no worker has cannot have one: any worker running a
+   * term reports it unknown (the coordinator ignores a second report of an ended run).
+   */
+  private answersFor(projection: string): boolean {
+    const { daemon } = this.options;
+    if (daemon.asyncProjections.some((p) => p.name === projection)) return daemon.owns(projection);
+    return daemon.asyncProjections.some((p) => daemon.owns(p.name));
   }
 
   private async execute(runId: string, projection: string): Promise<void> {
