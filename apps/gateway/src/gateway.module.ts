@@ -8,9 +8,8 @@ import { DomainApiModule } from './api/domain-api.module';
 import { WriteGuardModule } from './write-guard/write-guard.module';
 import { WriteGuard } from './write-guard/write-guard.guard';
 import { NodeRegistryModule } from '@projectionist/cluster-nodes';
-import { AMQP_BROKER, AmqpBroker } from '@projectionist/messaging';
-import { RebuildBoard } from '@projectionist/shared-cache';
-import { REBUILD_BOARD } from './write-guard/rebuild-board.token';
+import { AMQP_BROKER, MessageBroker } from '@projectionist/messaging';
+import { REBUILD_BOARD, RebuildBoardPort } from '@projectionist/shared-cache';
 
 /** HTTP API: domain commands and queries, the admin API, and the write-guard that holds writes during blocking rebuilds. */
 @Module({})
@@ -30,7 +29,7 @@ export class GatewayModule {
         NodeRegistryModule.forRoot({
           imports: [WriteGuardModule, MessagingModule],
           inject: [REBUILD_BOARD, AMQP_BROKER],
-          useFactory: (board: RebuildBoard, broker: AmqpBroker) => () => ({
+          useFactory: (board: RebuildBoardPort, broker: MessageBroker) => () => ({
             role: 'gateway',
             details: { broker: broker.status, sharedState: board.isLive ? 'redis' : 'postgres' },
           }),

@@ -1,3 +1,4 @@
+import type { RebuildMode } from '@projectionist/rebuild-state';
 import { randomUUID } from 'node:crypto';
 import { MessageEnvelope } from './message-envelope';
 
@@ -5,12 +6,15 @@ import { MessageEnvelope } from './message-envelope';
 export const REBUILD_MESSAGE_VERSION = 1;
 
 export interface RebuildMessages {
-  /** Command queue → coordinator leader: drive the run (already recorded by the gateway). */
-  RequestRebuild: { runId: string; projection: string };
+  /** Command queue → coordinator leader: take over the run the gateway recorded as Requested. */
+  RequestRebuild: { runId: string; projection: string; mode: RebuildMode };
   /** Command queue → coordinator leader. */
   CancelRebuild: { runId: string };
-  /** Control → all workers: the active one stops the projection and rebuilds it. */
-  StartRebuild: { runId: string; projection: string };
+  /**
+   * Control → all workers: the active one stops the projection and rebuilds it in `mode`. A
+   * worker that cannot run the mode (or gets none, from an older sender) answers RebuildFailed.
+   */
+  StartRebuild: { runId: string; projection: string; mode: RebuildMode };
   /** Control → all workers: abort the run if it is yours. */
   AbortRebuild: { runId: string };
   /** Events ← worker: it stopped the projection and is replaying (also the first heartbeat). */

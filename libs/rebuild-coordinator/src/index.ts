@@ -1,4 +1,5 @@
-export { CreateRebuildRuns1732000000002, REBUILD_COORDINATOR_MIGRATIONS } from './migrations';
+export { CreateRebuildRuns1732000000002, CreateRebuildStateVersion1732000000003, REBUILD_COORDINATOR_MIGRATIONS } from './migrations';
+export { REBUILD_RUN_STORE } from './runs/rebuild-run-store.port';
 export type { RebuildRunStorePort } from './runs/rebuild-run-store.port';
 export { RebuildRunStore } from './runs/rebuild-run-store';
 export { RebuildCoordinator } from './coordinator/rebuild-coordinator';
@@ -7,3 +8,4 @@ export { RebuildExecutor } from './worker/rebuild-executor';
 export type { RebuildExecutorOptions } from './worker/rebuild-executor';
 export { CoordinatorModule, CoordinatorHost } from './nest/coordinator.module';
 export { RebuildExecutorModule } from './nest/rebuild-executor.module';
+export { RebuildRunsModule } from './nest/rebuild-runs.module';

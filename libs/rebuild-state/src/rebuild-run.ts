@@ -3,8 +3,16 @@ export type RebuildPhase = 'Requested' | 'Stopping' | 'Rebuilding' | 'Restarting
 
 export const FINAL_PHASES: readonly RebuildPhase[] = ['Completed', 'Failed', 'Cancelled'];
 
-/** A blocking rebuild holds writes at the gateways while it runs; online ones come later. */
-export type RebuildMode = 'blocking';
+/**
+ * How a run treats writes: a blocking rebuild holds them at the gateways while it runs. The list
+ * is what the API accepts and what a worker can run; a mode is added here once both handle it.
+ */
+export const REBUILD_MODES = ['blocking'] as const;
+export type RebuildMode = (typeof REBUILD_MODES)[number];
+
+export function isRebuildMode(value: unknown): value is RebuildMode {
+  return typeof value === 'string' && (REBUILD_MODES as readonly string[]).includes(value);
+}
 
 export interface RebuildProgressSnapshot {
   readonly processed: number;
@@ -37,4 +45,14 @@ export interface RebuildRun {
 
 export function isActive(run: RebuildRun): boolean {
   return !FINAL_PHASES.includes(run.phase);
+}
+
+/**
+ * The active runs as of one version of the durable state. `version` grows with every change to
+ * any run (PostgreSQL keeps it in the same transaction), so a copy of the snapshot held elsewhere
+ * (Redis) can be checked against the durable state by comparing one number.
+ */
+export interface RebuildStateSnapshot {
+  readonly version: number;
+  readonly runs: RebuildRun[];
 }

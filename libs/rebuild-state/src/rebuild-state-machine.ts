@@ -3,6 +3,13 @@ import { FINAL_PHASES, isActive, RebuildFailure, RebuildMode, RebuildPhase, Rebu
 /** What the coordinator is told; `now` is passed in so that decisions stay pure and testable. */
 export type RebuildCommand =
   | { readonly kind: 'Request'; readonly id: string; readonly projection: string; readonly mode: RebuildMode }
+  /**
+   * The coordinator takes the run over and asks the workers. `overdueOnly`: only a run left
+   * Requested for `dispatchAfterMs` (its RequestRebuild never came), else nothing happens.
+   */
+  | { readonly kind: 'Dispatch'; readonly overdueOnly?: boolean }
+  /** The requester takes back a run it could not hand over; refused once the coordinator has it. */
+  | { readonly kind: 'Withdraw' }
   | { readonly kind: 'WorkerStopped'; readonly worker: string }
   | { readonly kind: 'Progress'; readonly worker: string; readonly progress: RebuildProgressSnapshot }
   | { readonly kind: 'Heartbeat'; readonly worker: string }
@@ -22,9 +29,12 @@ export type RebuildTransition =
 export interface RebuildPolicy {
   /** How long a worker may stay silent before its run is failed; default 10 s. */
   readonly leaseTimeoutMs: number;
+  /** How long a run may stay Requested before the coordinator dispatches it anyway; default 10 s. */
+  readonly dispatchAfterMs?: number;
 }
 
-export const DEFAULT_REBUILD_POLICY: RebuildPolicy = { leaseTimeoutMs: 10_000 };
+const DEFAULT_DISPATCH_AFTER_MS = 10_000;
+export const DEFAULT_REBUILD_POLICY: RebuildPolicy = { leaseTimeoutMs: 10_000, dispatchAfterMs: DEFAULT_DISPATCH_AFTER_MS };
 
 export class RebuildRejected extends Error {
   constructor(
@@ -41,19 +51,30 @@ export class RebuildRejected extends Error {
  * The rebuild state machine: Requested → Stopping → Rebuilding(progress) → Restarting →
  * Completed, or Failed(reason, event position), or Cancelled. `decide` says what a command
  * means for a run (or throws RebuildRejected); `evolve` applies a transition. No I/O: the
- * coordinator persists and publishes the transitions.
+ * stores persist the transitions.
+ *
+ * Writers: the requester records Requested (so a conflicting request is refused at once) and may
+ * only Withdraw a run still Requested; every later transition is the coordinator's, starting with
+ * Dispatch. Both go through the run's locked row, so the first one wins and the other is refused.
  */
 export function decide(run: RebuildRun | undefined, command: RebuildCommand, now: number, policy = DEFAULT_REBUILD_POLICY): RebuildTransition[] {
   if (command.kind === 'Request') {
     if (run && isActive(run)) {
       throw new RebuildRejected('REBUILD_ALREADY_RUNNING', `A rebuild of ${run.projection} is already running (${run.id})`, run.id);
     }
-    return [{ kind: 'Entered', phase: 'Requested', at: now }, { kind: 'Entered', phase: 'Stopping', at: now }];
+    return [{ kind: 'Entered', phase: 'Requested', at: now }];
   }
   if (!run) throw new RebuildRejected('REBUILD_NOT_STARTED', 'No rebuild run to apply this to');
   if (!isActive(run)) throw new RebuildRejected('REBUILD_FINISHED', `Rebuild ${run.id} already ended as ${run.phase}`);
   const lease = now + policy.leaseTimeoutMs;
   switch (command.kind) {
+    case 'Dispatch':
+      expectPhase(run, 'Requested');
+      if (command.overdueOnly && now < run.requestedAt + (policy.dispatchAfterMs ?? DEFAULT_DISPATCH_AFTER_MS)) return [];
+      return [{ kind: 'Entered', phase: 'Stopping', at: now }];
+    case 'Withdraw':
+      expectPhase(run, 'Requested');
+      return [{ kind: 'Entered', phase: 'Cancelled', at: now }];
     case 'WorkerStopped':
       expectPhase(run, 'Stopping');
       return [{ kind: 'Entered', phase: 'Rebuilding', at: now, worker: command.worker }, { kind: 'LeaseRenewed', at: lease }];

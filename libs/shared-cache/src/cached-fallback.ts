@@ -13,7 +13,7 @@ export class CachedFallback {
   read(): Promise<RebuildRun[]> {
     const now = Date.now();
     if (!this.cache || now - this.cache.at > (this.options.fallbackTtlMs ?? 250)) {
-      this.cache = { at: now, runs: this.options.fallback() };
+      this.cache = { at: now, runs: this.options.fallback().then((snapshot) => snapshot.runs) };
     }
     return this.cache.runs;
   }

@@ -1,3 +1,4 @@
+export { REBUILD_BOARD } from './rebuild-board.port';
 export type { BoardStatus, RebuildBoardFallback, RebuildBoardPort } from './rebuild-board.port';
 export { RebuildBoard } from './rebuild-board';
 export type { RebuildBoardOptions } from './rebuild-board';

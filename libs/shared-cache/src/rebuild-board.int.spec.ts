@@ -18,14 +18,15 @@ const run = (id: string): RebuildRun => ({
 // The outage and the reload after it are in the shared contract (rebuild-board.contract.int.spec.ts).
 describe('RebuildBoard on the shared Redis', () => {
   const boards: RebuildBoard[] = [];
-  /** The durable truth a board falls back on; the coordinator writes it before publishing. */
+  /** The durable truth a board falls back on, and its version; the coordinator writes it before publishing. */
   let durable: RebuildRun[] = [];
+  let version = 0;
   const publishAs = async (coordinator: RebuildBoard, runs: RebuildRun[]) => {
-    durable = runs;
-    await coordinator.publish(runs);
+    [durable, version] = [runs, version + 1];
+    await coordinator.publish({ version, runs });
   };
   const board = async (namespace: string, redisUrl = TEST_REDIS_URL) => {
-    const b = new RebuildBoard({ redisUrl, namespace, fallback: async () => durable, fallbackTtlMs: 0 });
+    const b = new RebuildBoard({ redisUrl, namespace, fallback: async () => ({ version, runs: durable }), version: async () => version, fallbackTtlMs: 0 });
     boards.push(b);
     await b.start();
     return b;

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import KeyvRedis, { createClient, Keyv } from '@keyv/redis';
-import type { RebuildRun } from '@projectionist/rebuild-state';
+import type { RebuildRun, RebuildStateSnapshot } from '@projectionist/rebuild-state';
 import { CachedFallback } from './cached-fallback';
 import { RebuildBoardFallback, RebuildBoardPort } from './rebuild-board.port';
 import { RebuildBoardUnavailableError } from './rebuild-board-unavailable.error';
+import { isNewer, loadVerified, sharedSnapshot } from './shared-snapshot';
 
 export interface RebuildBoardOptions extends RebuildBoardFallback {
   readonly redisUrl: string;
@@ -22,21 +23,21 @@ const redisClient = (url: string) => createClient(clientOptions(url));
 type RedisClient = ReturnType<typeof redisClient>;
 
 /**
- * The shared state of active rebuilds: a snapshot in Redis through keyv (for operators and
- * tools), changes broadcast with Redis pub/sub, and a local copy on every node for the
- * write-guard's hot path (no Redis round trip per request). While Redis is unreachable the copy
- * is not trusted: answers come from PostgreSQL (cached very briefly), so the guard never opens
- * on a guess.
+ * The shared state of active rebuilds: a versioned snapshot in Redis through keyv (what a node
+ * loads when it starts or reconnects, if PostgreSQL says it is current), changes broadcast with
+ * Redis pub/sub, and a local copy on every node for the write-guard's hot path (no Redis round
+ * trip per request). While Redis is unreachable the copy is not trusted: answers come from
+ * PostgreSQL (cached very briefly), so the guard never opens on a guess.
  *
  * Events: `changed` (RebuildRun[]), `status` ('live' | 'fallback').
  */
 export class RebuildBoard extends EventEmitter implements RebuildBoardPort {
-  private readonly keyv: Keyv<RebuildRun[]>;
+  private readonly keyv: Keyv<RebuildStateSnapshot>;
   private subscriber: RedisClient | undefined;
   /** A subscribed connection cannot publish: a second one, for the coordinator. */
   private publisher: RedisClient | undefined;
   private publisherConnected: Promise<void> = Promise.resolve();
-  private local: RebuildRun[] = [];
+  private local: RebuildStateSnapshot | undefined;
   private live = false;
   private subscribed = false;
   private closed = false;
@@ -50,7 +51,7 @@ export class RebuildBoard extends EventEmitter implements RebuildBoardPort {
     super();
     this.key = `${options.namespace}:rebuilds:active`;
     this.channel = `${options.namespace}:rebuilds`;
-    this.keyv = new Keyv<RebuildRun[]>({ store: new KeyvRedis(clientOptions(options.redisUrl), { throwOnConnectError: false }), namespace: options.namespace, throwOnErrors: true });
+    this.keyv = new Keyv<RebuildStateSnapshot>({ store: new KeyvRedis(clientOptions(options.redisUrl), { throwOnConnectError: false }), namespace: options.namespace, throwOnErrors: true });
     this.keyv.on('error', () => this.setLive(false));
     this.fallback = new CachedFallback(options);
   }
@@ -86,7 +87,7 @@ export class RebuildBoard extends EventEmitter implements RebuildBoardPort {
    * The coordinator's side: store the snapshot, then tell every node. Fails with
    * RebuildBoardUnavailableError (never hangs) while Redis is unreachable.
    */
-  async publish(active: RebuildRun[]): Promise<void> {
+  async publish(snapshot: RebuildStateSnapshot): Promise<void> {
     // A late caller must not open connections again that nothing would close.
     if (this.closed) throw new RebuildBoardUnavailableError('the board is closed');
     const timeoutMs = this.options.publishTimeoutMs ?? 1_000;
@@ -95,7 +96,7 @@ export class RebuildBoard extends EventEmitter implements RebuildBoardPort {
       timer = setTimeout(() => reject(new RebuildBoardUnavailableError(`Redis did not acknowledge it within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      await Promise.race([this.store(active), timeout]);
+      await Promise.race([this.store(snapshot), timeout]);
     } catch (error) {
       if (error instanceof RebuildBoardUnavailableError) throw error;
       throw new RebuildBoardUnavailableError(`Redis: ${(error as Error).message}`, { cause: error });
@@ -104,8 +105,8 @@ export class RebuildBoard extends EventEmitter implements RebuildBoardPort {
     }
   }
 
-  private async store(active: RebuildRun[]): Promise<void> {
-    await this.keyv.set(this.key, active);
+  private async store(snapshot: RebuildStateSnapshot): Promise<void> {
+    await this.keyv.set(this.key, snapshot);
     if (!this.publisher) {
       const publisher = redisClient(this.options.redisUrl);
       publisher.on('error', () => undefined); // reported by the failing publish below
@@ -114,19 +115,20 @@ export class RebuildBoard extends EventEmitter implements RebuildBoardPort {
       this.publisherConnected = publisher.connect().then(() => undefined);
     }
     await this.publisherConnected;
-    await this.publisher.publish(this.channel, JSON.stringify(active));
+    await this.publisher.publish(this.channel, JSON.stringify(snapshot));
   }
 
   /** Active runs: the local copy while Redis is live, else PostgreSQL. */
   async active(): Promise<RebuildRun[]> {
-    return this.live ? this.local : this.fallback.read();
+    return this.live && this.local ? this.local.runs : this.fallback.read();
   }
 
   /**
-   * After every (re)connection the copy is reloaded from PostgreSQL, not from the snapshot in
-   * Redis: that may predate the outage (the coordinator could not publish meanwhile) or be gone
-   * (Redis restarted without persistence), and trusting it could open the guard on a guess.
-   * A change broadcast while reading is at least as new as the read, so the read is repeated.
+   * After every (re)connection the copy is reloaded: from the snapshot in Redis when its version
+   * is PostgreSQL's, else from PostgreSQL. A snapshot may predate an outage (the coordinator could
+   * not publish meanwhile) or be gone (Redis restarted without persistence); the version check is
+   * what keeps such a one from opening the guard. A change broadcast while loading is at least as
+   * new as the load, so the load is repeated.
    */
   private async resync(): Promise<void> {
     const subscriber = this.subscriber;
@@ -136,15 +138,16 @@ export class RebuildBoard extends EventEmitter implements RebuildBoardPort {
       if (!this.subscribed) {
         await subscriber.subscribe(this.channel, (message: string) => {
           this.received += 1;
-          this.replace(JSON.parse(message) as RebuildRun[]);
+          this.onBroadcast(message);
         });
         this.subscribed = true;
       }
       for (;;) {
         const before = this.received;
-        const durable = await this.options.fallback();
+        const loaded = await loadVerified(() => this.keyv.get(this.key), this.options);
         if (this.received !== before) continue;
-        this.replace(durable);
+        // Kept even if older than the copy: the copy is what the outage may have made wrong.
+        this.replace(loaded, { force: true });
         break;
       }
       this.setLive(true);
@@ -153,9 +156,27 @@ export class RebuildBoard extends EventEmitter implements RebuildBoardPort {
     }
   }
 
-  private replace(runs: RebuildRun[]): void {
-    this.local = runs;
-    this.emit('changed', runs);
+  private onBroadcast(message: string): void {
+    let snapshot: RebuildStateSnapshot | undefined;
+    try {
+      snapshot = sharedSnapshot(JSON.parse(message));
+    } catch {
+      snapshot = undefined;
+    }
+    if (snapshot) return this.replace(snapshot);
+    // Something changed, but this broadcast cannot say what (an older node's, without a version):
+    // the copy is dropped, so answers come from PostgreSQL until one is loaded again.
+    this.local = undefined;
+    this.options.fallback().then(
+      (durable) => this.replace(durable),
+      () => undefined,
+    );
+  }
+
+  private replace(snapshot: RebuildStateSnapshot, { force = false } = {}): void {
+    if (!force && !isNewer(snapshot, this.local)) return;
+    this.local = snapshot;
+    this.emit('changed', snapshot.runs);
   }
 
   private setLive(live: boolean): void {

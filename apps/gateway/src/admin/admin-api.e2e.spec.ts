@@ -57,7 +57,7 @@ describe('gateway admin API', () => {
     expect(Array.isArray(projections.body)).toBe(true);
   });
 
-  it('records a rebuild request (202), refuses a second one with the running id (409), and knows its runs', async () => {
+  it('records a rebuild request (202) with its mode, refuses a second one with the running id (409), and knows its runs', async () => {
     await http.post('/api/admin/projections/CarView/rebuilds').set(auth).send({ mode: 'blocking' }).expect(404);
     // A worker registers its projections' checkpoints when it starts; here by hand.
     await t.db.pool.query(`INSERT INTO "${t.db.namespace}".projection_checkpoints (projection, version, slot) VALUES ('CarView', 1, 'live')`);
@@ -65,9 +65,11 @@ describe('gateway admin API', () => {
     const second = await http.post('/api/admin/projections/CarView/rebuilds').set(auth).send({}).expect(409);
     expect(second.body).toMatchObject({ error: 'REBUILD_ALREADY_RUNNING', rebuildId: first.body.rebuildId });
     const run = await http.get(`/api/admin/rebuilds/${first.body.rebuildId}`).set(auth).expect(200);
-    expect(run.body).toMatchObject({ projection: 'CarView', phase: 'Stopping', history: [{ phase: 'Requested' }, { phase: 'Stopping' }] });
+    // No coordinator runs here: the run waits, Requested, for it to take over.
+    expect(run.body).toMatchObject({ projection: 'CarView', mode: 'blocking', phase: 'Requested', history: [{ phase: 'Requested' }] });
     expect((await http.get('/api/admin/rebuilds').set(auth).expect(200)).body).toHaveLength(1);
-    await http.post('/api/admin/projections/CarView/rebuilds').set(auth).send({ mode: 'online' }).expect(400);
+    const unsupported = await http.post('/api/admin/projections/CarView/rebuilds').set(auth).send({ mode: 'online' }).expect(400);
+    expect(unsupported.body).toMatchObject({ error: 'VALIDATION_FAILED', issues: [expect.objectContaining({ path: 'mode' })] });
     await http.get('/api/admin/rebuilds/not-a-uuid').set(auth).expect(400);
     await http.get('/api/admin/rebuilds/00000000-0000-4000-8000-000000000000').set(auth).expect(404);
     await http.delete(`/api/admin/rebuilds/${first.body.rebuildId}`).set(auth).expect(202);

@@ -1,45 +1,41 @@
 import { Body, ConflictException, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, ServiceUnavailableException, UseGuards } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@projectionist/config';
-import { EVENT_STORE_POOL } from '@projectionist/event-store';
-import { AMQP_BROKER, AmqpBroker, BrokerUnavailableError } from '@projectionist/messaging';
-import { rebuildMessage } from '@projectionist/messaging-contracts';
-import { ProjectionStatusReader } from '@projectionist/projection-daemon/status';
-import { RebuildRunStore } from '@projectionist/rebuild-coordinator';
-import { RebuildRejected } from '@projectionist/rebuild-state';
-import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
-import { z } from 'zod';
-import { ZodValidationPipe } from '../api/zod-validation.pipe';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { APP_CONFIG, AppConfig } from '@projectionist/config';
+import { AMQP_BROKER, BrokerUnavailableError, MessageBroker } from '@projectionist/messaging';
+import { MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
+import { ProjectionStatusReader } from '@projectionist/projection-daemon/status';
+import { REBUILD_RUN_STORE, RebuildRunStorePort } from '@projectionist/rebuild-coordinator';
+import { REBUILD_MODES, RebuildRejected, RebuildRun } from '@projectionist/rebuild-state';
+import { REBUILD_BOARD, RebuildBoardPort } from '@projectionist/shared-cache';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { ApiZodBody } from '../docs/api-zod-body.decorator';
+import { ZodValidationPipe } from '../api/zod-validation.pipe';
 import { AdminTokenGuard } from './admin-token.guard';
-import { REBUILD_BOARD } from '../write-guard/rebuild-board.token';
-import type { RebuildBoard } from '@projectionist/shared-cache';
 
-const rebuildBody = z.strictObject({ mode: z.literal('blocking').default('blocking') });
+const rebuildBody = z.strictObject({ mode: z.enum(REBUILD_MODES).default('blocking') });
 const runId = new ZodValidationPipe(z.uuid());
 const RETRY_AFTER_S = 5;
 
 /**
- * Rebuilds: the gateway records the run (so a second request is refused at once, 409 with the
- * running id) and hands it to the coordinator through the durable command queue.
+ * Rebuilds. The gateway writes one transition of a run, Requested: recording it here is what
+ * refuses a second request at once (409 with the running id) and gives the caller the run id.
+ * Every later transition is the coordinator's, reached through the durable command queue. The
+ * only other write is taking back (Withdraw) a run whose RequestRebuild could not be sent, which
+ * the state machine allows only while the coordinator has not dispatched it.
  */
 @ApiTags('admin: rebuilds')
 @ApiBearerAuth()
 @Controller('api/admin')
 @UseGuards(AdminTokenGuard)
 export class RebuildsController {
-  private readonly runs: RebuildRunStore;
-
   constructor(
-    @Inject(EVENT_STORE_POOL) pool: Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(AMQP_BROKER) private readonly broker: AmqpBroker,
-    @Inject(REBUILD_BOARD) private readonly board: RebuildBoard,
+    @Inject(AMQP_BROKER) private readonly broker: MessageBroker,
+    @Inject(REBUILD_RUN_STORE) private readonly runs: RebuildRunStorePort,
+    @Inject(REBUILD_BOARD) private readonly board: RebuildBoardPort,
     private readonly projections: ProjectionStatusReader,
-  ) {
-    this.runs = new RebuildRunStore(pool, config.namespace);
-  }
+  ) {}
 
   @Post('projections/:name/rebuilds')
   @HttpCode(202)
@@ -47,7 +43,7 @@ export class RebuildsController {
   async request(@Param('name') name: string, @Body(new ZodValidationPipe(rebuildBody)) body: z.infer<typeof rebuildBody>) {
     await this.requireProjection(name);
     this.requireBroker();
-    let run;
+    let run: RebuildRun;
     try {
       run = await this.runs.request({ kind: 'Request', id: randomUUID(), projection: name, mode: body.mode });
     } catch (error) {
@@ -55,14 +51,12 @@ export class RebuildsController {
       throw error;
     }
     try {
-      await this.send(rebuildMessage('RequestRebuild', { runId: run.id, projection: name }, this.config.nodeId));
+      await this.send(rebuildMessage('RequestRebuild', { runId: run.id, projection: name, mode: run.mode }, this.config.nodeId));
     } catch (error) {
-      // Nothing may start behind a 503: the run is cancelled before answering.
-      await this.runs.apply(run.id, { kind: 'Cancel' });
-      throw error;
+      await this.withdrawOrKeep(run.id, error);
     }
     // Hold writes on every gateway now, not at the coordinator's next step.
-    await this.board.publish(await this.runs.active()).catch(() => undefined);
+    await this.share();
     return { rebuildId: run.id };
   }
 
@@ -78,6 +72,7 @@ export class RebuildsController {
     return run;
   }
 
+  /** The coordinator cancels (it also tells the worker to abort): one writer of Cancelled. */
   @Delete('rebuilds/:id')
   @HttpCode(202)
   async cancel(@Param('id', runId) id: string) {
@@ -85,6 +80,33 @@ export class RebuildsController {
     this.requireBroker();
     await this.send(rebuildMessage('CancelRebuild', { runId: id }, this.config.nodeId));
     return { rebuildId: id, cancelling: true };
+  }
+
+  /**
+   * Nothing may start behind a 503, so a run that could not be handed over is withdrawn before
+   * answering. If the coordinator has it already (the message got through after all), it runs
+   * and the caller gets its id; if the withdrawal itself fails, the 503 says what may happen.
+   */
+  private async withdrawOrKeep(id: string, sendError: unknown): Promise<void> {
+    try {
+      await this.runs.apply(id, { kind: 'Withdraw' });
+    } catch (error) {
+      if (error instanceof RebuildRejected) return;
+      throw unavailable(
+        `${(sendError as ServiceUnavailableException).message}; rebuild ${id} is recorded and could not be withdrawn (${(error as Error).message}), so it starts once the coordinator takes it over: follow GET /api/admin/rebuilds/${id}`,
+        id,
+      );
+    }
+    await this.share();
+    throw sendError;
+  }
+
+  /** A failed share is no reason to fail the request: the coordinator shares on its next step. */
+  private async share(): Promise<void> {
+    await this.runs
+      .snapshot()
+      .then((snapshot) => this.board.publish(snapshot))
+      .catch(() => undefined);
   }
 
   private async requireProjection(name: string): Promise<void> {
@@ -95,12 +117,12 @@ export class RebuildsController {
     if (this.broker.status !== 'connected') throw unavailable(`RabbitMQ is ${this.broker.status}`);
   }
 
-  private async send(message: Parameters<AmqpBroker['sendCommand']>[0]): Promise<void> {
+  /** Any failure to hand a command over (a lost connection, a refused confirm) is the broker's: 503. */
+  private async send(message: MessageEnvelope): Promise<void> {
     try {
       await this.broker.sendCommand(message);
     } catch (error) {
-      if (error instanceof BrokerUnavailableError) throw unavailable(error.message);
-      throw error;
+      throw unavailable(error instanceof BrokerUnavailableError ? error.message : `RabbitMQ did not take the command: ${(error as Error).message}`);
     }
   }
 }
@@ -110,6 +132,6 @@ function conflict(error: RebuildRejected): ConflictException {
 }
 
 /** The exception filter turns `retryAfterSeconds` into a Retry-After header. */
-function unavailable(message: string): ServiceUnavailableException {
-  return new ServiceUnavailableException({ statusCode: 503, error: 'BROKER_UNAVAILABLE', message, retryAfterSeconds: RETRY_AFTER_S });
+function unavailable(message: string, rebuildId?: string): ServiceUnavailableException {
+  return new ServiceUnavailableException({ statusCode: 503, error: 'BROKER_UNAVAILABLE', message, retryAfterSeconds: RETRY_AFTER_S, ...(rebuildId && { rebuildId }) });
 }

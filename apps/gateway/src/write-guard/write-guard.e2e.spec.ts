@@ -15,7 +15,7 @@ describe('write-guard', () => {
     http = request(t.app.getHttpServer());
     runs = new RebuildRunStore(t.db.pool, t.db.namespace);
     // Plays the coordinator: records runs and shares them.
-    coordinatorBoard = new RebuildBoard({ redisUrl: t.config.redisUrl, namespace: t.db.namespace, fallback: () => runs.active() });
+    coordinatorBoard = new RebuildBoard({ redisUrl: t.config.redisUrl, namespace: t.db.namespace, fallback: () => runs.snapshot(), version: () => runs.version() });
     await coordinatorBoard.start();
   });
   afterAll(async () => {
@@ -26,7 +26,8 @@ describe('write-guard', () => {
   it('holds writes with 503 and Retry-After while a blocking rebuild runs, keeps reads and admin writes going, and lets writes through after', async () => {
     await http.post('/api/customers').send({ id: 'ann', name: 'Ann' }).expect(201);
     await runs.request({ kind: 'Request', id: 'run-1', projection: 'CarView', mode: 'blocking' });
-    await coordinatorBoard.publish(await runs.active());
+    await runs.apply('run-1', { kind: 'Dispatch' });
+    await coordinatorBoard.publish(await runs.snapshot());
 
     const held = await waitFor('writes held', async () => {
       const response = await http.post('/api/customers').send({ id: 'bob', name: 'Bob' });
@@ -56,7 +57,7 @@ describe('write-guard', () => {
     expect((await runs.get('run-1'))?.phase).toBe('Stopping');
 
     await runs.apply('run-1', { kind: 'Cancel' });
-    await coordinatorBoard.publish(await runs.active());
+    await coordinatorBoard.publish(await runs.snapshot());
     await waitFor('writes accepted again', async () => (await http.post('/api/customers').send({ id: 'bob', name: 'Bob' })).status === 201);
   });
 
@@ -92,7 +93,7 @@ describe('write-guard scoped to the rebuilding projection', () => {
     t = await startTestApp('gateway', (config) => GatewayModule.forRoot(config), { ADMIN_TOKEN: 'tok', WRITE_GUARD_SCOPE: 'projection' });
     http = request(t.app.getHttpServer());
     runs = new RebuildRunStore(t.db.pool, t.db.namespace);
-    coordinatorBoard = new RebuildBoard({ redisUrl: t.config.redisUrl, namespace: t.db.namespace, fallback: () => runs.active() });
+    coordinatorBoard = new RebuildBoard({ redisUrl: t.config.redisUrl, namespace: t.db.namespace, fallback: () => runs.snapshot(), version: () => runs.version() });
     await coordinatorBoard.start();
   });
   afterAll(async () => {
@@ -102,7 +103,8 @@ describe('write-guard scoped to the rebuilding projection', () => {
 
   it('holds only the writes whose events feed the rebuilding projection', async () => {
     await runs.request({ kind: 'Request', id: 'run-2', projection: 'ActiveProject', mode: 'blocking' });
-    await coordinatorBoard.publish(await runs.active());
+    await runs.apply('run-2', { kind: 'Dispatch' });
+    await coordinatorBoard.publish(await runs.snapshot());
     const held = await waitFor('project writes held', async () => {
       const response = await http.post('/api/projects').send({ name: 'Apollo', organization: 'acme' });
       return response.status === 503 ? response : undefined;

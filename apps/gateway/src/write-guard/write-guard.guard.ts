@@ -1,9 +1,8 @@
 import { CanActivate, ExecutionContext, HttpException, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { RebuildBoard } from '@projectionist/shared-cache';
+import { REBUILD_BOARD, RebuildBoardPort } from '@projectionist/shared-cache';
 import type { Request } from 'express';
 import { PRODUCES } from './produces.decorator';
-import { REBUILD_BOARD } from './rebuild-board.token';
 import { GuardPolicy, heldBody, holdingRun, RETRY_AFTER_SECONDS } from './write-guard';
 
 export const GUARD_POLICY = Symbol('GUARD_POLICY');
@@ -17,7 +16,7 @@ export const GUARD_POLICY = Symbol('GUARD_POLICY');
 @Injectable()
 export class WriteGuard implements CanActivate {
   constructor(
-    @Inject(REBUILD_BOARD) private readonly board: RebuildBoard,
+    @Inject(REBUILD_BOARD) private readonly board: RebuildBoardPort,
     @Inject(GUARD_POLICY) private readonly policy: GuardPolicy,
     private readonly reflector: Reflector,
   ) {}

@@ -1,35 +1,14 @@
-import { Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
-import { EVENT_STORE_POOL } from '@projectionist/event-store';
-import { RebuildRunStore } from '@projectionist/rebuild-coordinator';
-import { RebuildBoard } from '@projectionist/shared-cache';
-import { Pool } from 'pg';
-import { REBUILD_BOARD } from './rebuild-board.token';
 import { sampleProjections } from '@projectionist/projections';
+import { RebuildRunsModule } from '@projectionist/rebuild-coordinator';
 import { GuardPolicy } from './write-guard';
 import { GUARD_POLICY } from './write-guard.guard';
 
-@Injectable()
-class BoardLifecycle implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Inject(REBUILD_BOARD) private readonly board: RebuildBoard) {}
-  async onModuleInit(): Promise<void> {
-    await this.board.start();
-  }
-  async onApplicationShutdown(): Promise<void> {
-    await this.board.close();
-  }
-}
-
+/** The guard's policy, and the node's rebuild board (REBUILD_BOARD) it reads, from RebuildRunsModule. */
 @Module({
+  imports: [RebuildRunsModule],
   providers: [
-    {
-      provide: REBUILD_BOARD,
-      inject: [APP_CONFIG, EVENT_STORE_POOL],
-      useFactory: (config: AppConfig, pool: Pool) => {
-        const runs = new RebuildRunStore(pool, config.namespace);
-        return new RebuildBoard({ redisUrl: config.redisUrl, namespace: config.namespace, fallback: () => runs.active() });
-      },
-    },
     {
       provide: GUARD_POLICY,
       inject: [APP_CONFIG],
@@ -38,8 +17,7 @@ class BoardLifecycle implements OnModuleInit, OnApplicationShutdown {
         return { scope: config.writeGuardScope, feeds: (projection) => feeds.get(projection) };
       },
     },
-    BoardLifecycle,
   ],
-  exports: [REBUILD_BOARD, GUARD_POLICY],
+  exports: [RebuildRunsModule, GUARD_POLICY],
 })
 export class WriteGuardModule {}

@@ -28,7 +28,7 @@ brokerTransportContract('InMemoryBroker', inMemoryBed);
 describe('InMemoryBroker failure switches', () => {
   const server = new InMemoryBrokerServer();
   const node = (nodeId: string) => new InMemoryBroker({ server, topology: topologyFor('switches'), nodeId });
-  const message = () => rebuildMessage('RequestRebuild', { runId: 'r-1', projection: 'CarView' }, 'test');
+  const message = () => rebuildMessage('RequestRebuild', { runId: 'r-1', projection: 'CarView', mode: 'blocking' }, 'test');
 
   it('fails fast while offline, stays disconnected until online, then delivers what waited in the durable queue', async () => {
     const [gateway, coordinator] = [node('gateway'), node('coordinator')];

@@ -4,8 +4,9 @@ import { rebuildMessage, topologyFor } from '@projectionist/messaging-contracts'
 import { DaemonLock, PROJECTION_DAEMON_MIGRATIONS, ProjectionDaemon } from '@projectionist/projection-daemon';
 import { activeProjectProjection } from '@projectionist/projections';
 import { createTestNamespace, createTestVhost, TestNamespace, TestVhost, waitFor } from '@projectionist/testing';
+import type { RebuildMode } from '@projectionist/rebuild-state';
 import { Pool } from 'pg';
-import { CreateRebuildRuns1732000000002 } from '../migrations/1732000000002-create-rebuild-runs';
+import { REBUILD_COORDINATOR_MIGRATIONS } from '../migrations';
 import { RebuildRunStore } from '../runs/rebuild-run-store';
 import { RebuildExecutor } from '../worker/rebuild-executor';
 import { RebuildCoordinator } from './rebuild-coordinator';
@@ -25,7 +26,7 @@ describe('distributed rebuild through the coordinator', () => {
   beforeAll(async () => {
     db = await createTestNamespace('coordinator');
     vhost = await createTestVhost('coordinator');
-    await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [...PROJECTION_DAEMON_MIGRATIONS, CreateRebuildRuns1732000000002] });
+    await runMigrations({ databaseUrl: db.databaseUrl, namespace: db.namespace, extraMigrations: [...PROJECTION_DAEMON_MIGRATIONS, ...REBUILD_COORDINATOR_MIGRATIONS] });
     pool = createEventStorePool({ connectionString: db.databaseUrl, max: 10 });
     store = new RebuildRunStore(pool, db.namespace, { leaseTimeoutMs: 1_500 });
     const events = new PostgresEventStore({ pool, namespace: db.namespace });
@@ -57,9 +58,9 @@ describe('distributed rebuild through the coordinator', () => {
     await vhost.drop();
   });
 
-  const requestRebuild = async (id: string, projection: string) => {
-    const run = await store.request({ kind: 'Request', id, projection, mode: 'blocking' });
-    await gateway.sendCommand(rebuildMessage('RequestRebuild', { runId: run.id, projection }, 'gateway-1'));
+  const requestRebuild = async (id: string, projection: string, mode = 'blocking' as RebuildMode) => {
+    const run = await store.request({ kind: 'Request', id, projection, mode });
+    await gateway.sendCommand(rebuildMessage('RequestRebuild', { runId: run.id, projection, mode }, 'gateway-1'));
   };
 
   it('runs a requested rebuild to Completed on the active worker, every phase recorded', async () => {
@@ -88,5 +89,15 @@ describe('distributed rebuild through the coordinator', () => {
       return run?.phase === 'Failed' ? run : undefined;
     });
     expect(failed.failure?.reason).toContain('No async projection named NoSuchProjection');
+  });
+
+  it('fails a run in a mode the worker cannot run, saying so, instead of rebuilding it another way', async () => {
+    // A mode this version does not know, as a newer gateway could record it.
+    await requestRebuild('run-4', 'ActiveProject', 'online' as RebuildMode);
+    const failed = await waitFor('run failed', async () => {
+      const run = await store.get('run-4');
+      return run && !['Requested', 'Stopping'].includes(run.phase) ? run : undefined;
+    });
+    expect(failed).toMatchObject({ phase: 'Failed', failure: { reason: expect.stringContaining('cannot rebuild in mode "online"') } });
   });
 });

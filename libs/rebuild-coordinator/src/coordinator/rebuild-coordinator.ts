@@ -1,7 +1,7 @@
 import { ElectionLock, LeaderElection } from '@projectionist/leader-election';
 import type { MessageBroker, Subscription } from '@projectionist/messaging';
 import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
-import { RebuildCommand, RebuildRejected } from '@projectionist/rebuild-state';
+import { RebuildCommand, RebuildMode, RebuildRejected, RebuildRun } from '@projectionist/rebuild-state';
 import type { RebuildBoardPort } from '@projectionist/shared-cache';
 import { RebuildRunStorePort } from '../runs/rebuild-run-store.port';
 
@@ -14,14 +14,14 @@ export interface CoordinatorLogger {
 export type { ElectionLock };
 
 export interface RebuildCoordinatorOptions {
-  readonly store: Pick<RebuildRunStorePort, 'get' | 'apply' | 'active'>;
+  readonly store: Pick<RebuildRunStorePort, 'get' | 'apply' | 'active' | 'snapshot'>;
   readonly broker: MessageBroker;
   readonly lock: ElectionLock;
   readonly nodeId: string;
   readonly logger: CoordinatorLogger;
   /** How often the leader checks leases and re-sends StartRebuild for runs no worker took; default 1000 ms. */
   readonly tickMs?: number;
-  /** Shares the active runs with every node (the write-guards) after each change. */
+  /** Shares the active runs, with their version, with every node (the write-guards) after each change. */
   readonly board?: Pick<RebuildBoardPort, 'publish'>;
 }
 
@@ -29,6 +29,10 @@ export interface RebuildCoordinatorOptions {
  * The coordinator: replicas elect a leader through a PostgreSQL lock; the leader consumes the
  * command queue and the workers' events and applies them to the durable runs, checks the
  * workers' leases, and (after a takeover too) keeps asking for runs no worker has picked up.
+ *
+ * It writes every transition of a run after Requested. The gateway records Requested itself (the
+ * one active run per projection is checked there, so a conflict is a 409 at once) and may only
+ * withdraw a run not yet dispatched; the state machine refuses it afterwards.
  */
 export class RebuildCoordinator {
   private readonly election: LeaderElection;
@@ -78,8 +82,13 @@ export class RebuildCoordinator {
 
   private async onCommand(message: MessageEnvelope): Promise<void> {
     if (isRebuildMessage(message, 'RequestRebuild')) {
+      // A redelivered request finds the run dispatched already: it is asked for again, harmlessly.
+      await this.apply(message.payload.runId, { kind: 'Dispatch' });
       const run = await this.options.store.get(message.payload.runId);
-      if (run?.phase === 'Stopping') await this.askWorkers(run.id, run.projection);
+      if (run && run.mode !== message.payload.mode) {
+        this.options.logger.warn(`RequestRebuild for ${run.id} says ${message.payload.mode}; the run was recorded as ${run.mode}, which wins`, 'RebuildCoordinator');
+      }
+      if (run?.phase === 'Stopping') await this.askWorkers(run);
     } else if (isRebuildMessage(message, 'CancelRebuild')) {
       await this.apply(message.payload.runId, { kind: 'Cancel' });
       await this.options.broker.sendControl('all', rebuildMessage('AbortRebuild', { runId: message.payload.runId }, this.options.nodeId));
@@ -105,35 +114,42 @@ export class RebuildCoordinator {
   /** Publishing failures are logged: the gateways then fall back to PostgreSQL, never open on a guess. */
   private async share(): Promise<void> {
     try {
-      await this.options.board?.publish(await this.options.store.active());
+      await this.options.board?.publish(await this.options.store.snapshot());
     } catch (error) {
       this.options.logger.warn(`could not share the rebuild state: ${(error as Error).message}`, 'RebuildCoordinator');
     }
   }
 
-  /** Leases first (a silent worker fails its run), then runs still waiting for a worker. */
+  /**
+   * Leases first (a silent worker fails its run), then runs still waiting for a worker. A run
+   * left Requested (its gateway stopped before sending RequestRebuild) is dispatched once overdue.
+   */
   private async superviseRuns(): Promise<void> {
     await this.share();
     for (const run of await this.options.store.active()) {
-      if (run.phase === 'Stopping') await this.askWorkers(run.id, run.projection);
+      if (run.phase === 'Requested') {
+        const dispatched = await this.apply(run.id, { kind: 'Dispatch', overdueOnly: true });
+        if (dispatched?.phase === 'Stopping') await this.askWorkers(dispatched);
+      } else if (run.phase === 'Stopping') await this.askWorkers(run);
       else await this.apply(run.id, { kind: 'CheckLease' });
     }
   }
 
-  private async askWorkers(runId: string, projection: string): Promise<void> {
-    await this.options.broker.sendControl('all', rebuildMessage('StartRebuild', { runId, projection }, this.options.nodeId));
+  private async askWorkers(run: { id: string; projection: string; mode: RebuildMode }): Promise<void> {
+    await this.options.broker.sendControl('all', rebuildMessage('StartRebuild', { runId: run.id, projection: run.projection, mode: run.mode }, this.options.nodeId));
   }
 
-  /** A late or duplicate report (e.g. progress after a cancel) is logged, not retried. */
-  private async apply(runId: string, command: Exclude<RebuildCommand, { kind: 'Request' }>): Promise<void> {
+  /** A late or duplicate report (e.g. progress after a cancel) is logged, not retried: undefined then. */
+  private async apply(runId: string, command: Exclude<RebuildCommand, { kind: 'Request' }>): Promise<RebuildRun | undefined> {
     try {
       const { transitions, run } = await this.options.store.apply(runId, command);
       for (const t of transitions) if (t.kind === 'Entered') this.options.logger.log({ msg: 'rebuild phase', runId, projection: run.projection, phase: t.phase }, 'RebuildCoordinator');
       if (transitions.length > 0) await this.share();
+      return run;
     } catch (error) {
       if (error instanceof RebuildRejected || error instanceof RangeError) {
         this.options.logger.warn(`ignored ${command.kind} for ${runId}: ${error.message}`, 'RebuildCoordinator');
-        return;
+        return undefined;
       }
       throw error;
     }

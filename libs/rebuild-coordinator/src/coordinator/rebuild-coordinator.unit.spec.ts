@@ -43,8 +43,9 @@ describe('RebuildCoordinator', () => {
     [brokers, boards, control] = [new InMemoryBrokerServer(), new InMemoryBoardServer(), []];
     [gateway, worker, coordinatorBroker] = [await node('gateway-1'), await node('worker-1'), await node('coord-1')];
     await worker.consume('control', async (m) => void control.push(m));
-    const coordinatorBoard = new InMemoryRebuildBoard({ server: boards, namespace: 'unit', fallback: () => store.active() });
-    gatewayBoard = new InMemoryRebuildBoard({ server: boards, namespace: 'unit', fallback: () => store.active(), fallbackTtlMs: 0 });
+    const durable = { fallback: () => store.snapshot(), version: () => store.version() };
+    const coordinatorBoard = new InMemoryRebuildBoard({ server: boards, namespace: 'unit', ...durable });
+    gatewayBoard = new InMemoryRebuildBoard({ server: boards, namespace: 'unit', ...durable, fallbackTtlMs: 0 });
     for (const board of [coordinatorBoard, gatewayBoard]) {
       await board.start();
       closers.push(() => board.close());
@@ -61,7 +62,9 @@ describe('RebuildCoordinator', () => {
   // Given / when / then, in the words of the flow.
   const givenRequested = async (id: string, projection = 'ActiveProject') => {
     await store.request({ kind: 'Request', id, projection, mode: 'blocking' });
-    await gateway.sendCommand(rebuildMessage('RequestRebuild', { runId: id, projection }, 'gateway-1'));
+    await gateway.sendCommand(rebuildMessage('RequestRebuild', { runId: id, projection, mode: 'blocking' }, 'gateway-1'));
+    // The worker only reports once asked, which the coordinator does after dispatching the run.
+    await thenWorkerIsAsked('StartRebuild', id);
   };
   const workerReports = <T extends RebuildMessageType>(type: T, payload: RebuildMessages[T]) => worker.publishEvent(rebuildMessage(type, payload, 'worker-1'));
   const thenWorkerIsAsked = (type: 'StartRebuild' | 'AbortRebuild', runId: string) =>
@@ -75,7 +78,7 @@ describe('RebuildCoordinator', () => {
 
   it('drives a requested run through start, progress and completion, recording every phase and sharing it with the gateways', async () => {
     await givenRequested('run-1');
-    await thenWorkerIsAsked('StartRebuild', 'run-1');
+    expect(control.find((m) => m.type === 'StartRebuild')?.payload).toEqual({ runId: 'run-1', projection: 'ActiveProject', mode: 'blocking' });
     await gatewaySees((active) => active[0]?.id === 'run-1');
 
     await workerReports('RebuildStarted', { runId: 'run-1', worker: 'worker-1' });
@@ -140,13 +143,29 @@ describe('RebuildCoordinator', () => {
 
   it('applies the worker reports sent while its connection was down once it is back', async () => {
     await givenRequested('run-6');
-    await thenWorkerIsAsked('StartRebuild', 'run-6');
     coordinatorBroker.goOffline();
     await workerReports('RebuildStarted', { runId: 'run-6', worker: 'worker-1' });
     await workerReports('RebuildCompleted', { runId: 'run-6', worker: 'worker-1', processed: 5, total: 5, eventsPerSecond: 5 });
     expect((await store.get('run-6'))?.phase).toBe('Stopping');
     coordinatorBroker.goOnline();
     await thenRunIs('run-6', 'Completed');
+  });
+
+  it('dispatches a run left Requested, whose RequestRebuild never came, once it is overdue', async () => {
+    await store.request({ kind: 'Request', id: 'run-8', projection: 'ActiveProject', mode: 'blocking' });
+    now += 10_000;
+    await thenWorkerIsAsked('StartRebuild', 'run-8');
+    await thenRunIs('run-8', 'Stopping');
+  });
+
+  it('keeps a withdrawn run from starting, and a dispatched one from being withdrawn', async () => {
+    await store.request({ kind: 'Request', id: 'run-9', projection: 'ActiveProject', mode: 'blocking' });
+    await store.apply('run-9', { kind: 'Withdraw' });
+    await gateway.sendCommand(rebuildMessage('RequestRebuild', { runId: 'run-9', projection: 'ActiveProject', mode: 'blocking' }, 'gateway-1'));
+    await givenRequested('run-10');
+    expect(control.some((m) => (m.payload as { runId: string }).runId === 'run-9')).toBe(false);
+    expect((await store.get('run-9'))?.phase).toBe('Cancelled');
+    await expect(store.apply('run-10', { kind: 'Withdraw' })).rejects.toThrow(/is Stopping, not Requested/);
   });
 
   it('keeps driving runs while the shared board is down; the gateways then read the store', async () => {

@@ -1,25 +1,25 @@
-import { Controller, Get, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Controller, Get, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
-import { EVENT_STORE_POOL } from '@projectionist/event-store';
 import { AMQP_BROKER, MessageBroker } from '@projectionist/messaging';
 import { DaemonLock } from '@projectionist/projection-daemon';
-import { Pool } from 'pg';
+import { REBUILD_BOARD, RebuildBoardPort } from '@projectionist/shared-cache';
 import { RebuildCoordinator } from '../coordinator/rebuild-coordinator';
-import { RebuildRunStore } from '../runs/rebuild-run-store';
-import { RebuildBoard } from '@projectionist/shared-cache';
+import { REBUILD_RUN_STORE, RebuildRunStorePort } from '../runs/rebuild-run-store.port';
+import { RebuildRunsModule } from './rebuild-runs.module';
 
 @Injectable()
-export class CoordinatorHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CoordinatorHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly coordinator: RebuildCoordinator;
 
-  readonly board: RebuildBoard;
-
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(EVENT_STORE_POOL) pool: Pool, @Inject(AMQP_BROKER) readonly broker: MessageBroker) {
-    const store = new RebuildRunStore(pool, config.namespace);
-    this.board = new RebuildBoard({ redisUrl: config.redisUrl, namespace: config.namespace, fallback: () => store.active() });
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(REBUILD_RUN_STORE) store: RebuildRunStorePort,
+    @Inject(REBUILD_BOARD) readonly board: RebuildBoardPort,
+    @Inject(AMQP_BROKER) readonly broker: MessageBroker,
+  ) {
     this.coordinator = new RebuildCoordinator({
       store,
-      board: this.board,
+      board,
       broker,
       lock: new DaemonLock(config.databaseUrl, config.namespace, config.nodeId, 'coordinator'),
       nodeId: config.nodeId,
@@ -27,14 +27,13 @@ export class CoordinatorHost implements OnApplicationBootstrap, OnApplicationShu
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.board.start();
+  onApplicationBootstrap(): void {
     this.coordinator.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the board and the broker close, so that its last step can still share and unsubscribe. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.coordinator.stop();
-    await this.board.close();
   }
 }
 
@@ -49,5 +48,5 @@ class CoordinatorController {
 }
 
 /** The coordinator app's work: leadership, the rebuild state machine, leases. */
-@Module({ controllers: [CoordinatorController], providers: [CoordinatorHost], exports: [CoordinatorHost] })
+@Module({ imports: [RebuildRunsModule], controllers: [CoordinatorController], providers: [CoordinatorHost], exports: [CoordinatorHost] })
 export class CoordinatorModule {}

@@ -1,4 +1,4 @@
-import { DEFAULT_REBUILD_POLICY, handle, isActive, RebuildCommand, RebuildPolicy, RebuildRejected, RebuildRun, RebuildTransition } from '@projectionist/rebuild-state';
+import { DEFAULT_REBUILD_POLICY, handle, isActive, RebuildCommand, RebuildPolicy, RebuildRejected, RebuildRun, RebuildStateSnapshot, RebuildTransition } from '@projectionist/rebuild-state';
 import { RebuildRunStorePort } from './rebuild-run-store.port';
 
 export interface InMemoryRebuildRunStoreOptions {
@@ -13,6 +13,7 @@ export class InMemoryRebuildRunStore implements RebuildRunStorePort {
   private readonly phases = new Map<string, { phase: string; at: number }[]>();
   private readonly policy: RebuildPolicy;
   private readonly clock: () => number;
+  private changes = 0;
 
   constructor(options: InMemoryRebuildRunStoreOptions = {}) {
     this.policy = options.policy ?? DEFAULT_REBUILD_POLICY;
@@ -26,6 +27,7 @@ export class InMemoryRebuildRunStore implements RebuildRunStorePort {
     this.runs.set(run.id, run);
     this.phases.set(run.id, []);
     this.record(run.id, transitions);
+    this.changes += 1;
     return copy(run);
   }
 
@@ -36,6 +38,7 @@ export class InMemoryRebuildRunStore implements RebuildRunStorePort {
     if (result.transitions.length > 0) {
       this.runs.set(id, result.run);
       this.record(id, result.transitions);
+      this.changes += 1;
     }
     return { run: copy(result.run), transitions: result.transitions };
   }
@@ -55,6 +58,14 @@ export class InMemoryRebuildRunStore implements RebuildRunStorePort {
 
   async active(): Promise<RebuildRun[]> {
     return [...this.runs.values()].filter(isActive).map(copy);
+  }
+
+  async snapshot(): Promise<RebuildStateSnapshot> {
+    return { version: this.changes, runs: await this.active() };
+  }
+
+  async version(): Promise<number> {
+    return this.changes;
   }
 
   private record(id: string, transitions: readonly RebuildTransition[]): void {

@@ -1,7 +1,7 @@
 import { createEventStorePool, runMigrations } from '@projectionist/event-store';
 import { createTestNamespace, TestNamespace } from '@projectionist/testing';
 import { Pool } from 'pg';
-import { CreateRebuildRuns1732000000002 } from '../migrations/1732000000002-create-rebuild-runs';
+import { REBUILD_COORDINATOR_MIGRATIONS } from '../migrations';
 import { rebuildRunStoreContract } from '../testing/rebuild-run-store.contract';
 import { RebuildRunStore } from './rebuild-run-store';
 
@@ -24,7 +24,7 @@ describe('RebuildRunStore', () => {
   rebuildRunStoreContract('RebuildRunStore', async () => {
     const namespace = `${db.namespace}_${++counter}`;
     namespaces.push(namespace);
-    await runMigrations({ databaseUrl: db.databaseUrl, namespace, extraMigrations: [CreateRebuildRuns1732000000002] });
+    await runMigrations({ databaseUrl: db.databaseUrl, namespace, extraMigrations: [...REBUILD_COORDINATOR_MIGRATIONS] });
     return new RebuildRunStore(pool, namespace);
   });
 });

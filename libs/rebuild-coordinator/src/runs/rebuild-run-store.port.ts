@@ -1,4 +1,4 @@
-import type { RebuildCommand, RebuildRun, RebuildTransition } from '@projectionist/rebuild-state';
+import type { RebuildCommand, RebuildRun, RebuildStateSnapshot, RebuildTransition } from '@projectionist/rebuild-state';
 
 /**
  * Durable rebuild runs: the state machine decides, the store keeps each decision with the phase
@@ -19,4 +19,11 @@ export interface RebuildRunStorePort {
   list(limit?: number): Promise<RebuildRun[]>;
   /** Runs not yet ended: the durable truth the write-guard falls back to when Redis is down. */
   active(): Promise<RebuildRun[]>;
+  /** The active runs and the version they are as of, read together: what the coordinator shares. */
+  snapshot(): Promise<RebuildStateSnapshot>;
+  /** The version alone, grown by every change to any run: a cheap check of a shared snapshot. */
+  version(): Promise<number>;
 }
+
+/** The Nest token of the node's one RebuildRunStorePort (see RebuildRunsModule). */
+export const REBUILD_RUN_STORE = Symbol('REBUILD_RUN_STORE');

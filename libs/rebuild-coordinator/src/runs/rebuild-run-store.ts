@@ -1,17 +1,21 @@
 import { quoteIdentifier } from '@projectionist/event-store';
-import { DEFAULT_REBUILD_POLICY, handle, RebuildCommand, RebuildPolicy, RebuildRejected, RebuildRun, RebuildTransition } from '@projectionist/rebuild-state';
+import { DEFAULT_REBUILD_POLICY, handle, RebuildCommand, RebuildPolicy, RebuildRejected, RebuildRun, RebuildStateSnapshot, RebuildTransition } from '@projectionist/rebuild-state';
 import { Pool, PoolClient } from 'pg';
 import { RebuildRunStorePort } from './rebuild-run-store.port';
 
 const UNIQUE_VIOLATION = '23505';
 
+const ACTIVE = `phase NOT IN ('Completed', 'Failed', 'Cancelled')`;
+
 /**
  * Rebuild runs in PostgreSQL: the state machine decides, this store makes each decision durable
- * in one transaction (the run row locked FOR UPDATE, every transition appended to the history).
+ * in one transaction (the run row locked FOR UPDATE, every transition appended to the history,
+ * the state's version raised).
  */
 export class RebuildRunStore implements RebuildRunStorePort {
   private readonly runs: string;
   private readonly transitions: string;
+  private readonly state: string;
 
   constructor(
     private readonly pool: Pool,
@@ -20,13 +24,14 @@ export class RebuildRunStore implements RebuildRunStorePort {
   ) {
     this.runs = `${quoteIdentifier(namespace)}.rebuild_runs`;
     this.transitions = `${quoteIdentifier(namespace)}.rebuild_transitions`;
+    this.state = `${quoteIdentifier(namespace)}.rebuild_state`;
   }
 
   /** Starts a run; RebuildRejected (REBUILD_ALREADY_RUNNING, with its id) when one is active. */
   async request(command: Extract<RebuildCommand, { kind: 'Request' }>, now = Date.now()): Promise<RebuildRun> {
     return this.inTransaction(async (client) => {
       const active = await client.query(
-        `SELECT run FROM ${this.runs} WHERE projection = $1 AND phase NOT IN ('Completed', 'Failed', 'Cancelled') FOR UPDATE`,
+        `SELECT run FROM ${this.runs} WHERE projection = $1 AND ${ACTIVE} FOR UPDATE`,
         [command.projection],
       );
       const { run, transitions } = handle(active.rows[0]?.run, command, now, this.policy);
@@ -44,6 +49,7 @@ export class RebuildRunStore implements RebuildRunStorePort {
         throw new RebuildRejected('REBUILD_ALREADY_RUNNING', `A rebuild of ${command.projection} is already running`, await this.activeId(command.projection));
       }
       await this.record(client, run.id, transitions);
+      await this.raiseVersion(client);
       return run;
     });
   }
@@ -57,6 +63,7 @@ export class RebuildRunStore implements RebuildRunStorePort {
       if (result.transitions.length > 0) {
         await client.query(`UPDATE ${this.runs} SET phase = $2, run = $3, updated_at = now() WHERE id = $1`, [id, result.run.phase, result.run]);
         await this.record(client, id, result.transitions);
+        await this.raiseVersion(client);
       }
       return result;
     });
@@ -83,12 +90,26 @@ export class RebuildRunStore implements RebuildRunStorePort {
 
   /** Runs not yet ended: the durable truth the write-guard falls back to when Redis is down. */
   async active(): Promise<RebuildRun[]> {
-    const { rows } = await this.pool.query(`SELECT run FROM ${this.runs} WHERE phase NOT IN ('Completed', 'Failed', 'Cancelled')`);
+    const { rows } = await this.pool.query(`SELECT run FROM ${this.runs} WHERE ${ACTIVE}`);
     return rows.map((r) => r.run);
   }
 
+  /** One statement, so one database snapshot: the runs are exactly those of the version. */
+  async snapshot(): Promise<RebuildStateSnapshot> {
+    const { rows } = await this.pool.query(
+      `SELECT (SELECT version FROM ${this.state}) AS version,
+              (SELECT coalesce(jsonb_agg(run), '[]'::jsonb) FROM ${this.runs} WHERE ${ACTIVE}) AS runs`,
+    );
+    return { version: Number(rows[0].version), runs: rows[0].runs };
+  }
+
+  async version(): Promise<number> {
+    const { rows } = await this.pool.query(`SELECT version FROM ${this.state}`);
+    return Number(rows[0].version);
+  }
+
   private async activeId(projection: string): Promise<string | undefined> {
-    const { rows } = await this.pool.query(`SELECT id FROM ${this.runs} WHERE projection = $1 AND phase NOT IN ('Completed', 'Failed', 'Cancelled')`, [projection]);
+    const { rows } = await this.pool.query(`SELECT id FROM ${this.runs} WHERE projection = $1 AND ${ACTIVE}`, [projection]);
     return rows[0]?.id;
   }
 
@@ -98,6 +119,15 @@ export class RebuildRunStore implements RebuildRunStorePort {
       if (t.kind !== 'Entered') continue;
       await client.query(`INSERT INTO ${this.transitions} (run_id, transition, at) VALUES ($1, $2, to_timestamp($3 / 1000.0))`, [id, t, t.at]);
     }
+  }
+
+  /**
+   * The row lock taken here, last in every writing transaction, orders the writers: versions are
+   * raised in commit order, so a snapshot read with version v holds every change up to v. (A
+   * sequence would not: its numbers are handed out before the commits, which may come in another order.)
+   */
+  private async raiseVersion(client: PoolClient): Promise<void> {
+    await client.query(`UPDATE ${this.state} SET version = version + 1`);
   }
 
   private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {

@@ -16,13 +16,14 @@ export function rebuildRunStoreContract(name: string, createStore: () => Promise
 
     it('keeps every phase of a run with its time', async () => {
       await store.request(request('r-1'), 1_000);
+      await store.apply('r-1', { kind: 'Dispatch' }, 1_500);
       await store.apply('r-1', { kind: 'WorkerStopped', worker: 'w-1' }, 2_000);
       await store.apply('r-1', { kind: 'Progress', worker: 'w-1', progress: { processed: 5, total: 10, eventsPerSecond: 5, etaMs: 1000 } }, 3_000);
       await store.apply('r-1', { kind: 'WorkerCompleted', worker: 'w-1', progress: { processed: 10, total: 10, eventsPerSecond: 5, etaMs: 0 } }, 4_000);
       await store.apply('r-1', { kind: 'Restarted', worker: 'w-1' }, 5_000);
       expect(await store.history('r-1')).toEqual([
         { phase: 'Requested', at: 1_000 },
-        { phase: 'Stopping', at: 1_000 },
+        { phase: 'Stopping', at: 1_500 },
         { phase: 'Rebuilding', at: 2_000 },
         { phase: 'Restarting', at: 4_000 },
         { phase: 'Completed', at: 5_000 },
@@ -49,8 +50,20 @@ export function rebuildRunStoreContract(name: string, createStore: () => Promise
       await store.request(request('r-2', 'CustomerView'));
       await expect(store.apply('r-2', { kind: 'Restarted', worker: 'w-1' })).rejects.toBeInstanceOf(RebuildRejected);
       await expect(store.apply('nope', { kind: 'Cancel' })).rejects.toThrow(RangeError);
-      expect(await store.get('r-2')).toMatchObject({ phase: 'Stopping' });
-      expect((await store.history('r-2')).map((h) => h.phase)).toEqual(['Requested', 'Stopping']);
+      expect(await store.get('r-2')).toMatchObject({ phase: 'Requested', mode: 'blocking' });
+      expect((await store.history('r-2')).map((h) => h.phase)).toEqual(['Requested']);
+    });
+
+    it('raises the version with every change, not with a refused command, and snapshots the active runs with it', async () => {
+      const start = await store.version();
+      await store.request(request('v-1', 'VersionView'));
+      await store.apply('v-1', { kind: 'Dispatch' });
+      await expect(store.apply('v-1', { kind: 'Withdraw' })).rejects.toBeInstanceOf(RebuildRejected);
+      expect(await store.version()).toBe(start + 2);
+      const snapshot = await store.snapshot();
+      expect(snapshot).toEqual({ version: start + 2, runs: [expect.objectContaining({ id: 'v-1', phase: 'Stopping', mode: 'blocking' })] });
+      await store.apply('v-1', { kind: 'Cancel' });
+      expect(await store.snapshot()).toEqual({ version: start + 3, runs: [] });
     });
 
     it('allows a new run of a projection once the last one ended', async () => {

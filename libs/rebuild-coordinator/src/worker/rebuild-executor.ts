@@ -1,6 +1,10 @@
 import { AmqpBroker, MessageBroker, Subscription } from '@projectionist/messaging';
 import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
 import { ProjectionDaemon } from '@projectionist/projection-daemon';
+import type { RebuildMode } from '@projectionist/rebuild-state';
+
+/** What the daemon's rebuild does today: stop the projection, replay it, swap it in. */
+const RUNNABLE_MODES: readonly RebuildMode[] = ['blocking'];
 
 export interface RebuildExecutorOptions {
   readonly broker: MessageBroker;
@@ -38,6 +42,12 @@ export class RebuildExecutor {
     if (!isRebuildMessage(message, 'StartRebuild')) return;
     const { runId, projection } = message.payload;
     if (!this.answersFor(projection) || this.running.has(runId)) return;
+    // Refused, not guessed: rebuilding in another mode than asked could hold or lose writes.
+    const mode: unknown = message.payload.mode;
+    if (!RUNNABLE_MODES.includes(mode as RebuildMode)) {
+      await this.refuse(runId, `this worker cannot rebuild in mode ${JSON.stringify(mode ?? null)}; it runs ${RUNNABLE_MODES.join(', ')}`);
+      return;
+    }
     // Not awaited: the control consumer must stay free for AbortRebuild while the rebuild runs.
     void this.execute(runId, projection);
   }
@@ -50,6 +60,11 @@ export class RebuildExecutor {
     const { daemon } = this.options;
     if (daemon.asyncProjections.some((p) => p.name === projection)) return daemon.owns(projection);
     return daemon.asyncProjections.some((p) => daemon.owns(p.name));
+  }
+
+  private async refuse(runId: string, reason: string): Promise<void> {
+    const { broker, nodeId } = this.options;
+    await broker.publishEvent(rebuildMessage('RebuildFailed', { runId, worker: nodeId, reason, eventPosition: null }, nodeId)).catch(() => undefined);
   }
 
   private async execute(runId: string, projection: string): Promise<void> {

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
-import type { RebuildRun } from '@projectionist/rebuild-state';
+import type { RebuildRun, RebuildStateSnapshot } from '@projectionist/rebuild-state';
 import { CachedFallback } from '../cached-fallback';
 import { RebuildBoardFallback, RebuildBoardPort } from '../rebuild-board.port';
 import { RebuildBoardUnavailableError } from '../rebuild-board-unavailable.error';
+import { isNewer, loadVerified, sharedSnapshot } from '../shared-snapshot';
 
 /**
  * What Redis is to RebuildBoard, in memory: snapshots by key, a broadcast per namespace, and the
@@ -18,10 +19,15 @@ export class InMemoryBoardServer {
     return this.up;
   }
 
-  /** The stored snapshot of a namespace, as operators' tools would read it from Redis. */
-  snapshot(namespace: string): RebuildRun[] | undefined {
+  /** The stored snapshot of a namespace, as a node starting reads it from Redis. */
+  snapshot(namespace: string): RebuildStateSnapshot | undefined {
     const stored = this.snapshots.get(namespace);
-    return stored === undefined ? undefined : (JSON.parse(stored) as RebuildRun[]);
+    return stored === undefined ? undefined : sharedSnapshot(JSON.parse(stored));
+  }
+
+  /** Stores a snapshot without broadcasting it: what a publish cut short, or an older node, leaves behind. */
+  store(namespace: string, snapshot: RebuildStateSnapshot): void {
+    this.snapshots.set(namespace, JSON.stringify(snapshot));
   }
 
   goOffline(): void {
@@ -44,9 +50,9 @@ export class InMemoryBoardServer {
   }
 
   /** Stores, then broadcasts to every board of the namespace (the publisher's own included, as with pub/sub). */
-  publish(namespace: string, runs: RebuildRun[]): void {
+  publish(namespace: string, snapshot: RebuildStateSnapshot): void {
     if (!this.up) throw new RebuildBoardUnavailableError('Redis: the client is offline');
-    const text = JSON.stringify(runs);
+    const text = JSON.stringify(snapshot);
     this.snapshots.set(namespace, text);
     for (const board of this.boards) {
       // Delivered later, as over a network.
@@ -62,11 +68,11 @@ export interface InMemoryRebuildBoardOptions extends RebuildBoardFallback {
 
 /**
  * RebuildBoard in memory, held to the same `rebuildBoardContract`: a local copy kept by
- * broadcasts while the server is up, the durable fallback while it is not, and a reload from the
- * fallback (never from the snapshot) every time it connects.
+ * broadcasts while the server is up, the durable fallback while it is not, and a reload every
+ * time it connects (the stored snapshot if it has the durable version, else the fallback).
  */
 export class InMemoryRebuildBoard extends EventEmitter implements RebuildBoardPort {
-  private local: RebuildRun[] = [];
+  private local: RebuildStateSnapshot | undefined;
   private live = false;
   private started = false;
   private closed = false;
@@ -101,13 +107,13 @@ export class InMemoryRebuildBoard extends EventEmitter implements RebuildBoardPo
     this.setLive(false);
   }
 
-  async publish(active: RebuildRun[]): Promise<void> {
+  async publish(snapshot: RebuildStateSnapshot): Promise<void> {
     if (this.closed) throw new RebuildBoardUnavailableError('the board is closed');
-    this.options.server.publish(this.options.namespace, active);
+    this.options.server.publish(this.options.namespace, snapshot);
   }
 
   async active(): Promise<RebuildRun[]> {
-    return this.live ? this.local : this.fallback.read();
+    return this.live && this.local ? this.local.runs : this.fallback.read();
   }
 
   /** @internal The server is reachable again: reload from the durable truth, then go live. */
@@ -125,7 +131,8 @@ export class InMemoryRebuildBoard extends EventEmitter implements RebuildBoardPo
   received(text: string): void {
     if (this.closed || !this.options.server.online) return;
     this.broadcasts += 1;
-    this.replace(JSON.parse(text) as RebuildRun[]);
+    const snapshot = sharedSnapshot(JSON.parse(text));
+    if (snapshot && isNewer(snapshot, this.local)) this.replace(snapshot);
   }
 
   /** As RebuildBoard's: a broadcast that arrives during the durable read is at least as new, so the read is repeated. */
@@ -134,10 +141,11 @@ export class InMemoryRebuildBoard extends EventEmitter implements RebuildBoardPo
       for (;;) {
         if (this.closed || !this.options.server.online) return;
         const before = this.broadcasts;
-        const durable = await this.options.fallback();
+        const { server, namespace } = this.options;
+        const loaded = await loadVerified(async () => server.snapshot(namespace), this.options);
         if (this.broadcasts !== before) continue;
         if (this.closed || !this.options.server.online) return;
-        this.replace(durable);
+        this.replace(loaded);
         break;
       }
       this.setLive(true);
@@ -146,9 +154,9 @@ export class InMemoryRebuildBoard extends EventEmitter implements RebuildBoardPo
     }
   }
 
-  private replace(runs: RebuildRun[]): void {
-    this.local = runs;
-    this.emit('changed', runs);
+  private replace(snapshot: RebuildStateSnapshot): void {
+    this.local = snapshot;
+    this.emit('changed', snapshot.runs);
   }
 
   private setLive(live: boolean): void {

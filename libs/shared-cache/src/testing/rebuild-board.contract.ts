@@ -38,12 +38,26 @@ const RECONNECT = { timeoutMs: 15_000 };
 export function rebuildBoardContract(name: string, createBed: () => Promise<RebuildBoardTestBed>): void {
   describe(`${name} (rebuild board contract)`, () => {
     let bed: RebuildBoardTestBed;
-    /** The durable truth (PostgreSQL): the coordinator writes it before publishing. */
+    /** The durable truth (PostgreSQL) and its version: the coordinator writes it before publishing. */
     let durable: RebuildRun[];
-    const fallback = { fallback: async () => durable, fallbackTtlMs: 0 };
-    const publishAs = async (coordinator: RebuildBoardPort, runs: RebuildRun[]) => {
+    let version: number;
+    /** How often a board read the durable runs (not just their version). */
+    let durableReads: number;
+    const fallback = {
+      fallback: async () => {
+        durableReads += 1;
+        return { version, runs: durable };
+      },
+      version: async () => version,
+      fallbackTtlMs: 0,
+    };
+    const writeDurably = (runs: RebuildRun[]) => {
       durable = runs;
-      await coordinator.publish(runs);
+      version += 1;
+    };
+    const publishAs = async (coordinator: RebuildBoardPort, runs: RebuildRun[]) => {
+      writeDurably(runs);
+      await coordinator.publish({ version, runs });
     };
     const liveBoard = async () => {
       const board = await bed.board(fallback);
@@ -52,7 +66,7 @@ export function rebuildBoardContract(name: string, createBed: () => Promise<Rebu
     };
 
     beforeEach(async () => {
-      durable = [];
+      [durable, version, durableReads] = [[], 1, 0];
       bed = await createBed();
     });
     afterEach(async () => {
@@ -76,8 +90,39 @@ export function rebuildBoardContract(name: string, createBed: () => Promise<Rebu
       const [coordinator, gateway] = [await liveBoard(), await liveBoard()];
       await publishAs(coordinator, [rebuildRun('shared')]);
       await waitFor('the gateway saw it', async () => ids(await gateway.active())[0] === 'shared');
-      durable = [rebuildRun('only-in-postgres')];
+      writeDurably([rebuildRun('only-in-postgres')]);
       expect(ids(await gateway.active())).toEqual(['shared']);
+    });
+
+    it('starts from the shared snapshot when it has the durable version, reading only that version', async () => {
+      const coordinator = await liveBoard();
+      await publishAs(coordinator, [rebuildRun('shared')]);
+      await waitFor('the coordinator saw it', async () => ids(await coordinator.active())[0] === 'shared');
+      durableReads = 0;
+      const late = await liveBoard();
+      expect(ids(await late.active())).toEqual(['shared']);
+      expect(durableReads).toBe(0);
+    });
+
+    it('starts from the durable state when the shared snapshot is older, e.g. a change whose publish never happened', async () => {
+      const coordinator = await liveBoard();
+      await publishAs(coordinator, [rebuildRun('r-1')]);
+      writeDurably([]);
+      const late = await liveBoard();
+      expect(ids(await late.active())).toEqual([]);
+      expect(durableReads).toBeGreaterThan(0);
+    });
+
+    it('keeps the newer copy when an older snapshot is broadcast after it', async () => {
+      const [coordinator, gateway] = [await liveBoard(), await liveBoard()];
+      await publishAs(coordinator, [rebuildRun('newer')]);
+      await waitFor('the gateway saw it', async () => ids(await gateway.active())[0] === 'newer');
+      const seen: string[][] = [];
+      gateway.on('changed', (runs) => seen.push(ids(runs)));
+      await coordinator.publish({ version: version - 1, runs: [rebuildRun('older')] });
+      await publishAs(coordinator, [rebuildRun('newest')]);
+      await waitFor('the gateway saw the newest', async () => ids(await gateway.active())[0] === 'newest');
+      expect(seen).not.toContainEqual(['older']);
     });
 
     it('while the shared store is down: falls back, answers from the durable store, and publishing fails at once with RebuildBoardUnavailableError', async () => {
@@ -90,10 +135,10 @@ export function rebuildBoardContract(name: string, createBed: () => Promise<Rebu
       await waitFor('fallback', () => !gateway.isLive && !coordinator.isLive, RECONNECT);
       expect(statuses).toEqual(['fallback']);
       const started = Date.now();
-      await expect(coordinator.publish([rebuildRun('r-1')])).rejects.toBeInstanceOf(RebuildBoardUnavailableError);
+      await expect(coordinator.publish({ version: version + 1, runs: [rebuildRun('r-1')] })).rejects.toBeInstanceOf(RebuildBoardUnavailableError);
       expect(Date.now() - started).toBeLessThan(1_500);
       // A run started meanwhile cannot be broadcast: only the durable store knows it.
-      durable = [rebuildRun('r-1'), rebuildRun('r-2')];
+      writeDurably([rebuildRun('r-1'), rebuildRun('r-2')]);
       expect(ids(await gateway.active())).toEqual(['r-1', 'r-2']);
     });
 
@@ -103,17 +148,17 @@ export function rebuildBoardContract(name: string, createBed: () => Promise<Rebu
       await waitFor('the gateway saw it', async () => ids(await gateway.active())[0] === 'before');
       await bed.goOffline();
       await waitFor('fallback', () => !gateway.isLive, RECONNECT);
-      durable = [rebuildRun('during')];
+      writeDurably([rebuildRun('during')]);
       await bed.goOnline();
       await waitFor('live again', () => gateway.isLive, RECONNECT);
       expect(ids(await gateway.active())).toEqual(['during']);
-      await waitFor('the coordinator can publish again', () => coordinator.publish([rebuildRun('after')]).then(() => true), RECONNECT);
+      await waitFor('the coordinator can publish again', () => publishAs(coordinator, [rebuildRun('after')]).then(() => true), RECONNECT);
       await waitFor('the broadcast after the outage', async () => ids(await gateway.active())[0] === 'after');
     });
 
     it('starts while the shared store is down, answering from the durable store, and goes live when it is back', async () => {
       await bed.goOffline();
-      durable = [rebuildRun('durable')];
+      writeDurably([rebuildRun('durable')]);
       const board = await bed.board(fallback);
       expect(board.isLive).toBe(false);
       expect(ids(await board.active())).toEqual(['durable']);
@@ -124,17 +169,17 @@ export function rebuildBoardContract(name: string, createBed: () => Promise<Rebu
 
     it('reuses a durable answer for fallbackTtlMs', async () => {
       await bed.goOffline();
-      durable = [rebuildRun('first')];
-      const board = await bed.board({ fallback: async () => durable, fallbackTtlMs: 60_000 });
+      writeDurably([rebuildRun('first')]);
+      const board = await bed.board({ ...fallback, fallbackTtlMs: 60_000 });
       expect(ids(await board.active())).toEqual(['first']);
-      durable = [rebuildRun('second')];
+      writeDurably([rebuildRun('second')]);
       expect(ids(await board.active())).toEqual(['first']);
     });
 
     it('refuses to publish once closed', async () => {
       const board = await liveBoard();
       await board.close();
-      await expect(board.publish([])).rejects.toBeInstanceOf(RebuildBoardUnavailableError);
+      await expect(board.publish({ version: version + 1, runs: [] })).rejects.toBeInstanceOf(RebuildBoardUnavailableError);
     });
   });
 }

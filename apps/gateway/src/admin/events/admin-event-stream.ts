@@ -1,12 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@projectionist/config';
 import { NODE_REGISTRY, NodeRegistry } from '@projectionist/cluster-nodes';
-import { EVENT_STORE_POOL } from '@projectionist/event-store';
 import { ProjectionStatusReader } from '@projectionist/projection-daemon/status';
-import { RebuildRunStore } from '@projectionist/rebuild-coordinator';
-import type { RebuildBoard } from '@projectionist/shared-cache';
-import { Pool } from 'pg';
-import { REBUILD_BOARD } from '../../write-guard/rebuild-board.token';
+import { REBUILD_RUN_STORE, RebuildRunStorePort } from '@projectionist/rebuild-coordinator';
+import { REBUILD_BOARD, RebuildBoardPort } from '@projectionist/shared-cache';
 import { AdminEvent, diffSnapshot, Fingerprints } from './snapshot-diff';
 
 export const STREAM_INTERVAL_MS = 500;
@@ -26,7 +22,6 @@ export interface StreamClient {
 @Injectable()
 export class AdminEventStream implements BeforeApplicationShutdown {
   private readonly clients = new Set<StreamClient>();
-  private readonly runs: RebuildRunStore;
   private readonly logger = new Logger('AdminEventStream');
   private fingerprints: Fingerprints = new Map();
   private snapshot: AdminEvent[] = [];
@@ -36,14 +31,11 @@ export class AdminEventStream implements BeforeApplicationShutdown {
   private readonly onBoardChanged = () => void this.tick();
 
   constructor(
-    @Inject(EVENT_STORE_POOL) pool: Pool,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(REBUILD_RUN_STORE) private readonly runs: RebuildRunStorePort,
     @Inject(NODE_REGISTRY) private readonly nodes: NodeRegistry,
-    @Inject(REBUILD_BOARD) private readonly board: RebuildBoard,
+    @Inject(REBUILD_BOARD) private readonly board: RebuildBoardPort,
     private readonly projections: ProjectionStatusReader,
-  ) {
-    this.runs = new RebuildRunStore(pool, config.namespace);
-  }
+  ) {}
 
   async subscribe(client: StreamClient): Promise<() => void> {
     // Counted from the start: the loop serves clients still on their first read too, so that

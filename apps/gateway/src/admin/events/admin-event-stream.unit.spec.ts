@@ -1,9 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { AppConfig } from '@projectionist/config';
 import type { NodeRegistry } from '@projectionist/cluster-nodes';
 import type { ProjectionStatusReader } from '@projectionist/projection-daemon/status';
-import type { RebuildBoard } from '@projectionist/shared-cache';
-import type { Pool } from 'pg';
+import type { RebuildRunStorePort } from '@projectionist/rebuild-coordinator';
+import type { RebuildBoardPort } from '@projectionist/shared-cache';
 import { AdminEventStream, StreamClient } from './admin-event-stream';
 
 /** Reads that finish when the test says, like ones behind a slow database. */
@@ -27,10 +26,10 @@ describe('AdminEventStream', () => {
     jest.useFakeTimers();
     gate = new Gate();
     board = new EventEmitter();
-    const pool = { query: async () => ({ rows: [] }) } as unknown as Pool;
+    const runs = { list: async () => [] } as unknown as RebuildRunStorePort;
     const nodes = { list: async () => [] } as unknown as NodeRegistry;
     const projections = { list: async () => (await gate.wait(), []) } as unknown as ProjectionStatusReader;
-    stream = new AdminEventStream(pool, { namespace: 'stream_test' } as AppConfig, nodes, board as unknown as RebuildBoard, projections);
+    stream = new AdminEventStream(runs, nodes, board as unknown as RebuildBoardPort, projections);
   });
   afterEach(() => {
     stream.beforeApplicationShutdown();
