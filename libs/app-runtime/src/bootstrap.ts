@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { DynamicModule, INestApplication } from '@nestjs/common';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, AppName, loadConfig } from '@projectionist/config';
@@ -12,6 +13,11 @@ import { JsonLogger } from '@projectionist/observability';
 export interface BootstrapOptions {
   /** Adds what a module cannot, before the app listens (e.g. the gateway's API docs). */
   readonly configure?: (app: INestApplication) => void;
+  /**
+   * The app's message handlers (`@EventPattern` controllers) run on this transport, connected
+   * before the app listens so that no message arrives before its handler is registered.
+   */
+  readonly messages?: (app: INestApplication) => CustomTransportStrategy;
 }
 
 export async function bootstrap(
@@ -27,6 +33,10 @@ export async function bootstrap(
     nest.useBodyParser('json', { limit: config.httpMaxBodyBytes });
     nest.enableShutdownHooks();
     options.configure?.(nest);
+    if (options.messages) {
+      nest.connectMicroservice({ strategy: options.messages(nest) }, { inheritAppConfig: true });
+      await nest.startAllMicroservices();
+    }
     await nest.listen(config.port);
     logger.log({ msg: 'listening', port: config.port, namespace: config.namespace }, 'Bootstrap');
     return nest;

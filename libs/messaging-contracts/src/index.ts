@@ -2,5 +2,5 @@ export { envelopeProblems } from './message-envelope';
 export type { MessageEnvelope, EnvelopeProblem } from './message-envelope';
 export { topologyFor } from './topology';
 export type { Topology } from './topology';
-export { rebuildMessage, isRebuildMessage, REBUILD_MESSAGE_VERSION } from './rebuild-messages';
-export type { RebuildMessages, RebuildMessageType } from './rebuild-messages';
+export { rebuildMessage, isRebuildMessage, REBUILD_MESSAGE_VERSION, REBUILD_MESSAGE_ROUTES } from './rebuild-messages';
+export type { RebuildMessages, RebuildMessageType, MessageRoute } from './rebuild-messages';

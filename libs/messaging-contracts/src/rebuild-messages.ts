@@ -39,3 +39,18 @@ export function rebuildMessage<T extends RebuildMessageType>(type: T, payload: R
 export function isRebuildMessage<T extends RebuildMessageType>(message: MessageEnvelope, type: T): message is MessageEnvelope<T, RebuildMessages[T]> {
   return message.type === type && message.version === REBUILD_MESSAGE_VERSION && typeof message.payload === 'object' && message.payload !== null;
 }
+
+/** Where a message goes: the coordinator's command queue, nodes' control queues, or the worker events. */
+export type MessageRoute = { readonly to: 'commands' } | { readonly to: 'control'; readonly target: 'all' } | { readonly to: 'events' };
+
+/** Where each rebuild message is sent (the comments on RebuildMessages say who reads it). */
+export const REBUILD_MESSAGE_ROUTES: { readonly [T in RebuildMessageType]: MessageRoute } = {
+  RequestRebuild: { to: 'commands' },
+  CancelRebuild: { to: 'commands' },
+  StartRebuild: { to: 'control', target: 'all' },
+  AbortRebuild: { to: 'control', target: 'all' },
+  RebuildStarted: { to: 'events' },
+  RebuildProgress: { to: 'events' },
+  RebuildCompleted: { to: 'events' },
+  RebuildFailed: { to: 'events' },
+};

@@ -2,7 +2,7 @@ export type { BrokerStatus, InvalidMessage, MessageBroker, MessageHandler, Queue
 export { AmqpBroker } from './amqp-broker';
 export type { AmqpBrokerOptions } from './amqp-broker';
 export { BrokerUnavailableError } from './broker-unavailable.error';
-export { MessagingModule, AMQP_BROKER } from './nest/messaging.module';
+export { MessagingModule, AMQP_BROKER, BROKER_CLIENT } from './nest/messaging.module';
 export { BrokerTransport, BrokerContext } from './nest/broker-transport';
 export type { BrokerTransportOptions } from './nest/broker-transport';
 export { BrokerClient } from './nest/broker-client';

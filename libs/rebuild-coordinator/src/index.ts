@@ -7,5 +7,8 @@ export type { CoordinatorLogger, ElectionLock, RebuildCoordinatorOptions } from 
 export { RebuildExecutor } from './worker/rebuild-executor';
 export type { RebuildExecutorOptions } from './worker/rebuild-executor';
 export { CoordinatorModule, CoordinatorHost } from './nest/coordinator.module';
-export { RebuildExecutorModule } from './nest/rebuild-executor.module';
+export { RebuildExecutorModule, ExecutorHost } from './nest/rebuild-executor.module';
 export { RebuildRunsModule } from './nest/rebuild-runs.module';
+export type { CoordinatorInbox } from './coordinator/rebuild-coordinator';
+export { CoordinatorMessages, CoordinatorMessagesModule, REBUILD_COORDINATOR } from './nest/coordinator-messages';
+export { ExecutorMessages, ExecutorMessagesModule, REBUILD_EXECUTOR } from './nest/executor-messages';

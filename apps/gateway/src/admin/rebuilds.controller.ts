@@ -1,13 +1,15 @@
 import { Body, ConflictException, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, ServiceUnavailableException, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
-import { AMQP_BROKER, BrokerUnavailableError, MessageBroker } from '@projectionist/messaging';
+import { ClientProxy } from '@nestjs/microservices';
+import { AMQP_BROKER, BROKER_CLIENT, BrokerUnavailableError, MessageBroker } from '@projectionist/messaging';
 import { MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
 import { ProjectionStatusReader } from '@projectionist/projection-daemon/status';
 import { REBUILD_RUN_STORE, RebuildRunStorePort } from '@projectionist/rebuild-coordinator';
 import { REBUILD_MODES, RebuildRejected, RebuildRun } from '@projectionist/rebuild-state';
 import { REBUILD_BOARD, RebuildBoardPort } from '@projectionist/shared-cache';
 import { randomUUID } from 'node:crypto';
+import { lastValueFrom } from 'rxjs';
 import { z } from 'zod';
 import { ApiZodBody } from '../docs/api-zod-body.decorator';
 import { ZodValidationPipe } from '../api/zod-validation.pipe';
@@ -32,6 +34,7 @@ export class RebuildsController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(AMQP_BROKER) private readonly broker: MessageBroker,
+    @Inject(BROKER_CLIENT) private readonly client: ClientProxy,
     @Inject(REBUILD_RUN_STORE) private readonly runs: RebuildRunStorePort,
     @Inject(REBUILD_BOARD) private readonly board: RebuildBoardPort,
     private readonly projections: ProjectionStatusReader,
@@ -120,7 +123,7 @@ export class RebuildsController {
   /** Any failure to hand a command over (a lost connection, a refused confirm) is the broker's: 503. */
   private async send(message: MessageEnvelope): Promise<void> {
     try {
-      await this.broker.sendCommand(message);
+      await lastValueFrom(this.client.emit(message.type, message), { defaultValue: undefined });
     } catch (error) {
       throw unavailable(error instanceof BrokerUnavailableError ? error.message : `RabbitMQ did not take the command: ${(error as Error).message}`);
     }

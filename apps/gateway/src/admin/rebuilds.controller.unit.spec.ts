@@ -1,7 +1,7 @@
 import type { AppConfig } from '@projectionist/config';
 import type { MessageBroker } from '@projectionist/messaging';
-import { BrokerUnavailableError } from '@projectionist/messaging';
-import type { MessageEnvelope } from '@projectionist/messaging-contracts';
+import { BrokerClient, BrokerUnavailableError } from '@projectionist/messaging';
+import { MessageEnvelope, REBUILD_MESSAGE_ROUTES } from '@projectionist/messaging-contracts';
 import type { ProjectionStatusReader } from '@projectionist/projection-daemon/status';
 import { InMemoryRebuildRunStore } from '@projectionist/rebuild-coordinator/testing';
 import { InMemoryBoardServer, InMemoryRebuildBoard } from '@projectionist/shared-cache/testing';
@@ -15,7 +15,7 @@ describe('RebuildsController', () => {
   let store: InMemoryRebuildRunStore;
   let board: InMemoryRebuildBoard;
   const projections = { get: async () => ({ name: 'CarView' }) } as unknown as ProjectionStatusReader;
-  const controller = (b: MessageBroker) => new RebuildsController({ nodeId: 'gw-1' } as AppConfig, b, store, board, projections);
+  const controller = (b: MessageBroker) => new RebuildsController({ nodeId: 'gw-1' } as AppConfig, b, new BrokerClient(b, REBUILD_MESSAGE_ROUTES), store, board, projections);
 
   beforeEach(async () => {
     store = new InMemoryRebuildRunStore();

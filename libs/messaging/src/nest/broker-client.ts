@@ -1,9 +1,9 @@
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
-import type { MessageEnvelope } from '@projectionist/messaging-contracts';
+import type { MessageEnvelope, MessageRoute } from '@projectionist/messaging-contracts';
 import { MessageBroker } from '../broker.port';
 
-/** Where a message goes: the coordinator's command queue, nodes' control queues, or the worker events. */
-export type Route = { readonly to: 'commands' } | { readonly to: 'control'; readonly target: 'all' | string } | { readonly to: 'events' };
+/** A route to one node's control queue, besides the contracts' routes. */
+export type Route = MessageRoute | { readonly to: 'control'; readonly target: string };
 
 /**
  * A Nest ClientProxy over our MessageBroker, for `emit` only: the product's messages are

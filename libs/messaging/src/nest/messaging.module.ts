@@ -1,9 +1,12 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
-import { topologyFor } from '@projectionist/messaging-contracts';
+import { REBUILD_MESSAGE_ROUTES, topologyFor } from '@projectionist/messaging-contracts';
 import { AmqpBroker } from '../amqp-broker';
+import { BrokerClient } from './broker-client';
 
 export const AMQP_BROKER = Symbol('AMQP_BROKER');
+/** A Nest ClientProxy (`emit(type, envelope)`) over the app's broker, routing the rebuild messages. */
+export const BROKER_CLIENT = Symbol('BROKER_CLIENT');
 
 @Injectable()
 class BrokerLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -24,7 +27,7 @@ class BrokerLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** AMQP_BROKER for the app: its node's control queue, the namespace's topology. */
+/** AMQP_BROKER for the app (its node's control queue, the namespace's topology), and BROKER_CLIENT over it. */
 @Global()
 @Module({
   providers: [
@@ -33,8 +36,9 @@ class BrokerLifecycle implements OnModuleInit, OnApplicationShutdown {
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new AmqpBroker({ url: config.amqpUrl, topology: topologyFor(config.namespace), nodeId: config.nodeId }),
     },
+    { provide: BROKER_CLIENT, inject: [AMQP_BROKER], useFactory: (broker: AmqpBroker) => new BrokerClient(broker, REBUILD_MESSAGE_ROUTES) },
     BrokerLifecycle,
   ],
-  exports: [AMQP_BROKER],
+  exports: [AMQP_BROKER, BROKER_CLIENT],
 })
 export class MessagingModule {}

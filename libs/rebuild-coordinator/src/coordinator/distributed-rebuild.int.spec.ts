@@ -8,8 +8,7 @@ import type { RebuildMode } from '@projectionist/rebuild-state';
 import { Pool } from 'pg';
 import { REBUILD_COORDINATOR_MIGRATIONS } from '../migrations';
 import { RebuildRunStore } from '../runs/rebuild-run-store';
-import { RebuildExecutor } from '../worker/rebuild-executor';
-import { RebuildCoordinator } from './rebuild-coordinator';
+import { coordinatorWithMessages, executorWithMessages } from '../testing/with-messages';
 
 /** Every one of them feeds ActiveProject. */
 const EVENTS = 50;
@@ -39,15 +38,13 @@ describe('distributed rebuild through the coordinator', () => {
       closers.push(() => b.close());
       return b;
     };
-    const coordinator = new RebuildCoordinator({ store, broker: await broker('coord-1'), lock: new DaemonLock(db.databaseUrl, db.namespace, 'coord-1', 'coordinator'), nodeId: 'coord-1', logger: silent, tickMs: 200 });
+    const { coordinator, close } = await coordinatorWithMessages({ store, broker: await broker('coord-1'), lock: new DaemonLock(db.databaseUrl, db.namespace, 'coord-1', 'coordinator'), nodeId: 'coord-1', logger: silent, tickMs: 200 });
     coordinator.start();
-    closers.push(() => coordinator.stop());
+    closers.push(close);
     const daemon = new ProjectionDaemon({ pool, store: events, namespace: db.namespace, nodeId: 'worker-1', projections: [activeProjectProjection], logger: silent });
     await daemon.start(new Map([[activeProjectProjection.name, await daemon.storage.fence.claim(activeProjectProjection.name, 'worker-1')]]));
     closers.push(() => daemon.stop());
-    const executor = new RebuildExecutor({ broker: await broker('worker-1'), daemon, nodeId: 'worker-1', heartbeatMs: 200 });
-    await executor.start();
-    closers.push(() => executor.stop());
+    closers.push((await executorWithMessages({ broker: await broker('worker-1'), daemon, nodeId: 'worker-1', heartbeatMs: 200 })).close);
     gateway = await broker('gateway-1');
   });
   let gateway: AmqpBroker;

@@ -1,5 +1,5 @@
 import { ElectionLock, LeaderElection } from '@projectionist/leader-election';
-import type { MessageBroker, Subscription } from '@projectionist/messaging';
+import type { MessageBroker } from '@projectionist/messaging';
 import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
 import { RebuildCommand, RebuildMode, RebuildRejected, RebuildRun } from '@projectionist/rebuild-state';
 import type { RebuildBoardPort } from '@projectionist/shared-cache';
@@ -13,7 +13,18 @@ export interface CoordinatorLogger {
 /** The lock the coordinator is elected over: DaemonLock (PostgreSQL), or a fake in unit tests. */
 export type { ElectionLock };
 
+/**
+ * Where the leader's messages come from: the commands and the workers' events, read only while
+ * this node leads (BrokerTransport, whose `@EventPattern` handlers call handleCommand and
+ * handleWorkerEvent; see CoordinatorMessages).
+ */
+export interface CoordinatorInbox {
+  resume(): Promise<void>;
+  pause(): Promise<void>;
+}
+
 export interface RebuildCoordinatorOptions {
+  readonly inbox: CoordinatorInbox;
   readonly store: Pick<RebuildRunStorePort, 'get' | 'apply' | 'active' | 'snapshot'>;
   readonly broker: MessageBroker;
   readonly lock: ElectionLock;
@@ -36,7 +47,6 @@ export interface RebuildCoordinatorOptions {
  */
 export class RebuildCoordinator {
   private readonly election: LeaderElection;
-  private subscriptions: Subscription[] = [];
 
   constructor(private readonly options: RebuildCoordinatorOptions) {
     this.election = new LeaderElection({
@@ -65,22 +75,19 @@ export class RebuildCoordinator {
 
   private async becomeLeader(): Promise<void> {
     this.options.logger.log({ msg: 'coordinator leader', node: this.options.nodeId }, 'RebuildCoordinator');
-    const { broker } = this.options;
-    // One at a time, so that a failed start leaves stepDown every consumer it opened to cancel.
-    this.subscriptions.push(await broker.consume('commands', (m) => this.onCommand(m)));
-    this.subscriptions.push(await broker.consume('coordinator-events', (m) => this.onWorkerEvent(m)));
+    // A start that fails halfway is undone by stepDown, which pauses every queue it resumed.
+    await this.options.inbox.resume();
     // The consumers make this node the leader; supervision that fails now runs again on the next check.
     await this.superviseRuns().catch((error: Error) => this.options.logger.warn(`coordinator could not supervise the runs: ${error.message}`, 'RebuildCoordinator'));
   }
 
   private async stepDown(reason: string): Promise<void> {
     this.options.logger.warn({ msg: 'coordinator stepping down', reason }, 'RebuildCoordinator');
-    const subscriptions = this.subscriptions;
-    this.subscriptions = [];
-    await Promise.all(subscriptions.map((s) => s.cancel()));
+    await this.options.inbox.pause();
   }
 
-  private async onCommand(message: MessageEnvelope): Promise<void> {
+  /** RequestRebuild and CancelRebuild, from the gateways. */
+  async handleCommand(message: MessageEnvelope): Promise<void> {
     if (isRebuildMessage(message, 'RequestRebuild')) {
       // A redelivered request finds the run dispatched already: it is asked for again, harmlessly.
       await this.apply(message.payload.runId, { kind: 'Dispatch' });
@@ -95,7 +102,8 @@ export class RebuildCoordinator {
     }
   }
 
-  private async onWorkerEvent(message: MessageEnvelope): Promise<void> {
+  /** RebuildStarted, RebuildProgress, RebuildCompleted and RebuildFailed, from the workers. */
+  async handleWorkerEvent(message: MessageEnvelope): Promise<void> {
     if (isRebuildMessage(message, 'RebuildStarted')) {
       await this.apply(message.payload.runId, { kind: 'WorkerStopped', worker: message.payload.worker });
     } else if (isRebuildMessage(message, 'RebuildProgress')) {

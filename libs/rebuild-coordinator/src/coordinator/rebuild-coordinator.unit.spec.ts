@@ -4,6 +4,7 @@ import type { RebuildPhase, RebuildRun } from '@projectionist/rebuild-state';
 import { InMemoryBoardServer, InMemoryRebuildBoard } from '@projectionist/shared-cache/testing';
 import { waitFor } from '@projectionist/testing';
 import { InMemoryRebuildRunStore } from '../runs/in-memory-rebuild-run-store';
+import { coordinatorWithMessages } from '../testing/with-messages';
 import { ElectionLock, RebuildCoordinator } from './rebuild-coordinator';
 
 const LEASE_MS = 10_000;
@@ -50,9 +51,10 @@ describe('RebuildCoordinator', () => {
       await board.start();
       closers.push(() => board.close());
     }
-    coordinator = new RebuildCoordinator({ store, broker: coordinatorBroker, board: coordinatorBoard, lock: heldLock(), nodeId: 'coord-1', logger: silent, tickMs: 10 });
+    const started = await coordinatorWithMessages({ store, broker: coordinatorBroker, board: coordinatorBoard, lock: heldLock(), nodeId: 'coord-1', logger: silent, tickMs: 10 });
+    coordinator = started.coordinator;
     coordinator.start();
-    closers.push(() => coordinator.stop());
+    closers.push(started.close);
     await waitFor('leader', () => coordinator.isLeader);
   });
   afterEach(async () => {

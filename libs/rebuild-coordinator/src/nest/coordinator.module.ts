@@ -1,15 +1,18 @@
 import { BeforeApplicationShutdown, Controller, Get, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
-import { AMQP_BROKER, MessageBroker } from '@projectionist/messaging';
+import { AMQP_BROKER, BrokerTransport, MessageBroker } from '@projectionist/messaging';
 import { DaemonLock } from '@projectionist/projection-daemon';
 import { REBUILD_BOARD, RebuildBoardPort } from '@projectionist/shared-cache';
 import { RebuildCoordinator } from '../coordinator/rebuild-coordinator';
 import { REBUILD_RUN_STORE, RebuildRunStorePort } from '../runs/rebuild-run-store.port';
+import { CoordinatorMessages, REBUILD_COORDINATOR } from './coordinator-messages';
 import { RebuildRunsModule } from './rebuild-runs.module';
 
 @Injectable()
 export class CoordinatorHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly coordinator: RebuildCoordinator;
+  /** The app connects it as its microservice transport (bootstrap's `messages`); the coordinator resumes it when elected. */
+  readonly transport: BrokerTransport;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -17,7 +20,9 @@ export class CoordinatorHost implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(REBUILD_BOARD) readonly board: RebuildBoardPort,
     @Inject(AMQP_BROKER) readonly broker: MessageBroker,
   ) {
+    this.transport = new BrokerTransport(broker, { queues: ['commands', 'coordinator-events'], consumeOnListen: false });
     this.coordinator = new RebuildCoordinator({
+      inbox: this.transport,
       store,
       board,
       broker,
@@ -48,5 +53,10 @@ class CoordinatorController {
 }
 
 /** The coordinator app's work: leadership, the rebuild state machine, leases. */
-@Module({ imports: [RebuildRunsModule], controllers: [CoordinatorController], providers: [CoordinatorHost], exports: [CoordinatorHost] })
+@Module({
+  imports: [RebuildRunsModule],
+  controllers: [CoordinatorController, CoordinatorMessages],
+  providers: [CoordinatorHost, { provide: REBUILD_COORDINATOR, inject: [CoordinatorHost], useFactory: (host: CoordinatorHost) => host.coordinator }],
+  exports: [CoordinatorHost],
+})
 export class CoordinatorModule {}

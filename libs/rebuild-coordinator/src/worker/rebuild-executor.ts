@@ -1,4 +1,4 @@
-import { AmqpBroker, MessageBroker, Subscription } from '@projectionist/messaging';
+import type { MessageBroker } from '@projectionist/messaging';
 import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
 import { ProjectionDaemon } from '@projectionist/projection-daemon';
 import type { RebuildMode } from '@projectionist/rebuild-state';
@@ -21,20 +21,16 @@ export interface RebuildExecutorOptions {
  */
 export class RebuildExecutor {
   private readonly running = new Map<string, AbortController>();
-  private subscription: Subscription | undefined;
 
   constructor(private readonly options: RebuildExecutorOptions) {}
 
-  async start(): Promise<void> {
-    this.subscription = await this.options.broker.consume('control', (m) => this.onControl(m));
-  }
-
+  /** Aborts the rebuilds in progress (the app is stopping; its transport stops delivering). */
   async stop(): Promise<void> {
-    await this.subscription?.cancel();
     for (const abort of this.running.values()) abort.abort();
   }
 
-  private async onControl(message: MessageEnvelope): Promise<void> {
+  /** StartRebuild and AbortRebuild, from this node's control queue (see ExecutorMessages). */
+  async handleControl(message: MessageEnvelope): Promise<void> {
     if (isRebuildMessage(message, 'AbortRebuild')) {
       this.running.get(message.payload.runId)?.abort();
       return;
@@ -73,7 +69,7 @@ export class RebuildExecutor {
     this.running.set(runId, abort);
     // A report lost while the broker is down is not retried: the coordinator then fails the run
     // when the lease runs out, so a run is never shown as successful without its report.
-    const send = (m: Parameters<AmqpBroker['publishEvent']>[0]) => broker.publishEvent(m).catch(() => undefined);
+    const send = (m: Parameters<MessageBroker['publishEvent']>[0]) => broker.publishEvent(m).catch(() => undefined);
     const heartbeat = setInterval(() => {
       const progress = daemon.progress().find((p) => p.name === projection)?.rebuild;
       void send(
