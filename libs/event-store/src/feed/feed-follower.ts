@@ -38,6 +38,8 @@ export interface FeedFollowerOptions {
    * without it a failed read ends the follower and rejects `done`.
    */
   readonly retryReads?: { delayMs(failures: number): number; onFailure(error: Error, failures: number): void };
+  /** Called each time the follower has read everything readable and is about to wait for more. */
+  readonly onCaughtUp?: () => void;
 }
 
 /** How soon to read again when committed events wait behind an older open transaction. */
@@ -106,6 +108,7 @@ export class FeedFollower {
         this.lastCaughtUp = page.caughtUp;
         if (!page.caughtUp) continue;
         if (until && hasReached(page.next, until.caughtUpPast)) return;
+        this.options.onCaughtUp?.();
         await this.waitForMore(page.pending === true);
       }
     } finally {

@@ -42,6 +42,8 @@ export interface ProjectionAgentOptions {
   readonly stopWhenCaughtUp?: boolean;
   readonly stopNotBefore?: FeedCursor;
   readonly onCommitted?: (summary: CommitSummary) => void;
+  /** Caught up with nothing left to commit (see SubscriptionOptions.onCaughtUp). */
+  readonly onCaughtUp?: () => void;
 }
 
 /**
@@ -73,6 +75,7 @@ export class ProjectionAgent {
       readGapMs: options.readGapMs,
       until: options.stopWhenCaughtUp ? { caughtUpPast: options.stopNotBefore ?? FEED_START } : undefined,
       onCommitted: options.onCommitted,
+      onCaughtUp: options.onCaughtUp,
     });
     this.done = this.subscription.done;
   }

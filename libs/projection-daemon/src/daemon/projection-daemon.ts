@@ -15,6 +15,7 @@ import { FeedHealth } from './feed-health';
 import { ProjectionProgress } from './projection-progress';
 import { ProgressWriter } from './progress-writer';
 import { newRun, progressOf, recordCommit, Running } from './projection-run';
+import { switchReadersWhenCaughtUp } from './version-switch';
 import { waitUntilReached } from './wait-until-reached';
 
 /**
@@ -186,15 +187,17 @@ export class ProjectionDaemon {
     if (run.epoch === 0) return;
     const target = projectionTarget(this.options.namespace, run.projection, 'live');
     const hold = this.storage.fence.newHold(run.projection.name, run.epoch);
-    let checkpoint;
+    let slot;
     try {
-      checkpoint = await prepareLiveSlot(this.storage, this.options.namespace, run.projection, hold);
+      slot = await prepareLiveSlot(this.storage, this.options.namespace, run.projection, hold);
     } catch (error) {
       if (error instanceof LeaseLostError) return this.leaseLost(run, error.message);
       this.retryStart(run, term, error as Error);
       return;
     }
+    const { checkpoint, viewPending } = slot;
     run.startFailures = 0;
+    run.viewPending = viewPending;
     run.lastPosition = checkpoint.lastPosition;
     if (checkpoint.state === 'error') {
       // Stays stopped, with its error visible, until an operator rebuilds or resumes it.
@@ -206,21 +209,19 @@ export class ProjectionDaemon {
     run.state = 'running';
     run.error = null;
     const wake = this.newWake();
+    const switchReaders = () => void switchReadersWhenCaughtUp(run, hold, this.storage, this.options.namespace, this.options.logger);
+    const { store, logger } = this.options;
     const agent = new ProjectionAgent({
-      target,
-      store: this.options.store,
-      storage: this.storage,
-      hold,
-      from: checkpoint.cursor,
-      wake,
-      logger: this.options.logger,
+      ...{ target, store, storage: this.storage, hold, from: checkpoint.cursor, wake, logger },
       pageSize: this.tuning.pageSize,
       commitEvery: this.tuning.liveCommitEvery,
       backpressure: this.tuning.backpressure,
       pollIntervalMs: this.tuning.pollIntervalMs,
       readGapMs: this.tuning.liveReadGapMs,
+      onCaughtUp: run.viewPending ? switchReaders : undefined,
       onCommitted: (summary) => {
         recordCommit(run, summary);
+        if (summary.caughtUp && run.viewPending) switchReaders();
         this.committed.notify();
         this.options.onCommitted?.(run.projection.name, summary.positions);
       },

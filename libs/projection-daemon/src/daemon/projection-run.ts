@@ -26,6 +26,9 @@ export interface Running {
   lastEventAt: number | undefined;
   readonly rate: RateMeter;
   rebuild: RebuildProgress | null;
+  /** Readers still use another version's table; they move to this one once it has caught up. */
+  viewPending: boolean;
+  switchingView: boolean;
 }
 
 export function newRun(projection: Projection): Running {
@@ -44,6 +47,8 @@ export function newRun(projection: Projection): Running {
     lastEventAt: undefined,
     rate: new RateMeter(),
     rebuild: null,
+    viewPending: false,
+    switchingView: false,
   };
 }
 

@@ -1,4 +1,5 @@
 import { EventStore, FeedHoldBack, hasReached, quoteIdentifier } from '@projectionist/event-store';
+import { projectionTableNames } from '@projectionist/projections';
 import { Pool } from 'pg';
 import { describeHoldBack } from './hold-back-warning';
 import { waitUntilReached } from './wait-until-reached';
@@ -25,13 +26,15 @@ export class StaleReadTimeoutError extends Error {
 export class ProjectionWatermark {
   private readonly table: string;
   private readonly progressTable: string;
+  private readonly schema: string;
 
   constructor(
     private readonly pool: Pool,
     private readonly store: Pick<EventStore, 'cursorOf' | 'readHead'>,
     namespace: string,
   ) {
-    this.table = `${quoteIdentifier(namespace)}.projection_checkpoints`;
+    this.schema = quoteIdentifier(namespace);
+    this.table = `${this.schema}.projection_checkpoints`;
     this.progressTable = `${quoteIdentifier(namespace)}.projection_progress`;
   }
 
@@ -40,10 +43,7 @@ export class ProjectionWatermark {
       position,
       timeoutMs,
       behind: async (target) => {
-        const { rows } = await this.pool.query(
-          `SELECT cursor_tx, cursor_pos FROM ${this.table} WHERE projection = $1 AND slot = 'live' ORDER BY version DESC LIMIT 1`,
-          [projection],
-        );
+        const { rows } = await this.pool.query(this.checkpointOfViewQuery, [projection, ...this.viewNames(projection)]);
         const row = rows[0];
         return row && hasReached({ transactionId: Number(row.cursor_tx), position: Number(row.cursor_pos) }, target) ? [] : [projection];
       },
@@ -51,6 +51,26 @@ export class ProjectionWatermark {
       pause: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(20, ms))),
       timedOut: async () => new StaleReadTimeoutError(projection, position, timeoutMs, await this.heldBack(projection)),
     });
+  }
+
+  /**
+   * The live checkpoint of the version readers see: the one whose table the stable view reads (a
+   * newer version may be building beside it, see LiveSlot.viewPending), else the newest.
+   */
+  private get checkpointOfViewQuery(): string {
+    return `SELECT cursor_tx, cursor_pos FROM ${this.table} c
+             WHERE projection = $1 AND slot = 'live'
+             ORDER BY EXISTS (
+               SELECT 1 FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+                WHERE r.ev_class = to_regclass($2) AND d.refclassid = 'pg_class'::regclass
+                  AND d.refobjid = to_regclass($3 || '.' || quote_ident($4 || '_v' || c.version))) DESC, version DESC
+             LIMIT 1`;
+  }
+
+  /** The stable view (qualified), the schema and the view's own name, from which each version's table is named. */
+  private viewNames(projection: string): [string, string, string] {
+    const { view } = projectionTableNames(projection, 1);
+    return [`${this.schema}.${quoteIdentifier(view)}`, this.schema, view];
   }
 
   /**

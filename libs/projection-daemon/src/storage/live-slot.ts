@@ -3,8 +3,19 @@ import type { BatchStorage } from './batch-storage';
 import { Checkpoint } from './checkpoint-store';
 import { inFencedTransaction } from './fenced-transaction';
 import { LeaseHold } from './lease-fence';
-import { dropRebuildTable, ensureProjectionTable, liveSlotInPlace } from './projection-tables';
+import { dropRebuildTable, ensureProjectionTable, liveSlotInPlace, liveViewState } from './projection-tables';
 import { projectionTarget } from './projection-target';
+
+/** Where the live agent starts, and whether readers still use another version's table. */
+export interface LiveSlot {
+  readonly checkpoint: Checkpoint;
+  /**
+   * The stable view reads another version of the projection (the one deployed before): this
+   * version is built in its own table while readers keep the complete one, and the view moves
+   * to it once it has caught up (switchReadersWhenCaughtUp), never to a half-built table.
+   */
+  readonly viewPending: boolean;
+}
 
 /**
  * Binds `hold` as the projection's one writer and, in the same fenced transaction, makes sure of
@@ -12,20 +23,22 @@ import { projectionTarget } from './projection-target';
  * no rebuild runs beside the agent bound now), and marks the checkpoint running unless it is in
  * error. Returns the live checkpoint the agent starts from.
  */
-export function prepareLiveSlot(storage: BatchStorage, namespace: string, projection: Projection, hold: LeaseHold): Promise<Checkpoint> {
+export function prepareLiveSlot(storage: BatchStorage, namespace: string, projection: Projection, hold: LeaseHold): Promise<LiveSlot> {
   const key = { projection: projection.name, version: projection.version, slot: 'live' as const };
   return inFencedTransaction(
     storage,
     hold,
     async (client) => {
+      let viewPending = false;
       if (!(await liveSlotInPlace(client, namespace, projection))) {
-        await ensureProjectionTable(client, projectionTarget(namespace, projection, 'live'));
+        viewPending = (await liveViewState(client, namespace, projection)) === 'other';
+        await ensureProjectionTable(client, projectionTarget(namespace, projection, 'live'), { pointView: !viewPending });
         await dropRebuildTable(client, namespace, projection);
       }
       await storage.checkpoints.deleteIn(client, { ...key, slot: 'rebuild' });
-      const loaded = await storage.checkpoints.loadIn(client, key);
-      if (loaded.state !== 'error') await storage.checkpoints.setStateIn(client, key, 'running');
-      return loaded;
+      const checkpoint = await storage.checkpoints.loadIn(client, key);
+      if (checkpoint.state !== 'error') await storage.checkpoints.setStateIn(client, key, 'running');
+      return { checkpoint, viewPending };
     },
     { bind: true },
   );

@@ -37,12 +37,17 @@ function quoteLiteral(value: string): string {
  * Creates the target's table when missing, and for the live slot points the stable view at it,
  * inside the caller's (fenced) transaction.
  */
-export async function ensureProjectionTable(client: PoolClient, target: ProjectionTarget): Promise<void> {
+export async function ensureProjectionTable(client: PoolClient, target: ProjectionTarget, { pointView: point = target.slot === 'live' } = {}): Promise<void> {
   await lockDdl(client, target.namespace);
   const { rows } = await client.query('SELECT to_regclass($1) AS oid', [target.qualifiedTable]);
   if (rows[0].oid === null) for (const sql of createTableSql(target)) await client.query(sql);
-  if (target.slot === 'live') await pointView(client, target);
+  if (point) await pointView(client, target);
 }
+
+/** The relations a view reads, by the rewrite rule PostgreSQL keeps for it (SQL for `$view`, `$table`). */
+const VIEW_READS = `EXISTS (
+  SELECT 1 FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+   WHERE r.ev_class = to_regclass($view) AND d.refclassid = 'pg_class'::regclass AND d.refobjid = to_regclass($table))`;
 
 /**
  * True when the live table exists, the stable view reads from it and no rebuild table is left:
@@ -52,13 +57,27 @@ export async function ensureProjectionTable(client: PoolClient, target: Projecti
 export async function liveSlotInPlace(client: PoolClient, namespace: string, projection: Projection): Promise<boolean> {
   const live = projectionTarget(namespace, projection, 'live');
   const rebuild = projectionTarget(namespace, projection, 'rebuild');
-  const { rows } = await client.query(
-    `SELECT to_regclass($3) IS NULL AND EXISTS (
-       SELECT 1 FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
-        WHERE r.ev_class = to_regclass($2) AND d.refclassid = 'pg_class'::regclass AND d.refobjid = to_regclass($1)) AS ready`,
-    [live.qualifiedTable, live.qualifiedView, rebuild.qualifiedTable],
-  );
+  const reads = VIEW_READS.replace('$view', '$2').replace('$table', '$1');
+  const { rows } = await client.query(`SELECT to_regclass($3) IS NULL AND ${reads} AS ready`, [live.qualifiedTable, live.qualifiedView, rebuild.qualifiedTable]);
   return rows[0].ready === true;
+}
+
+/**
+ * What the stable view reads: nothing yet (`missing`), this version's live table (`this`), or
+ * another table (`other`: another version of the projection, which readers keep using until this
+ * one has caught up).
+ */
+export async function liveViewState(client: PoolClient, namespace: string, projection: Projection): Promise<'missing' | 'this' | 'other'> {
+  const live = projectionTarget(namespace, projection, 'live');
+  const reads = VIEW_READS.replace('$view', '$2').replace('$table', '$1');
+  const { rows } = await client.query(`SELECT to_regclass($2) IS NULL AS missing, ${reads} AS reads_this`, [live.qualifiedTable, live.qualifiedView]);
+  return rows[0].missing ? 'missing' : rows[0].reads_this ? 'this' : 'other';
+}
+
+/** Points the stable view at this version's live table, inside the caller's (fenced) transaction. */
+export async function pointLiveView(client: PoolClient, namespace: string, projection: Projection): Promise<void> {
+  await lockDdl(client, namespace);
+  await pointView(client, projectionTarget(namespace, projection, 'live'));
 }
 
 /** Drops and recreates the rebuild slot's table inside the caller's transaction, so a rebuild always starts from nothing. */

@@ -35,6 +35,8 @@ export interface SubscriptionOptions {
    */
   readonly until?: { readonly caughtUpPast: FeedCursor };
   readonly onCommitted?: (summary: CommitSummary) => void;
+  /** Called when the follower waits for more with everything it read committed (a moment a commit may not mark). */
+  readonly onCaughtUp?: () => void;
 }
 
 /**
@@ -70,6 +72,9 @@ export class Subscription {
       wake: options.wake,
       readGapMs: options.readGapMs,
       until: options.until,
+      onCaughtUp: () => {
+        if (this.caughtUp) options.onCaughtUp?.();
+      },
       // The database may be restarting: keep trying, with backoff, and say so.
       retryReads: {
         delayMs: (failures) => retryDelayMs(failures, { ...options.policy.retry, maxDelayMs: INFRA_MAX_DELAY_MS }),

@@ -116,6 +116,17 @@ describe('Subscription', () => {
     expect(await subscription.stop()).toEqual({ kind: 'stopped' });
   });
 
+  it('given it follows the head, when everything read is committed, then it says it is caught up without a commit', async () => {
+    await append(3);
+    let caughtUp = 0;
+    const subscription = subscribe({ pollIntervalMs: 10, onCaughtUp: () => void caughtUp++ });
+    await waitFor('caught up reported twice', () => caughtUp >= 2);
+    // Reported only with everything read committed: the commit of the three came first.
+    expect(strategy.commits.flat()).toEqual([1, 2, 3]);
+    expect(summaries).toHaveLength(1);
+    await subscription.stop();
+  });
+
   it('given a database error while committing, then it retries the same batch until it lands', async () => {
     await append(5);
     const subscription = subscribe({ until: { caughtUpPast: FEED_START } });
