@@ -30,9 +30,11 @@ export interface FeedFollowerOptions {
   /**
    * Ends the follower (resolving `done`) once it is caught up and has passed this cursor; a feed
    * held back by another session's open transaction looks caught up before events up to it are
-   * readable. Without it the follower runs until stopped.
+   * readable. With `reached`, it ends once its cursor has reached that one, caught up or not
+   * (an online rebuild's last steps up to where the live agent stopped). Without it the follower
+   * runs until stopped.
    */
-  readonly until?: { readonly caughtUpPast: FeedCursor };
+  readonly until?: { readonly caughtUpPast: FeedCursor } | { readonly reached: FeedCursor };
   /**
    * Failed reads (the database restarting) are retried after `delayMs(failures)`, and reported;
    * without it a failed read ends the follower and rejects `done`.
@@ -87,8 +89,10 @@ export class FeedFollower {
     const { store, pageSize, types, categories, encoding, until } = this.options;
     const reads = new FeedReadAhead((after) => store.readAll({ after, limit: pageSize, types, categories, encoding }));
     let failures = 0;
+    const reached = until && 'reached' in until ? until.reached : undefined;
     try {
       while (!this.stopped) {
+        if (reached && hasReached(this.cursor, reached)) return;
         let page: FeedPage;
         try {
           page = await reads.next(this.cursor);
@@ -107,7 +111,7 @@ export class FeedFollower {
         this.cursor = page.next;
         this.lastCaughtUp = page.caughtUp;
         if (!page.caughtUp) continue;
-        if (until && hasReached(page.next, until.caughtUpPast)) return;
+        if (until && 'caughtUpPast' in until && hasReached(page.next, until.caughtUpPast)) return;
         this.options.onCaughtUp?.();
         await this.waitForMore(page.pending === true);
       }

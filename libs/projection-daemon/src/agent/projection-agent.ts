@@ -41,6 +41,8 @@ export interface ProjectionAgentOptions {
    */
   readonly stopWhenCaughtUp?: boolean;
   readonly stopNotBefore?: FeedCursor;
+  /** Stops once the agent has applied the events up to this cursor, caught up or not. */
+  readonly stopAt?: FeedCursor;
   readonly onCommitted?: (summary: CommitSummary) => void;
   /** Caught up with nothing left to commit (see SubscriptionOptions.onCaughtUp). */
   readonly onCaughtUp?: () => void;
@@ -73,7 +75,7 @@ export class ProjectionAgent {
       backpressure: options.backpressure,
       pollIntervalMs: options.pollIntervalMs,
       readGapMs: options.readGapMs,
-      until: options.stopWhenCaughtUp ? { caughtUpPast: options.stopNotBefore ?? FEED_START } : undefined,
+      until: options.stopAt ? { reached: options.stopAt } : options.stopWhenCaughtUp ? { caughtUpPast: options.stopNotBefore ?? FEED_START } : undefined,
       onCommitted: options.onCommitted,
       onCaughtUp: options.onCaughtUp,
     });

@@ -1,4 +1,4 @@
-import { FeedCursor, hasReached, WakeSignal } from '@projectionist/event-store';
+import { FEED_START, FeedCursor, hasReached, WakeSignal } from '@projectionist/event-store';
 import { checkProjectionSet, DEFAULT_RETRY, Projection } from '@projectionist/projections';
 import { retryDelayMs } from '../subscription/retry-delay';
 import { AgentOutcome, ProjectionAgent } from '../agent/projection-agent';
@@ -9,10 +9,11 @@ import { inFencedTransaction } from '../storage/fenced-transaction';
 import { LeaseFence, LeaseLostError } from '../storage/lease-fence';
 import { prepareLiveSlot } from '../storage/live-slot';
 import { projectionTarget } from '../storage/projection-target';
+import { OnlineRebuild } from '../rebuild/online-rebuild';
 import { RebuildRunner, RebuildResult } from '../rebuild/rebuild-runner';
 import { DaemonTuning, DEFAULT_DAEMON_TUNING, ProjectionDaemonOptions } from './daemon-options';
 import { FeedHealth } from './feed-health';
-import { ProjectionProgress } from './projection-progress';
+import { ProjectionProgress, RebuildProgress } from './projection-progress';
 import { ProgressWriter } from './progress-writer';
 import { newRun, progressOf, recordCommit, Running } from './projection-run';
 import { switchReadersWhenCaughtUp } from './version-switch';
@@ -128,10 +129,12 @@ export class ProjectionDaemon {
   }
 
   /**
-   * Rebuilds one projection beside the live table and swaps it in (see RebuildRunner), then runs
-   * its live agent again, whatever the outcome, unless the term ended meanwhile.
+   * Rebuilds one projection beside the live table and swaps it in, then runs its live agent
+   * again, whatever the outcome, unless the term ended meanwhile. `blocking` stops the live agent
+   * for the whole rebuild (RebuildRunner); `online` keeps it running and pauses it only for the
+   * switch (OnlineRebuild).
    */
-  async rebuild(name: string, options: { signal?: AbortSignal } = {}): Promise<RebuildResult> {
+  async rebuild(name: string, options: { signal?: AbortSignal; mode?: 'blocking' | 'online' } = {}): Promise<RebuildResult> {
     const run = this.running.get(name);
     if (!run) throw new RangeError(`No async projection named "${name}" on this node`);
     const term = this.term;
@@ -141,36 +144,36 @@ export class ProjectionDaemon {
     const forward = () => abort.abort();
     options.signal?.addEventListener('abort', forward);
     if (options.signal?.aborted) abort.abort();
-    const done = this.runRebuild(run, term, abort.signal).finally(() => options.signal?.removeEventListener('abort', forward));
+    const done = this.runRebuild(run, term, abort.signal, options.mode ?? 'blocking').finally(() => options.signal?.removeEventListener('abort', forward));
     run.rebuilding = { abort, done };
     return done;
   }
 
-  private async runRebuild(run: Running, term: number, signal: AbortSignal): Promise<RebuildResult> {
+  private async runRebuild(run: Running, term: number, signal: AbortSignal, mode: 'blocking' | 'online'): Promise<RebuildResult> {
     await run.starting;
-    await this.stopAgent(run, 'rebuilding');
+    if (mode === 'blocking') await this.stopAgent(run, 'rebuilding');
     const wake = this.newWake();
+    const { namespace, store, logger } = this.options;
+    const base = { storage: this.storage, tuning: this.tuning, namespace, store, projection: run.projection, epoch: run.epoch, logger, wake };
+    const onProgress = (progress: RebuildProgress) => void (run.rebuild = progress);
+    let result: RebuildResult & { switchedAt?: number };
     try {
-      const runner = new RebuildRunner({
-        storage: this.storage,
-        tuning: this.tuning,
-        namespace: this.options.namespace,
-        store: this.options.store,
-        projection: run.projection,
-        epoch: run.epoch,
-        logger: this.options.logger,
-        wake,
-        onProgress: (progress) => {
-          run.rebuild = progress;
-        },
-      });
-      return await runner.run(signal);
+      if (mode === 'blocking') result = await new RebuildRunner({ ...base, onProgress }).run(signal);
+      else result = await new OnlineRebuild({ ...base, onProgress, stopLive: () => this.stopLive(run) }).run(signal);
     } finally {
       this.wakes.delete(wake);
       if (run.state === 'rebuilding') run.state = 'stopped';
       run.rebuilding = undefined;
       await this.startAgent(run, term);
     }
+    const { switchedAt, ...ended } = result;
+    return switchedAt !== undefined && ended.status === 'completed' ? { ...ended, switchPauseMs: Date.now() - switchedAt } : ended;
+  }
+
+  /** An online rebuild's switch: the live agent stops, and says where its checkpoint stands. */
+  private async stopLive(run: Running): Promise<FeedCursor> {
+    const entry = run.agent;
+    return this.stopAgent(run, 'rebuilding').then(() => entry?.agent.cursor ?? FEED_START);
   }
 
   /** Starts the live agent of `run` for `term`, once, bound to a fresh token on the lease (see prepareLiveSlot). */

@@ -3,7 +3,15 @@ import { ProjectionMode } from '@projectionist/projections';
 import { ProjectionErrorInfo, ProjectionState } from '../storage/checkpoint-store';
 
 export interface RebuildProgress {
-  readonly phase: 'replaying' | 'swapping' | 'done' | 'failed' | 'cancelled';
+  /**
+   * Blocking: replaying, swapping. Online: building (up to the head when it began), catching-up
+   * (on until caught up), switching (the projection's one pause). Then done, failed or cancelled.
+   */
+  readonly phase: 'replaying' | 'swapping' | 'building' | 'catching-up' | 'switching' | 'done' | 'failed' | 'cancelled';
+  /** `online` for a rebuild beside the live table; absent for a blocking one. */
+  readonly mode?: 'online';
+  /** Online, while building or catching up: positions between the last event applied and the head. */
+  readonly distanceToHead?: number;
   readonly processed: number;
   readonly total: number;
   readonly eventsPerSecond: number;

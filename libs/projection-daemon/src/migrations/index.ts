@@ -2,12 +2,14 @@ import type { MigrationClass } from '@projectionist/event-store';
 import { CreateProjectionDaemonTables1732000000001 } from './1732000000001-create-projection-daemon-tables';
 import { AddProjectionLeaseAgent1732000000005 } from './1732000000005-add-projection-lease-agent';
 import { AddFeedHoldBackToProgress1733100000000 } from './1733100000000-add-feed-hold-back-to-progress';
+import { AddProjectionLeaseBuilder1733200000000 } from './1733200000000-add-projection-lease-builder';
 
-export { CreateProjectionDaemonTables1732000000001, AddProjectionLeaseAgent1732000000005, AddFeedHoldBackToProgress1733100000000 };
+export { CreateProjectionDaemonTables1732000000001, AddProjectionLeaseAgent1732000000005, AddFeedHoldBackToProgress1733100000000, AddProjectionLeaseBuilder1733200000000 };
 
 /** The tables this lib owns, in order; apps and `npm run db:migrate` run them through APP_MIGRATIONS. */
 export const PROJECTION_DAEMON_MIGRATIONS: readonly MigrationClass[] = [
   CreateProjectionDaemonTables1732000000001,
   AddProjectionLeaseAgent1732000000005,
   AddFeedHoldBackToProgress1733100000000,
+  AddProjectionLeaseBuilder1733200000000,
 ];

@@ -11,7 +11,13 @@ import { LeaseHold, LeaseLostError } from '../storage/lease-fence';
 import { dropRebuildTable, recreateRebuildTable, swapInRebuiltTable } from '../storage/projection-tables';
 
 export type RebuildResult =
-  | { readonly status: 'completed'; readonly processed: number; readonly durationMs: number }
+  | {
+      readonly status: 'completed';
+      readonly processed: number;
+      readonly durationMs: number;
+      /** Online: how long the projection's live agent was stopped for the switch, its restart included. */
+      readonly switchPauseMs?: number;
+    }
   | { readonly status: 'cancelled'; readonly processed: number }
   | { readonly status: 'failed'; readonly processed: number; readonly error: string; readonly eventPosition?: number };
 

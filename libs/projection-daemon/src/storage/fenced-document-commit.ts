@@ -27,7 +27,7 @@ export async function commitDocumentsFenced(
   lastPosition: number,
 ): Promise<void> {
   const held = 'EXISTS (SELECT 1 FROM lease) AND EXISTS (SELECT 1 FROM at)';
-  const text = `WITH lease AS (${storage.fence.checkInQuery('$1', '$2', '$12')}),
+  const text = `WITH lease AS (${storage.fence.checkInQuery('$1', '$2', '$12', hold)}),
     at AS (${storage.checkpoints.atQuery(['$1', '$5', '$6', '$10', '$11'])}),
     upserted AS (${upsertDocumentsQuery(table, '$3', held)}),
     deleted AS (${deleteDocumentsQuery(table, '$4', held)}),

@@ -24,7 +24,15 @@ export interface LeaseHold {
   readonly projection: string;
   readonly epoch: number;
   readonly agent: string;
+  /**
+   * `live` (default): the agent applying to the table readers use. `builder`: the agent building
+   * the projection beside it during an online rebuild, checked against its own token, so that
+   * both apply at once.
+   */
+  readonly role?: 'live' | 'builder';
 }
+
+const tokenColumn = (hold: Pick<LeaseHold, 'role'>) => (hold.role === 'builder' ? 'builder' : 'agent');
 
 /**
  * Per-projection leases with epochs and agent tokens. Claiming bumps the epoch; binding an agent
@@ -45,7 +53,7 @@ export class LeaseFence {
   async claim(projection: string, holder: string): Promise<number> {
     const { rows } = await this.pool.query(
       `INSERT INTO ${this.table} (projection, epoch, holder) VALUES ($1, 1, $2)
-       ON CONFLICT (projection) DO UPDATE SET epoch = ${this.table}.epoch + 1, holder = EXCLUDED.holder, agent = NULL, acquired_at = now()
+       ON CONFLICT (projection) DO UPDATE SET epoch = ${this.table}.epoch + 1, holder = EXCLUDED.holder, agent = NULL, builder = NULL, acquired_at = now()
        RETURNING epoch`,
       [projection, holder],
     );
@@ -56,7 +64,7 @@ export class LeaseFence {
   async claimAll(projections: readonly string[], holder: string): Promise<Map<string, number>> {
     const { rows } = await this.pool.query(
       `INSERT INTO ${this.table} (projection, epoch, holder) SELECT p, 1, $2 FROM unnest($1::text[]) AS p
-       ON CONFLICT (projection) DO UPDATE SET epoch = ${this.table}.epoch + 1, holder = EXCLUDED.holder, agent = NULL, acquired_at = now()
+       ON CONFLICT (projection) DO UPDATE SET epoch = ${this.table}.epoch + 1, holder = EXCLUDED.holder, agent = NULL, builder = NULL, acquired_at = now()
        RETURNING projection, epoch`,
       [projections, holder],
     );
@@ -64,8 +72,8 @@ export class LeaseFence {
   }
 
   /** A new agent's hold under `epoch`; it becomes current once bound (see bind). */
-  newHold(projection: string, epoch: number): LeaseHold {
-    return { projection, epoch, agent: randomUUID() };
+  newHold(projection: string, epoch: number, role: LeaseHold['role'] = 'live'): LeaseHold {
+    return { projection, epoch, agent: randomUUID(), role };
   }
 
   /**
@@ -73,17 +81,23 @@ export class LeaseFence {
    * the row lock waits for the previous agent's writes in flight, and fences out every later one.
    */
   async bind(client: PoolClient, hold: LeaseHold): Promise<void> {
-    const { rowCount } = await client.query(`UPDATE ${this.table} SET agent = $3 WHERE projection = $1 AND epoch = $2`, [hold.projection, hold.epoch, hold.agent]);
+    const column = tokenColumn(hold);
+    const { rowCount } = await client.query(`UPDATE ${this.table} SET ${column} = $3 WHERE projection = $1 AND epoch = $2`, [hold.projection, hold.epoch, hold.agent]);
     if (rowCount === 0) throw new LeaseLostError(hold.projection, hold.epoch);
+  }
+
+  /** Ends the builder's hold (the online rebuild switched, failed or was cancelled), inside the caller's transaction. */
+  async releaseBuilderIn(client: PoolClient, hold: LeaseHold): Promise<void> {
+    await client.query(`UPDATE ${this.table} SET builder = NULL WHERE projection = $1 AND epoch = $2 AND builder = $3`, [hold.projection, hold.epoch, hold.agent]);
   }
 
   async checkIn(client: PoolClient, hold: LeaseHold): Promise<void> {
-    const { rowCount } = await client.query(this.checkInQuery('$1', '$2', '$3'), [hold.projection, hold.epoch, hold.agent]);
+    const { rowCount } = await client.query(this.checkInQuery('$1', '$2', '$3', hold), [hold.projection, hold.epoch, hold.agent]);
     if (rowCount === 0) throw new LeaseLostError(hold.projection, hold.epoch);
   }
 
-  /** The check-in over the given placeholders: one row while epoch and agent are current, locked until the transaction ends. */
-  checkInQuery(projection: string, epoch: string, agent: string): string {
-    return `SELECT 1 FROM ${this.table} WHERE projection = ${projection} AND epoch = ${epoch} AND agent = ${agent} FOR SHARE`;
+  /** The check-in over the given placeholders: one row while epoch and the hold's token are current, locked until the transaction ends. */
+  checkInQuery(projection: string, epoch: string, agent: string, hold: Pick<LeaseHold, 'role'> = {}): string {
+    return `SELECT 1 FROM ${this.table} WHERE projection = ${projection} AND epoch = ${epoch} AND ${tokenColumn(hold)} = ${agent} FOR SHARE`;
   }
 }

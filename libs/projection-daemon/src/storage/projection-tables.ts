@@ -104,6 +104,12 @@ export async function swapInRebuiltTable(client: PoolClient, namespace: string, 
   const rebuilt = projectionTarget(namespace, projection, 'rebuild');
   const retired = `${live.table}__old`;
   await lockDdl(client, namespace);
+  // The view first: a reader locks the view, then its table, so a swap that took the table first
+  // and then waited for the view would deadlock with it. Readers queue here until the commit and
+  // then read the new table.
+  await client.query(`SELECT to_regclass($1) AS view`, [live.qualifiedView]).then(async ({ rows }) => {
+    if (rows[0].view !== null) await client.query(`LOCK TABLE ${live.qualifiedView} IN ACCESS EXCLUSIVE MODE`);
+  });
   await client.query(`DROP TABLE IF EXISTS ${live.schema}.${quoteIdentifier(retired)}`);
   await client.query(`ALTER TABLE IF EXISTS ${live.qualifiedTable} RENAME TO ${quoteIdentifier(retired)}`);
   await client.query(`ALTER TABLE ${rebuilt.qualifiedTable} RENAME TO ${quoteIdentifier(live.table)}`);

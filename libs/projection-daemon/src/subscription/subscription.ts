@@ -31,9 +31,10 @@ export interface SubscriptionOptions {
    * Ends the subscription once everything readable is committed and the feed has passed this
    * cursor (rebuilds: the last event committed when they began). Without it, it runs until
    * stopped. Until then commits wait for full batches (fewer, larger writes) unless the feed has
-   * nothing more to read.
+   * nothing more to read. With `reached`, it ends once its cursor has reached that one, caught
+   * up or not.
    */
-  readonly until?: { readonly caughtUpPast: FeedCursor };
+  readonly until?: { readonly caughtUpPast: FeedCursor } | { readonly reached: FeedCursor };
   readonly onCommitted?: (summary: CommitSummary) => void;
   /** Called when the follower waits for more with everything it read committed (a moment a commit may not mark). */
   readonly onCaughtUp?: () => void;
