@@ -2,10 +2,12 @@ import { adminUiBenchmark } from './admin-ui.bench';
 import { daemonBenchmark } from './daemon.bench';
 import { gatewayBenchmark } from './gateway.bench';
 import { eventStoreBenchmark } from './event-store.bench';
+import { onlineRebuildBenchmark } from './online-rebuild.bench';
 
 export const benchmarks: Record<string, () => Promise<string>> = {
   'event-store': eventStoreBenchmark,
   daemon: daemonBenchmark,
   gateway: gatewayBenchmark,
   'admin-ui': adminUiBenchmark,
+  'online-rebuild': onlineRebuildBenchmark,
 };

@@ -41,6 +41,8 @@ export interface ProjectionAgentOptions {
    */
   readonly stopWhenCaughtUp?: boolean;
   readonly stopNotBefore?: FeedCursor;
+  /** Commit only full batches while behind the head (see SubscriptionOptions.fullBatchesWhileBehind). */
+  readonly fullBatchesWhileBehind?: boolean;
   /** Stops once the agent has applied the events up to this cursor, caught up or not. */
   readonly stopAt?: FeedCursor;
   readonly onCommitted?: (summary: CommitSummary) => void;
@@ -78,6 +80,7 @@ export class ProjectionAgent {
       until: options.stopAt ? { reached: options.stopAt } : options.stopWhenCaughtUp ? { caughtUpPast: options.stopNotBefore ?? FEED_START } : undefined,
       onCommitted: options.onCommitted,
       onCaughtUp: options.onCaughtUp,
+      fullBatchesWhileBehind: options.fullBatchesWhileBehind,
     });
     this.done = this.subscription.done;
   }

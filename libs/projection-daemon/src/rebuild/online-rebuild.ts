@@ -5,7 +5,7 @@ import { RebuildProgress } from '../daemon/projection-progress';
 import { CheckpointKey } from '../storage/checkpoint-store';
 import { inFencedTransaction } from '../storage/fenced-transaction';
 import { LeaseHold, LeaseLostError } from '../storage/lease-fence';
-import { dropRebuildTable, recreateRebuildTable, swapInRebuiltTable } from '../storage/projection-tables';
+import { dropRebuildTable, dropRetiredTable, recreateRebuildTable, swapInRebuiltTable } from '../storage/projection-tables';
 import { ProjectionTarget } from '../storage/projection-target';
 import { RebuildResult, RebuildRunnerOptions } from './rebuild-runner';
 
@@ -91,6 +91,8 @@ export class OnlineRebuild {
       if (signal?.aborted) return builder.stop();
       await this.ready.wait(100);
     }
+    // What an earlier swap retired goes now, outside the pause.
+    await inFencedTransaction(this.options.storage, this.hold, (client) => dropRetiredTable(client, this.options.namespace, this.options.projection));
     // Switching: this projection pauses here, and only until the swap has committed.
     this.switchedAt = Date.now();
     this.report('switching');
@@ -134,6 +136,7 @@ export class OnlineRebuild {
       commitEvery: tuning.rebuildCommitEvery,
       backpressure: { high: tuning.rebuildPageSize * 4, low: tuning.rebuildPageSize * 2 },
       pollIntervalMs: tuning.pollIntervalMs,
+      fullBatchesWhileBehind: true,
       ...extra,
     });
   }
@@ -152,7 +155,8 @@ export class OnlineRebuild {
     await inFencedTransaction(storage, this.hold, async (client) => {
       // The swap's DDL queues every reader of the table behind it: give up rather than stall them.
       await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(tuning.swapLockTimeoutMs))}`);
-      await swapInRebuiltTable(client, namespace, projection);
+      // The retired table is dropped by the next online rebuild, before its pause, not in this one.
+      await swapInRebuiltTable(client, namespace, projection, { keepRetired: true });
       await storage.checkpoints.promoteRebuildIn(client, projection.name, projection.version);
       await storage.fence.releaseBuilderIn(client, this.hold);
     });

@@ -99,7 +99,7 @@ export async function dropRebuildTable(client: PoolClient, namespace: string, pr
  * old table until the commit and the rebuilt one after, never a half-built one. The view is
  * repointed in place rather than dropped, so views that operators built on it survive.
  */
-export async function swapInRebuiltTable(client: PoolClient, namespace: string, projection: Projection): Promise<void> {
+export async function swapInRebuiltTable(client: PoolClient, namespace: string, projection: Projection, { keepRetired = false } = {}): Promise<void> {
   const live = projectionTarget(namespace, projection, 'live');
   const rebuilt = projectionTarget(namespace, projection, 'rebuild');
   const retired = `${live.table}__old`;
@@ -114,7 +114,14 @@ export async function swapInRebuiltTable(client: PoolClient, namespace: string, 
   await client.query(`ALTER TABLE IF EXISTS ${live.qualifiedTable} RENAME TO ${quoteIdentifier(retired)}`);
   await client.query(`ALTER TABLE ${rebuilt.qualifiedTable} RENAME TO ${quoteIdentifier(live.table)}`);
   await pointView(client, live);
-  await client.query(`DROP TABLE IF EXISTS ${live.schema}.${quoteIdentifier(retired)}`);
+  if (!keepRetired) await client.query(`DROP TABLE IF EXISTS ${live.schema}.${quoteIdentifier(retired)}`);
+}
+
+/** Drops the table a swap retired (`<table>__old`), if one was kept. */
+export async function dropRetiredTable(client: PoolClient, namespace: string, projection: Projection): Promise<void> {
+  const live = projectionTarget(namespace, projection, 'live');
+  await lockDdl(client, namespace);
+  await client.query(`DROP TABLE IF EXISTS ${live.schema}.${quoteIdentifier(`${live.table}__old`)}`);
 }
 
 /**

@@ -35,6 +35,11 @@ export interface SubscriptionOptions {
    * up or not.
    */
   readonly until?: { readonly caughtUpPast: FeedCursor } | { readonly reached: FeedCursor };
+  /**
+   * Commit only full batches until the feed has nothing more to read, as with `until`, though
+   * running on after it (an online rebuild's builder: fewer, larger writes while it is behind).
+   */
+  readonly fullBatchesWhileBehind?: boolean;
   readonly onCommitted?: (summary: CommitSummary) => void;
   /** Called when the follower waits for more with everything it read committed (a moment a commit may not mark). */
   readonly onCaughtUp?: () => void;
@@ -154,13 +159,13 @@ export class Subscription {
   }
 
   private async applyPages(): Promise<void> {
-    const { commitEvery = 500, pollIntervalMs = 1000, until } = this.options;
+    const { commitEvery = 500, pollIntervalMs = 1000, until, fullBatchesWhileBehind } = this.options;
     const strategy = this.strategy;
     while (!this.stopping) {
       await strategy.checkFailed();
       // Following the head, commit as soon as nothing more is staged; up to `until`, only full
       // batches, or what is readable once the feed has nothing more (the end, or a feed held back).
-      const mayCommitPartial = !until || this.fetchDone || this.follower.caughtUp;
+      const mayCommitPartial = !(until || fullBatchesWhileBehind) || this.fetchDone || this.follower.caughtUp;
       const page = this.queue.take(1);
       if (!page) {
         if (strategy.open && mayCommitPartial) await strategy.flush();
