@@ -1,0 +1,126 @@
+import { etaMs, RateMeter } from '../agent/agent-progress';
+import { AgentLogger, AgentOutcome } from '../agent/projection-agent';
+import type { DaemonTuning } from '../daemon/daemon-options';
+import { RebuildProgress } from '../daemon/projection-progress';
+import type { BatchStorage } from '../storage/batch-storage';
+import { CheckpointKey } from '../storage/checkpoint-store';
+import { inFencedTransaction } from '../storage/fenced-transaction';
+import { LeaseHold, LeaseLostError } from '../storage/lease-fence';
+import { dropRebuildTable, recreateRebuildTable } from '../storage/projection-tables';
+import { ProjectionTarget } from '../storage/projection-target';
+import { Projection } from '@projectionist/projections';
+import type { RebuildResult } from './rebuild-runner';
+
+/** How a rebuild's agents read and commit: large pages and transactions, a few pages ahead of the applier (little memory). */
+export function rebuildAgentTuning(tuning: DaemonTuning) {
+  return {
+    pageSize: tuning.rebuildPageSize,
+    feedEncoding: tuning.rebuildFeedEncoding,
+    commitEvery: tuning.rebuildCommitEvery,
+    backpressure: { high: tuning.rebuildPageSize * 4, low: tuning.rebuildPageSize * 2 },
+    pollIntervalMs: tuning.pollIntervalMs,
+  };
+}
+
+interface SlotOptions {
+  readonly storage: BatchStorage;
+  readonly namespace: string;
+  readonly projection: Projection;
+  readonly logger: AgentLogger;
+  readonly onProgress: (progress: RebuildProgress) => void;
+}
+
+/**
+ * What a blocking and an online rebuild share: the rebuild slot (a table beside the live one and
+ * its checkpoint, written only under the rebuild's hold), its progress, and how a run ends.
+ */
+export class RebuildSlot {
+  readonly key: CheckpointKey;
+  processed = 0;
+  total = 0;
+  private readonly rate = new RateMeter(2_000);
+  private readonly startedAt = new Date().toISOString();
+
+  constructor(
+    private readonly options: SlotOptions,
+    readonly hold: LeaseHold,
+  ) {
+    this.key = { projection: options.projection.name, version: options.projection.version, slot: 'rebuild' };
+  }
+
+  /** A fresh table and a checkpoint at the start of the feed, binding the rebuild's hold. */
+  prepare(): Promise<ProjectionTarget> {
+    const { storage, namespace, projection } = this.options;
+    return inFencedTransaction(
+      storage,
+      this.hold,
+      async (client) => {
+        const created = await recreateRebuildTable(client, namespace, projection);
+        await storage.checkpoints.resetIn(client, this.key);
+        return created;
+      },
+      { bind: true },
+    );
+  }
+
+  counted(count: number): void {
+    this.processed += count;
+    this.rate.record(count);
+  }
+
+  report(phase: RebuildProgress['phase'], extra: Partial<RebuildProgress> = {}): void {
+    const perSecond = this.rate.perSecond();
+    const running = phase === 'replaying' || phase === 'building' || phase === 'catching-up';
+    this.options.onProgress({
+      phase,
+      processed: this.processed,
+      total: Math.max(this.total, this.processed),
+      eventsPerSecond: perSecond,
+      etaMs: running ? etaMs(this.total - this.processed, perSecond) : 0,
+      startedAt: this.startedAt,
+      ...extra,
+    });
+  }
+
+  /**
+   * Runs the rebuild and says how it ended; whatever did not complete leaves the live table as it
+   * was and the slot removed (where the lease allows). Never throws.
+   */
+  async settle(work: () => Promise<AgentOutcome | 'completed'>, extra: Partial<RebuildProgress> = {}): Promise<RebuildResult> {
+    const started = Date.now();
+    let outcome: AgentOutcome | 'completed';
+    try {
+      outcome = await work();
+      if (outcome === 'completed') {
+        this.report('done', extra);
+        return { status: 'completed', processed: this.processed, durationMs: Date.now() - started };
+      }
+    } catch (error) {
+      outcome = { kind: 'error', error: { message: (error as Error).message, at: new Date().toISOString() } };
+      this.options.logger.error({ msg: 'rebuild failed', projection: this.options.projection.name, error: (error as Error).message }, 'Rebuild');
+    }
+    await this.discard();
+    if (outcome.kind === 'stopped') {
+      this.report('cancelled', extra);
+      return { status: 'cancelled', processed: this.processed };
+    }
+    const error = outcome.kind === 'error' ? outcome.error : { message: 'lease lost: another worker or agent took the projection over', eventPosition: undefined };
+    this.report('failed', { ...extra, error: error.message });
+    return { status: 'failed', processed: this.processed, error: error.message, eventPosition: error.eventPosition };
+  }
+
+  /** Removes the table and checkpoint (and a builder's token); without the lease they are the next holder's to remove. */
+  private async discard(): Promise<void> {
+    const { storage, projection, namespace } = this.options;
+    try {
+      await inFencedTransaction(storage, this.hold, async (client) => {
+        await dropRebuildTable(client, namespace, projection);
+        await storage.checkpoints.deleteIn(client, this.key);
+        if (this.hold.role === 'builder') await storage.fence.releaseBuilderIn(client, this.hold);
+      });
+    } catch (error) {
+      const level = error instanceof LeaseLostError ? 'warn' : 'error';
+      this.options.logger[level]({ msg: 'rebuild leftovers not removed', projection: projection.name, error: (error as Error).message }, 'Rebuild');
+    }
+  }
+}
