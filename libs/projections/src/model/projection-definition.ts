@@ -18,6 +18,15 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, initialDelayMs: 100, maxDelayMs: 5_000 };
 
+/**
+ * The replay rule. A projection only derives its own table from events: it is replayed from
+ * the start of the feed by every rebuild (blocking or online), by every new version, and again
+ * after a crash between its writes and its checkpoint (they commit together, so never half). Its
+ * handlers must therefore have no effect outside the projection's transaction: no HTTP calls, no
+ * messages, no appends, no writes to other tables. What acts on the outside world is a reactor,
+ * which runs on its own checkpoint, is never replayed by a projection's rebuild, and makes its
+ * writes idempotent instead.
+ */
 interface ProjectionBase {
   /** Stable name, e.g. `CarView`; readers use it (as `car_view`). */
   readonly name: string;
