@@ -31,6 +31,7 @@ export interface AppConfig {
     readonly standbyRetryMs: { readonly min: number; readonly max: number };
     readonly swapLockTimeoutMs: number;
     readonly heldBackWarnMs: number;
+    readonly keepPreviousMs: number;
   };
 }
 
@@ -107,6 +108,7 @@ function loadDaemonConfig(required: (name: EnvVarName) => string): AppConfig['da
     standbyRetryMs: { min: Number(retry[1]), max: Number(retry[2]) },
     swapLockTimeoutMs: parseInteger('DAEMON_SWAP_LOCK_TIMEOUT_MS', required('DAEMON_SWAP_LOCK_TIMEOUT_MS'), 1, 600_000),
     heldBackWarnMs: parseInteger('FEED_HELD_BACK_WARN_MS', required('FEED_HELD_BACK_WARN_MS'), 0, 86_400_000),
+    keepPreviousMs: parseInteger('REBUILD_KEEP_PREVIOUS_MS', required('REBUILD_KEEP_PREVIOUS_MS'), 0, 30 * 86_400_000),
   };
 }
 

@@ -52,12 +52,14 @@ describe('loadConfig daemon settings', () => {
       standbyRetryMs: { min: 300, max: 900 },
       swapLockTimeoutMs: 5_000,
       heldBackWarnMs: 10_000,
+      keepPreviousMs: 3_600_000,
     });
   });
 
   it.each([
     [{ DAEMON_BACKPRESSURE_LOW: '2000' }, 'DAEMON_BACKPRESSURE_LOW'],
     [{ DAEMON_STANDBY_RETRY_MS: '900-300' }, 'DAEMON_STANDBY_RETRY_MS'],
+    [{ REBUILD_KEEP_PREVIOUS_MS: '-1' }, 'REBUILD_KEEP_PREVIOUS_MS'],
     [{ DAEMON_PAGE_SIZE: '0' }, 'DAEMON_PAGE_SIZE'],
     [{ FEED_HELD_BACK_WARN_MS: 'soon' }, 'FEED_HELD_BACK_WARN_MS'],
     [{ DAEMON_SWAP_LOCK_TIMEOUT_MS: '0' }, 'DAEMON_SWAP_LOCK_TIMEOUT_MS'],

@@ -127,6 +127,13 @@ export const ENV_VARS = [
     apps: ['projector-worker'],
   },
   {
+    name: 'REBUILD_KEEP_PREVIOUS_MS',
+    default: '3600000',
+    description:
+      'How long the table an online rebuild replaced is kept, so that a rollback can switch back to it at once (ms); then it is dropped.',
+    apps: ['projector-worker'],
+  },
+  {
     name: 'FEED_HELD_BACK_WARN_MS',
     default: '10000',
     description:

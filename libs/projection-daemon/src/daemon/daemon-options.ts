@@ -50,6 +50,8 @@ export interface DaemonTuning {
   readonly swapLockTimeoutMs: number;
   /** Log a warning once an open transaction has held the feed back this long. */
   readonly heldBackWarnMs: number;
+  /** How long the table an online rebuild retired is kept for a rollback. */
+  readonly keepPreviousMs: number;
 }
 
 export const DEFAULT_DAEMON_TUNING: DaemonTuning = {
@@ -65,4 +67,5 @@ export const DEFAULT_DAEMON_TUNING: DaemonTuning = {
   progressIntervalMs: 1_000,
   swapLockTimeoutMs: 5_000,
   heldBackWarnMs: 10_000,
+  keepPreviousMs: 3_600_000,
 };

@@ -1,4 +1,4 @@
-import { FEED_START, FeedCursor, hasReached, WakeSignal } from '@projectionist/event-store';
+import { FeedCursor, hasReached, WakeSignal } from '@projectionist/event-store';
 import { checkProjectionSet, DEFAULT_RETRY, Projection } from '@projectionist/projections';
 import { retryDelayMs } from '../subscription/retry-delay';
 import { AgentOutcome, ProjectionAgent } from '../agent/projection-agent';
@@ -9,11 +9,12 @@ import { inFencedTransaction } from '../storage/fenced-transaction';
 import { LeaseFence, LeaseLostError } from '../storage/lease-fence';
 import { prepareLiveSlot } from '../storage/live-slot';
 import { projectionTarget } from '../storage/projection-target';
-import { OnlineRebuild } from '../rebuild/online-rebuild';
-import { RebuildRunner, RebuildResult } from '../rebuild/rebuild-runner';
+import { PreviousTableSweeper } from '../rebuild/previous-table';
+import type { RebuildResult } from '../rebuild/rebuild-runner';
+import { AgentControl, rollBack, runRebuild } from './rebuild-control';
 import { DaemonTuning, DEFAULT_DAEMON_TUNING, ProjectionDaemonOptions } from './daemon-options';
 import { FeedHealth } from './feed-health';
-import { ProjectionProgress, RebuildProgress } from './projection-progress';
+import { ProjectionProgress } from './projection-progress';
 import { ProgressWriter } from './progress-writer';
 import { newRun, progressOf, recordCommit, Running } from './projection-run';
 import { switchReadersWhenCaughtUp } from './version-switch';
@@ -39,6 +40,7 @@ export class ProjectionDaemon {
   readonly feed: FeedHealth;
   private progressTimer: NodeJS.Timeout | undefined;
   private readonly progressWriter: ProgressWriter;
+  private readonly previous: PreviousTableSweeper;
   /** The current term; 0 while stopped. */
   private term = 0;
   private terms = 0;
@@ -55,6 +57,7 @@ export class ProjectionDaemon {
       deadLetters: new DeadLetterTable(options.namespace),
     };
     this.progressWriter = new ProgressWriter(options.pool, options.namespace, options.nodeId);
+    this.previous = new PreviousTableSweeper(this.storage, options.namespace, this.tuning.keepPreviousMs, options.logger);
     this.feed = new FeedHealth({ ...options, warnAfterMs: this.tuning.heldBackWarnMs });
     for (const projection of this.asyncProjections) {
       this.running.set(projection.name, newRun(projection));
@@ -128,52 +131,41 @@ export class ProjectionDaemon {
     });
   }
 
-  /**
-   * Rebuilds one projection beside the live table and swaps it in, then runs its live agent
-   * again, whatever the outcome, unless the term ended meanwhile. `blocking` stops the live agent
-   * for the whole rebuild (RebuildRunner); `online` keeps it running and pauses it only for the
-   * switch (OnlineRebuild).
-   */
+  /** Rebuilds one projection, `blocking` or `online` (see runRebuild); one at a time per projection. */
   async rebuild(name: string, options: { signal?: AbortSignal; mode?: 'blocking' | 'online' } = {}): Promise<RebuildResult> {
-    const run = this.running.get(name);
-    if (!run) throw new RangeError(`No async projection named "${name}" on this node`);
-    const term = this.term;
-    if (!this.owns(name)) throw new Error(`This node does not run projection "${name}" now`);
-    if (run.rebuilding) throw new Error(`Projection "${name}" is already being rebuilt on this node`);
+    const [run, term] = [this.ownedRun(name), this.term];
     const abort = new AbortController();
     const forward = () => abort.abort();
     options.signal?.addEventListener('abort', forward);
     if (options.signal?.aborted) abort.abort();
-    const done = this.runRebuild(run, term, abort.signal, options.mode ?? 'blocking').finally(() => options.signal?.removeEventListener('abort', forward));
+    const done = runRebuild(this.control, run, term, abort.signal, options.mode ?? 'blocking').finally(() => options.signal?.removeEventListener('abort', forward));
     run.rebuilding = { abort, done };
     return done;
   }
 
-  private async runRebuild(run: Running, term: number, signal: AbortSignal, mode: 'blocking' | 'online'): Promise<RebuildResult> {
-    await run.starting;
-    if (mode === 'blocking') await this.stopAgent(run, 'rebuilding');
-    const wake = this.newWake();
-    const { namespace, store, logger } = this.options;
-    const base = { storage: this.storage, tuning: this.tuning, namespace, store, projection: run.projection, epoch: run.epoch, logger, wake };
-    const onProgress = (progress: RebuildProgress) => void (run.rebuild = progress);
-    let result: RebuildResult & { switchedAt?: number };
-    try {
-      if (mode === 'blocking') result = await new RebuildRunner({ ...base, onProgress }).run(signal);
-      else result = await new OnlineRebuild({ ...base, onProgress, stopLive: () => this.stopLive(run) }).run(signal);
-    } finally {
-      this.wakes.delete(wake);
-      if (run.state === 'rebuilding') run.state = 'stopped';
-      run.rebuilding = undefined;
-      await this.startAgent(run, term);
-    }
-    const { switchedAt, ...ended } = result;
-    return switchedAt !== undefined && ended.status === 'completed' ? { ...ended, switchPauseMs: Date.now() - switchedAt } : ended;
+  /** Switches back to the table the last online rebuild retired (see rollBack). */
+  rollback(name: string): Promise<{ pauseMs: number }> {
+    return rollBack(this.control, this.ownedRun(name), this.term);
   }
 
-  /** An online rebuild's switch: the live agent stops, and says where its checkpoint stands. */
-  private async stopLive(run: Running): Promise<FeedCursor> {
-    const entry = run.agent;
-    return this.stopAgent(run, 'rebuilding').then(() => entry?.agent.cursor ?? FEED_START);
+  private ownedRun(name: string): Running {
+    const run = this.running.get(name);
+    if (!run) throw new RangeError(`No async projection named "${name}" on this node`);
+    if (!this.owns(name)) throw new Error(`This node does not run projection "${name}" now`);
+    if (run.rebuilding) throw new Error(`Projection "${name}" is already being rebuilt on this node`);
+    return run;
+  }
+
+  /** What rebuilds and rollbacks may do with this daemon's agents. */
+  private get control(): AgentControl {
+    const { namespace, store, logger } = this.options;
+    return {
+      ...{ storage: this.storage, tuning: this.tuning, namespace, store, logger },
+      stopAgent: (run, state) => this.stopAgent(run, state),
+      startAgent: (run, term) => this.startAgent(run, term),
+      newWake: () => this.newWake(),
+      dropWake: (wake) => void this.wakes.delete(wake),
+    };
   }
 
   /** Starts the live agent of `run` for `term`, once, bound to a fresh token on the lease (see prepareLiveSlot). */
@@ -293,6 +285,7 @@ export class ProjectionDaemon {
     try {
       await this.feed.refresh();
       await this.progressWriter.write(this.progress());
+      await this.previous.sweep([...this.running.values()].flatMap((r) => (r.agent ? [{ projection: r.projection, hold: r.agent.hold }] : [])));
     } catch (error) {
       this.options.logger.warn(`progress refresh failed: ${(error as Error).message}`, 'ProjectionDaemon');
     }

@@ -40,6 +40,7 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
         pollIntervalMs: d.pollIntervalMs,
         swapLockTimeoutMs: d.swapLockTimeoutMs,
         heldBackWarnMs: d.heldBackWarnMs,
+        keepPreviousMs: d.keepPreviousMs,
       },
     });
     this.hotCold = new HotColdDaemon({

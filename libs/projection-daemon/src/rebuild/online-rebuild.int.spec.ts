@@ -87,4 +87,39 @@ describe('online rebuild', () => {
     expect(await viewSum('cancelled')).toBe(10_010);
     await daemon.stop();
   });
+
+  it('rolls back to the table it replaced, which then catches up on what came since, and drops it once kept long enough', async () => {
+    // The same projection whose events count `weight` each: the rebuild is told apart from the table it replaced.
+    let weight = 1;
+    const weighted = singleStreamProjection<{ n: number }>({ name: 'Weighted', version: 1, eventTypes: ['count-Weighted'], evolve: (doc) => ({ n: (doc?.n ?? 0) + weight }) });
+    const daemon = f.daemon([weighted], { rebuildPageSize: 100, rebuildCommitEvery: 100, keepPreviousMs: 60_000 });
+    await daemon.start(new Map([['Weighted', await daemon.storage.fence.claim('Weighted', 'node-1')]]));
+    await append('Weighted', 100);
+    await daemon.waitForNonStale({ timeoutMs: 20_000 });
+    weight = 2;
+    expect(await daemon.rebuild('Weighted', { mode: 'online' })).toMatchObject({ status: 'completed' });
+    expect(await viewSum('weighted')).toBe(200);
+    await append('Weighted', 10);
+    await daemon.waitForNonStale({ timeoutMs: 20_000 });
+    expect(await viewSum('weighted')).toBe(220);
+
+    const { pauseMs } = await daemon.rollback('Weighted');
+    // The replaced table as it was at the switch (100), then the 10 events since, applied at weight 2.
+    await daemon.waitForNonStale({ timeoutMs: 20_000 });
+    expect(await viewSum('weighted')).toBe(120);
+    expect(pauseMs).toBeLessThan(5_000);
+    // A second rollback undoes the first: the rebuilt table, caught up too.
+    await daemon.rollback('Weighted');
+    await daemon.waitForNonStale({ timeoutMs: 20_000 });
+    expect(await viewSum('weighted')).toBe(220);
+    await daemon.stop();
+
+    // Kept for less than a moment, the previous table is dropped by the next sweep.
+    const sweeping = f.daemon([weighted], { keepPreviousMs: 1, progressIntervalMs: 50 });
+    await sweeping.start(new Map([['Weighted', await sweeping.storage.fence.claim('Weighted', 'node-1')]]));
+    const previous = async () => (await q(`SELECT to_regclass($1) AS t`, [`"${f.db.namespace}".weighted_v1__old`])).rows[0].t;
+    await waitFor('the previous table dropped', async () => (await previous()) === null);
+    await expect(sweeping.rollback('Weighted')).rejects.toThrow('has no previous table');
+    await sweeping.stop();
+  });
 });

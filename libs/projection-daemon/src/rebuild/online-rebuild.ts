@@ -2,7 +2,8 @@ import { FEED_START, FeedCursor, hasReached, WakeSignal } from '@projectionist/e
 import { AgentOutcome, ProjectionAgent, ProjectionAgentOptions } from '../agent/projection-agent';
 import { RebuildProgress } from '../daemon/projection-progress';
 import { inFencedTransaction } from '../storage/fenced-transaction';
-import { dropRetiredTable, swapInRebuiltTable } from '../storage/projection-tables';
+import { swapInRebuiltTable } from '../storage/projection-tables';
+import { dropPreviousTable } from './previous-table';
 import { ProjectionTarget } from '../storage/projection-target';
 import { RebuildResult, RebuildRunnerOptions } from './rebuild-runner';
 import { rebuildAgentTuning, RebuildSlot } from './rebuild-slot';
@@ -63,8 +64,8 @@ export class OnlineRebuild {
       if (signal?.aborted) return builder.stop();
       await this.ready.wait(100);
     }
-    // What an earlier swap retired goes now, outside the pause.
-    await inFencedTransaction(this.options.storage, this.slot.hold, (client) => dropRetiredTable(client, this.options.namespace, this.options.projection));
+    // What an earlier online rebuild retired goes now, outside the pause.
+    await dropPreviousTable(this.options.storage, this.slot.hold, this.options.namespace, this.options.projection);
     // Switching: this projection pauses here, and only until the swap has committed.
     this.switchedAt = Date.now();
     this.report('switching');
@@ -108,8 +109,9 @@ export class OnlineRebuild {
     await inFencedTransaction(storage, this.slot.hold, async (client) => {
       // The swap's DDL queues every reader of the table behind it: give up rather than stall them.
       await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(tuning.swapLockTimeoutMs))}`);
-      // The retired table is dropped by the next online rebuild, before its pause, not in this one.
+      // The retired table stays for a rollback (REBUILD_KEEP_PREVIOUS_MS), with the checkpoint it stands at.
       await swapInRebuiltTable(client, namespace, projection, { keepRetired: true });
+      await storage.checkpoints.retireLiveIn(client, projection.name, projection.version);
       await storage.checkpoints.promoteRebuildIn(client, projection.name, projection.version);
       await storage.fence.releaseBuilderIn(client, this.slot.hold);
     });

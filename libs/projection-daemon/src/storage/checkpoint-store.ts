@@ -25,7 +25,8 @@ export interface Checkpoint {
 export interface CheckpointKey {
   readonly projection: string;
   readonly version: number;
-  readonly slot: Slot;
+  /** `previous`: where the table an online rebuild retired stood, kept for a rollback. */
+  readonly slot: Slot | 'previous';
 }
 
 /**
@@ -152,6 +153,39 @@ export class CheckpointStore {
       [projection, version],
     );
     await this.deleteIn(client, { projection, version, slot: 'rebuild' });
+  }
+
+  /** Keeps the live slot's checkpoint as `previous` (the table being retired stands there), inside the swap. */
+  async retireLiveIn(client: PoolClient, projection: string, version: number): Promise<void> {
+    await client.query(
+      `INSERT INTO ${this.table} (projection, version, slot, cursor_tx, cursor_pos, last_position, state, updated_at)
+       SELECT projection, version, 'previous', cursor_tx, cursor_pos, last_position, 'stopped', now() FROM ${this.table}
+        WHERE projection = $1 AND version = $2 AND slot = 'live'
+       ON CONFLICT (projection, version, slot) DO UPDATE SET cursor_tx = EXCLUDED.cursor_tx, cursor_pos = EXCLUDED.cursor_pos,
+              last_position = EXCLUDED.last_position, state = 'stopped', error = NULL, updated_at = now()`,
+      [projection, version],
+    );
+  }
+
+  /** True when a previous slot exists and was retired more than `keepMs` ago. */
+  async previousOlderThanIn(client: PoolClient, projection: string, version: number, keepMs: number): Promise<boolean> {
+    const { rows } = await client.query(
+      `SELECT 1 FROM ${this.table} WHERE projection = $1 AND version = $2 AND slot = 'previous' AND updated_at < now() - make_interval(secs => $3)`,
+      [projection, version, keepMs / 1000],
+    );
+    return rows.length > 0;
+  }
+
+  /** Exchanges the live and previous checkpoints (a rollback, or undoing one), inside the table swap. */
+  async exchangePreviousIn(client: PoolClient, projection: string, version: number): Promise<void> {
+    await client.query(
+      `UPDATE ${this.table} AS c SET cursor_tx = o.cursor_tx, cursor_pos = o.cursor_pos, last_position = o.last_position,
+              state = CASE WHEN c.slot = 'live' THEN 'running' ELSE 'stopped' END, error = NULL, updated_at = now()
+         FROM ${this.table} AS o
+        WHERE c.projection = $1 AND c.version = $2 AND o.projection = $1 AND o.version = $2
+          AND ((c.slot = 'live' AND o.slot = 'previous') OR (c.slot = 'previous' AND o.slot = 'live'))`,
+      [projection, version],
+    );
   }
 
   async all(): Promise<(CheckpointKey & Checkpoint)[]> {

@@ -117,6 +117,23 @@ export async function swapInRebuiltTable(client: PoolClient, namespace: string, 
   if (!keepRetired) await client.query(`DROP TABLE IF EXISTS ${live.schema}.${quoteIdentifier(retired)}`);
 }
 
+/** The live table and the one an online rebuild retired (`<table>__old`) change places: a rollback, or undoing one. */
+export async function exchangeRetiredTable(client: PoolClient, namespace: string, projection: Projection): Promise<boolean> {
+  const live = projectionTarget(namespace, projection, 'live');
+  const retired = `${live.table}__old`;
+  const { rows } = await client.query('SELECT to_regclass($1) AS oid', [`${live.schema}.${quoteIdentifier(retired)}`]);
+  if (rows[0].oid === null) return false;
+  await lockDdl(client, namespace);
+  // The view first, as in swapInRebuiltTable: readers lock the view, then its table.
+  await client.query(`LOCK TABLE ${live.qualifiedView} IN ACCESS EXCLUSIVE MODE`);
+  const parked = quoteIdentifier(`${live.table}__swap`);
+  await client.query(`ALTER TABLE ${live.qualifiedTable} RENAME TO ${parked}`);
+  await client.query(`ALTER TABLE ${live.schema}.${quoteIdentifier(retired)} RENAME TO ${quoteIdentifier(live.table)}`);
+  await client.query(`ALTER TABLE ${live.schema}.${parked} RENAME TO ${quoteIdentifier(retired)}`);
+  await pointView(client, live);
+  return true;
+}
+
 /** Drops the table a swap retired (`<table>__old`), if one was kept. */
 export async function dropRetiredTable(client: PoolClient, namespace: string, projection: Projection): Promise<void> {
   const live = projectionTarget(namespace, projection, 'live');
