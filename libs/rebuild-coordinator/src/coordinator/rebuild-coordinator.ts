@@ -105,7 +105,7 @@ export class RebuildCoordinator {
   /** RebuildStarted, RebuildProgress, RebuildCompleted and RebuildFailed, from the workers. */
   async handleWorkerEvent(message: MessageEnvelope): Promise<void> {
     if (isRebuildMessage(message, 'RebuildStarted')) {
-      await this.apply(message.payload.runId, { kind: 'WorkerStopped', worker: message.payload.worker });
+      await this.apply(message.payload.runId, { kind: 'WorkerStarted', worker: message.payload.worker });
     } else if (isRebuildMessage(message, 'RebuildProgress')) {
       const { runId, worker, processed, total, eventsPerSecond, etaMs } = message.payload;
       await this.apply(runId, { kind: 'Progress', worker, progress: { processed, total, eventsPerSecond, etaMs } });
