@@ -4,8 +4,11 @@ import { expectProjectionsMatchReference } from './support/projection-equality';
 import { TestCluster } from './support/test-cluster';
 
 const TOKEN = 'e2e-token';
-/** Car events seeded before the rebuild: enough for it to run for a while beside the writes. */
-const SEEDED_EVENTS = 60_000;
+/**
+ * Car events seeded before the rebuild: enough for it to run some seconds beside the writes, so
+ * that the worker's progress (sent every second) reports the distance to head before the switch.
+ */
+const SEEDED_EVENTS = 200_000;
 
 interface Run {
   mode: string;
@@ -66,8 +69,10 @@ describe('online rebuild across processes', () => {
     ] as const) {
       expect((await post(gateway, path, body)).status).toBe(status);
     }
-    await cluster.seedCars({ total: SEEDED_EVENTS, streams: 2_000 });
+    await cluster.seedCars({ total: SEEDED_EVENTS, streams: 5_000 });
+    const seededAt = Date.now();
     await cluster.waitCaughtUp(180_000);
+    console.log(`live projections caught up with ${SEEDED_EVENTS} seeded car events in ${Date.now() - seededAt} ms`);
 
     // What the writes imply, kept as they are accepted.
     const expected: Record<'c1' | 'c2', Car> = {
@@ -115,9 +120,11 @@ describe('online rebuild across processes', () => {
       const writesAtRequest = writes;
       const catchingUp = await waitFor('the run building or catching up with its distance to head', async () => {
         const r = await run(gateway, id);
-        return (['Building', 'CatchingUp'].includes(r.phase) && typeof r.progress?.distanceToHead === 'number') || r.phase === 'Completed' ? r : undefined;
+        if (['Completed', 'Failed', 'Cancelled'].includes(r.phase)) throw new Error(`the run ended ${r.phase} before it reported a distance to head`);
+        return ['Building', 'CatchingUp'].includes(r.phase) && typeof r.progress?.distanceToHead === 'number' ? r : undefined;
       }, { timeoutMs: 60_000, intervalMs: 50 });
       console.log(`online run seen ${catchingUp.phase}, distance to head ${catchingUp.progress?.distanceToHead}`);
+      expect(catchingUp.progress?.distanceToHead).toBeGreaterThanOrEqual(0);
       const ended = await waitFor('the run ended', async () => {
         const r = await run(gateway, id);
         return ['Completed', 'Failed', 'Cancelled'].includes(r.phase) ? r : undefined;
