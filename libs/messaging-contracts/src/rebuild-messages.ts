@@ -1,8 +1,12 @@
-import type { RebuildMode } from '@projectionist/rebuild-state';
+import type { RebuildMode, RebuildWorkerPhase } from '@projectionist/rebuild-state';
 import { randomUUID } from 'node:crypto';
 import { MessageEnvelope } from './message-envelope';
 
-/** Version 1 of every rebuild message; a node refuses versions it does not know. */
+/**
+ * Version 1 of every rebuild message; a node refuses versions it does not know. Fields added
+ * since (`phase`, `distanceToHead`, `switchPauseMs`) are optional within version 1, so nodes of
+ * the previous release still read the messages and only miss what those fields add.
+ */
 export const REBUILD_MESSAGE_VERSION = 1;
 
 export interface RebuildMessages {
@@ -17,15 +21,32 @@ export interface RebuildMessages {
   StartRebuild: { runId: string; projection: string; mode: RebuildMode };
   /** Control → all workers: abort the run if it is yours. */
   AbortRebuild: { runId: string };
-  /** Events ← worker: it stopped the projection and is replaying (also the first heartbeat). */
+  /**
+   * Events ← worker: it took the run (also the first heartbeat). Blocking: it stopped the
+   * projection and is replaying; online: it is building beside the live table.
+   */
   RebuildStarted: { runId: string; worker: string };
-  /** Events ← worker: progress, and the lease heartbeat. */
-  RebuildProgress: { runId: string; worker: string; processed: number; total: number; eventsPerSecond: number; etaMs: number | null };
+  /**
+   * Events ← worker: progress, and the lease heartbeat. `phase`: where the worker is (online:
+   * building, catching-up, switching; blocking: replaying, swapping); `distanceToHead`: online,
+   * positions between the last event applied and the head.
+   */
+  RebuildProgress: {
+    runId: string;
+    worker: string;
+    processed: number;
+    total: number;
+    eventsPerSecond: number;
+    etaMs: number | null;
+    phase?: RebuildWorkerPhase;
+    distanceToHead?: number | null;
+  };
   /**
    * Events ← worker: swapped in and the projection runs again, with the count it ended on (the
-   * last periodic progress is up to a heartbeat old) and its average rate over the run.
+   * last periodic progress is up to a heartbeat old) and its average rate over the run; online,
+   * how long the projection paused for the switch.
    */
-  RebuildCompleted: { runId: string; worker: string; processed: number; total: number; eventsPerSecond: number };
+  RebuildCompleted: { runId: string; worker: string; processed: number; total: number; eventsPerSecond: number; switchPauseMs?: number };
   RebuildFailed: { runId: string; worker: string; reason: string; eventPosition: number | null };
 }
 

@@ -1,24 +1,46 @@
-/** The phases of one rebuild run; the last three are final. */
-export type RebuildPhase = 'Requested' | 'Stopping' | 'Rebuilding' | 'Restarting' | 'Completed' | 'Failed' | 'Cancelled';
+/**
+ * The phases of one rebuild run; the last three are final. A blocking run goes Stopping →
+ * Rebuilding → Restarting; an online one Building → CatchingUp → Switching (its projection
+ * keeps running until the switch).
+ */
+export type RebuildPhase =
+  | 'Requested'
+  | 'Stopping'
+  | 'Rebuilding'
+  | 'Restarting'
+  | 'Building'
+  | 'CatchingUp'
+  | 'Switching'
+  | 'Completed'
+  | 'Failed'
+  | 'Cancelled';
 
 export const FINAL_PHASES: readonly RebuildPhase[] = ['Completed', 'Failed', 'Cancelled'];
 
 /**
- * How a run treats writes: a blocking rebuild holds them at the gateways while it runs. The list
- * is what the API accepts and what a worker can run; a mode is added here once both handle it.
+ * How a run treats writes: a blocking rebuild holds them at the gateways while it runs; an online
+ * one never does (the projection pauses only for its switch). The list is what the API accepts
+ * and what a worker can run; a mode is added here once both handle it.
  */
-export const REBUILD_MODES = ['blocking'] as const;
+export const REBUILD_MODES = ['blocking', 'online'] as const;
 export type RebuildMode = (typeof REBUILD_MODES)[number];
 
 export function isRebuildMode(value: unknown): value is RebuildMode {
   return typeof value === 'string' && (REBUILD_MODES as readonly string[]).includes(value);
 }
 
+/** What the worker says it is doing: blocking replaying, swapping; online building, catching-up, switching. */
+export type RebuildWorkerPhase = 'replaying' | 'swapping' | 'building' | 'catching-up' | 'switching';
+
 export interface RebuildProgressSnapshot {
   readonly processed: number;
   readonly total: number;
   readonly eventsPerSecond: number;
   readonly etaMs: number | null;
+  /** Online, while building or catching up: positions between the last event applied and the head. */
+  readonly distanceToHead?: number | null;
+  /** Online, once completed: how long the projection paused for the switch. */
+  readonly switchPauseMs?: number | null;
 }
 
 export interface RebuildFailure {
@@ -33,7 +55,7 @@ export interface RebuildRun {
   readonly mode: RebuildMode;
   readonly phase: RebuildPhase;
   readonly requestedAt: number;
-  /** The worker executing the run, once one has stopped the projection. */
+  /** The worker executing the run, once one has reported it started (stopped the projection, if blocking). */
   readonly worker: string | null;
   /** Until when the worker's lease holds; it renews it with every heartbeat or progress report. */
   readonly leaseExpiresAt: number | null;
@@ -45,6 +67,11 @@ export interface RebuildRun {
 
 export function isActive(run: RebuildRun): boolean {
   return !FINAL_PHASES.includes(run.phase);
+}
+
+/** A dispatched run no worker has taken yet: the coordinator keeps asking the workers for it. */
+export function awaitsWorker(run: Pick<RebuildRun, 'mode' | 'phase' | 'worker'>): boolean {
+  return run.mode === 'online' ? run.phase === 'Building' && run.worker === null : run.phase === 'Stopping';
 }
 
 /**

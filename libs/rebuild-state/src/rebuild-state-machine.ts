@@ -1,4 +1,4 @@
-import { FINAL_PHASES, isActive, RebuildFailure, RebuildMode, RebuildPhase, RebuildProgressSnapshot, RebuildRun } from './rebuild-run';
+import { FINAL_PHASES, isActive, RebuildFailure, RebuildMode, RebuildPhase, RebuildProgressSnapshot, RebuildRun, RebuildWorkerPhase } from './rebuild-run';
 
 /** What the coordinator is told; `now` is passed in so that decisions stay pure and testable. */
 export type RebuildCommand =
@@ -10,8 +10,10 @@ export type RebuildCommand =
   | { readonly kind: 'Dispatch'; readonly overdueOnly?: boolean }
   /** The requester takes back a run it could not hand over; refused once the coordinator has it. */
   | { readonly kind: 'Withdraw' }
-  | { readonly kind: 'WorkerStopped'; readonly worker: string }
-  | { readonly kind: 'Progress'; readonly worker: string; readonly progress: RebuildProgressSnapshot }
+  /** The worker took the run: blocking, it stopped the projection; online, it began building beside it. */
+  | { readonly kind: 'WorkerStarted'; readonly worker: string }
+  /** `phase`: where the worker is; an online run follows it forward (older workers send none). */
+  | { readonly kind: 'Progress'; readonly worker: string; readonly progress: RebuildProgressSnapshot; readonly phase?: RebuildWorkerPhase }
   | { readonly kind: 'Heartbeat'; readonly worker: string }
   /** `progress` is the final one: a completed run shows what it ended on, not its last heartbeat. */
   | { readonly kind: 'WorkerCompleted'; readonly worker: string; readonly progress: RebuildProgressSnapshot }
@@ -24,6 +26,8 @@ export type RebuildCommand =
 export type RebuildTransition =
   | { readonly kind: 'Entered'; readonly phase: RebuildPhase; readonly at: number; readonly worker?: string; readonly failure?: RebuildFailure }
   | { readonly kind: 'ProgressReported'; readonly at: number; readonly progress: RebuildProgressSnapshot }
+  /** Online: the worker that took the run, which stays in its phase (Building). */
+  | { readonly kind: 'WorkerAssigned'; readonly at: number; readonly worker: string }
   | { readonly kind: 'LeaseRenewed'; readonly at: number };
 
 export interface RebuildPolicy {
@@ -47,9 +51,15 @@ export class RebuildRejected extends Error {
   }
 }
 
+/** The phases of an online run in order: its progress only ever moves forward through them. */
+const ONLINE_PHASES: readonly RebuildPhase[] = ['Building', 'CatchingUp', 'Switching'];
+const ONLINE_PHASE_OF: Partial<Record<RebuildWorkerPhase, RebuildPhase>> = { building: 'Building', 'catching-up': 'CatchingUp', switching: 'Switching' };
+
 /**
- * The rebuild state machine: Requested → Stopping → Rebuilding(progress) → Restarting →
- * Completed, or Failed(reason, event position), or Cancelled. `decide` says what a command
+ * The rebuild state machine. Blocking: Requested → Stopping → Rebuilding(progress) → Restarting →
+ * Completed. Online: Requested → Building → CatchingUp → Switching → Completed, the worker's
+ * progress moving it forward (CatchingUp may be skipped by a short catch-up, never Switching).
+ * Either ends Failed(reason, event position) or Cancelled instead. `decide` says what a command
  * means for a run (or throws RebuildRejected); `evolve` applies a transition. No I/O: the
  * stores persist the transitions.
  *
@@ -71,15 +81,21 @@ export function decide(run: RebuildRun | undefined, command: RebuildCommand, now
     case 'Dispatch':
       expectPhase(run, 'Requested');
       if (command.overdueOnly && now < run.requestedAt + (policy.dispatchAfterMs ?? DEFAULT_DISPATCH_AFTER_MS)) return [];
-      return [{ kind: 'Entered', phase: 'Stopping', at: now }];
+      return [{ kind: 'Entered', phase: run.mode === 'online' ? 'Building' : 'Stopping', at: now }];
     case 'Withdraw':
       expectPhase(run, 'Requested');
       return [{ kind: 'Entered', phase: 'Cancelled', at: now }];
-    case 'WorkerStopped':
+    case 'WorkerStarted':
+      if (run.mode === 'online') {
+        expectPhase(run, 'Building');
+        expectNoWorkerYet(run, command.worker);
+        return [{ kind: 'WorkerAssigned', at: now, worker: command.worker }, { kind: 'LeaseRenewed', at: lease }];
+      }
       expectPhase(run, 'Stopping');
       return [{ kind: 'Entered', phase: 'Rebuilding', at: now, worker: command.worker }, { kind: 'LeaseRenewed', at: lease }];
     case 'Progress':
       expectWorker(run, command.worker);
+      if (run.mode === 'online') return [...onlineAdvance(run, command.worker, command.phase, now), { kind: 'ProgressReported', at: now, progress: command.progress }, { kind: 'LeaseRenewed', at: lease }];
       expectPhase(run, 'Rebuilding');
       return [{ kind: 'ProgressReported', at: now, progress: command.progress }, { kind: 'LeaseRenewed', at: lease }];
     case 'Heartbeat':
@@ -87,6 +103,11 @@ export function decide(run: RebuildRun | undefined, command: RebuildCommand, now
       return [{ kind: 'LeaseRenewed', at: lease }];
     case 'WorkerCompleted':
       expectWorker(run, command.worker);
+      if (run.mode === 'online') {
+        // The worker's live agent already runs on the new table: nothing left to restart.
+        const switchedAt = Math.max(run.history[run.history.length - 1].at, now - (command.progress.switchPauseMs ?? 0));
+        return [...onlineAdvance(run, command.worker, 'switching', switchedAt), { kind: 'ProgressReported', at: now, progress: command.progress }, { kind: 'Entered', phase: 'Completed', at: now }];
+      }
       expectPhase(run, 'Rebuilding');
       return [{ kind: 'ProgressReported', at: now, progress: command.progress }, { kind: 'Entered', phase: 'Restarting', at: now }, { kind: 'LeaseRenewed', at: lease }];
     case 'Restarted':
@@ -141,6 +162,8 @@ export function evolve(run: RebuildRun | undefined, transition: RebuildTransitio
       return { ...run, progress: transition.progress };
     case 'LeaseRenewed':
       return { ...run, leaseExpiresAt: transition.at };
+    case 'WorkerAssigned':
+      return { ...run, worker: transition.worker };
   }
 }
 
@@ -155,6 +178,25 @@ export function handle(run: RebuildRun | undefined, command: RebuildCommand, now
 
 function isFinal(phase: RebuildPhase): boolean {
   return FINAL_PHASES.includes(phase);
+}
+
+/**
+ * Online: the transitions that bring the run to the worker's phase, never back. A worker that
+ * reports before its RebuildStarted arrived (or was lost) takes the run with that report, so
+ * the run does not wait without a lease. `at` dates the phase entered (the switch, on completion,
+ * began a pause before it).
+ */
+function onlineAdvance(run: RebuildRun, worker: string, phase: RebuildWorkerPhase | undefined, at: number): RebuildTransition[] {
+  const current = ONLINE_PHASES.indexOf(run.phase);
+  if (current < 0) throw new RebuildRejected('WRONG_PHASE', `Rebuild ${run.id} is ${run.phase}, not building`);
+  const assigned: RebuildTransition[] = run.worker === null ? [{ kind: 'WorkerAssigned', at, worker }] : [];
+  const target = phase ? ONLINE_PHASES.indexOf(ONLINE_PHASE_OF[phase] ?? run.phase) : current;
+  return target > current ? [...assigned, { kind: 'Entered', phase: ONLINE_PHASES[target], at }] : assigned;
+}
+
+function expectNoWorkerYet(run: RebuildRun, worker: string): void {
+  expectWorker(run, worker);
+  if (run.worker !== null) throw new RebuildRejected('WRONG_PHASE', `Rebuild ${run.id} was already started by ${run.worker}`);
 }
 
 function expectPhase(run: RebuildRun, phase: RebuildPhase): void {

@@ -27,7 +27,7 @@ describe('RebuildStateMachine', () => {
     const run = given(
       [request, 1000],
       [dispatch, 1010],
-      [{ kind: 'WorkerStopped', worker: 'w-1' }, 1100],
+      [{ kind: 'WorkerStarted', worker: 'w-1' }, 1100],
       [progress(40), 1200],
       [completed(100), 1300],
       [{ kind: 'Restarted', worker: 'w-1' }, 1400],
@@ -46,7 +46,7 @@ describe('RebuildStateMachine', () => {
     const run = given(
       [request, 0],
       [dispatch, 0],
-      [{ kind: 'WorkerStopped', worker: 'w-1' }, 1],
+      [{ kind: 'WorkerStarted', worker: 'w-1' }, 1],
       [{ kind: 'Progress', worker: 'w-1', progress: { processed: 250_000, total: 300_000, eventsPerSecond: 50_000, etaMs: 1_000 } }, 2],
       [completed(300_000), 3],
       [{ kind: 'Restarted', worker: 'w-1' }, 4],
@@ -90,14 +90,14 @@ describe('RebuildStateMachine', () => {
     const run = given(
       [request, 0],
       [dispatch, 0],
-      [{ kind: 'WorkerStopped', worker: 'w-1' }, 1],
+      [{ kind: 'WorkerStarted', worker: 'w-1' }, 1],
       [{ kind: 'WorkerFailed', worker: 'w-1', failure: { reason: 'CarView failed on car.sold', eventPosition: 42 } }, 2],
     );
     expect(run).toMatchObject({ phase: 'Failed', failure: { reason: 'CarView failed on car.sold', eventPosition: 42 } });
   });
 
   it('fails the run when the worker stops renewing its lease, and not before', () => {
-    const rebuilding = given([request, 0], [dispatch, 0], [{ kind: 'WorkerStopped', worker: 'w-1' }, 1_000], [progress(10), 5_000]);
+    const rebuilding = given([request, 0], [dispatch, 0], [{ kind: 'WorkerStarted', worker: 'w-1' }, 1_000], [progress(10), 5_000]);
     expect(handle(rebuilding, { kind: 'CheckLease' }, 14_999).transitions).toEqual([]);
     const failed = handle(rebuilding, { kind: 'CheckLease' }, 15_000).run;
     expect(failed).toMatchObject({ phase: 'Failed', failure: { reason: expect.stringContaining('w-1 stopped renewing its lease'), eventPosition: null } });
@@ -106,13 +106,13 @@ describe('RebuildStateMachine', () => {
   it.each<[string, RebuildCommand]>([
     ['progress before the worker stopped the projection', progress(1)],
     ['a restart before the rebuild completed', { kind: 'Restarted', worker: 'w-1' }],
-    ['a worker stopping before the coordinator dispatched the run', { kind: 'WorkerStopped', worker: 'w-1' }],
+    ['a worker stopping before the coordinator dispatched the run', { kind: 'WorkerStarted', worker: 'w-1' }],
   ])('rejects %s', (_, command) => {
     expect(() => handle(given([request, 0]), command, 1)).toThrow(RebuildRejected);
   });
 
   it("takes reports only from the run's worker, and no command once the run ended", () => {
-    const rebuilding = given([request, 0], [dispatch, 0], [{ kind: 'WorkerStopped', worker: 'w-1' }, 1]);
+    const rebuilding = given([request, 0], [dispatch, 0], [{ kind: 'WorkerStarted', worker: 'w-1' }, 1]);
     expect(() => handle(rebuilding, { kind: 'Heartbeat', worker: 'w-2' }, 2)).toThrow(/runs on w-1/);
     const cancelled = handle(rebuilding, { kind: 'Cancel' }, 3).run;
     expect(() => handle(cancelled, progress(5), 4)).toThrow(/already ended as Cancelled/);

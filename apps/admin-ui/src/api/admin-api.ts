@@ -1,4 +1,4 @@
-import type { ApiErrorBody, NodeItem, ProjectionItem, RebuildRunItem } from './admin-types';
+import type { ApiErrorBody, NodeItem, ProjectionItem, RebuildMode, RebuildRunItem } from './admin-types';
 
 /** A gateway answer other than 2xx, with its status and stable error code. */
 export class AdminApiError extends Error {
@@ -48,7 +48,7 @@ export class AdminApi {
     return this.request('GET', '/api/admin/nodes');
   }
 
-  startRebuild(projection: string, mode: 'blocking' = 'blocking'): Promise<{ rebuildId: string }> {
+  startRebuild(projection: string, mode: RebuildMode = 'blocking'): Promise<{ rebuildId: string }> {
     return this.request('POST', `/api/admin/projections/${encodeURIComponent(projection)}/rebuilds`, { mode });
   }
 

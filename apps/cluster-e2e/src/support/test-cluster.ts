@@ -90,6 +90,27 @@ export class TestCluster {
     }
   }
 
+  /**
+   * Inserts `total` car events over `streams` cars (`<prefix><n>`): each car created, then
+   * repainted, set-based in chunks as seedCommits does. The metadata is copied from a car event
+   * already written through the API, so the seeded events read back like written ones.
+   */
+  async seedCars(options: { total: number; streams: number; prefix?: string }): Promise<void> {
+    const { total, streams, prefix = 'car-seeded-' } = options;
+    const events = `${quoteIdentifier(this.db.namespace)}.events`;
+    for (let from = 0; from < total; from += SEED_CHUNK) {
+      await this.pool.query(
+        `INSERT INTO ${events} (stream_id, stream_version, category, event_id, type, data, metadata)
+         SELECT $3 || (i % $4), i / $4 + 1, 'car', gen_random_uuid(),
+                CASE WHEN i < $4 THEN 'car.created' ELSE 'car.repainted' END,
+                CASE WHEN i < $4 THEN jsonb_build_object('by', 'seed', 'color', 'c' || (i / $4)) ELSE jsonb_build_object('color', 'c' || (i / $4)) END,
+                (SELECT metadata FROM ${events} WHERE type = 'car.created' ORDER BY position LIMIT 1)
+           FROM generate_series($1::bigint, $2::bigint) AS i`,
+        [from, Math.min(total, from + SEED_CHUNK) - 1, prefix, streams],
+      );
+    }
+  }
+
   async checkpointStates(): Promise<{ projection: string; state: string; error: unknown }[]> {
     const { rows } = await this.pool.query(
       `SELECT projection, state, error FROM ${quoteIdentifier(this.db.namespace)}.projection_checkpoints WHERE slot = 'live' ORDER BY projection`,

@@ -68,8 +68,13 @@ describe('gateway admin API', () => {
     // No coordinator runs here: the run waits, Requested, for it to take over.
     expect(run.body).toMatchObject({ projection: 'CarView', mode: 'blocking', phase: 'Requested', history: [{ phase: 'Requested' }] });
     expect((await http.get('/api/admin/rebuilds').set(auth).expect(200)).body).toHaveLength(1);
-    const unsupported = await http.post('/api/admin/projections/CarView/rebuilds').set(auth).send({ mode: 'online' }).expect(400);
+    const unsupported = await http.post('/api/admin/projections/CarView/rebuilds').set(auth).send({ mode: 'sideways' }).expect(400);
     expect(unsupported.body).toMatchObject({ error: 'VALIDATION_FAILED', issues: [expect.objectContaining({ path: 'mode' })] });
+    await t.db.pool.query(`INSERT INTO "${t.db.namespace}".projection_checkpoints (projection, version, slot) VALUES ('ActiveProject', 1, 'live')`);
+    const online = await http.post('/api/admin/projections/ActiveProject/rebuilds').set(auth).send({ mode: 'online' }).expect(202);
+    const onlineRun = await http.get(`/api/admin/rebuilds/${online.body.rebuildId}`).set(auth).expect(200);
+    expect(onlineRun.body).toMatchObject({ projection: 'ActiveProject', mode: 'online', phase: 'Requested' });
+    await http.delete(`/api/admin/rebuilds/${online.body.rebuildId}`).set(auth).expect(202);
     await http.get('/api/admin/rebuilds/not-a-uuid').set(auth).expect(400);
     await http.get('/api/admin/rebuilds/00000000-0000-4000-8000-000000000000').set(auth).expect(404);
     await http.delete(`/api/admin/rebuilds/${first.body.rebuildId}`).set(auth).expect(202);

@@ -90,11 +90,22 @@ describe('distributed rebuild through the coordinator', () => {
 
   it('fails a run in a mode the worker cannot run, saying so, instead of rebuilding it another way', async () => {
     // A mode this version does not know, as a newer gateway could record it.
-    await requestRebuild('run-4', 'ActiveProject', 'online' as RebuildMode);
+    await requestRebuild('run-4', 'ActiveProject', 'sideways' as RebuildMode);
     const failed = await waitFor('run failed', async () => {
       const run = await store.get('run-4');
       return run && !['Requested', 'Stopping'].includes(run.phase) ? run : undefined;
     });
-    expect(failed).toMatchObject({ phase: 'Failed', failure: { reason: expect.stringContaining('cannot rebuild in mode "online"') } });
+    expect(failed).toMatchObject({ phase: 'Failed', failure: { reason: expect.stringContaining('cannot rebuild in mode "sideways"') } });
+  });
+
+  it('runs an online rebuild to Completed without a restart, with the pause of its switch', async () => {
+    await requestRebuild('run-5', 'ActiveProject', 'online');
+    const done = await waitFor('run completed', async () => {
+      const run = await store.get('run-5');
+      return run?.phase === 'Completed' || run?.phase === 'Failed' ? run : undefined;
+    });
+    expect(done).toMatchObject({ phase: 'Completed', mode: 'online', worker: 'worker-1', progress: { processed: EVENTS, switchPauseMs: expect.any(Number) } });
+    const phases = (await store.history('run-5')).map((h) => h.phase);
+    expect(phases.filter((p) => p !== 'CatchingUp')).toEqual(['Requested', 'Building', 'Switching', 'Completed']);
   });
 });

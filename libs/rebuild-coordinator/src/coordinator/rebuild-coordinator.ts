@@ -1,7 +1,7 @@
 import { ElectionLock, LeaderElection } from '@projectionist/leader-election';
 import type { MessageBroker } from '@projectionist/messaging';
 import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
-import { RebuildCommand, RebuildMode, RebuildRejected, RebuildRun } from '@projectionist/rebuild-state';
+import { awaitsWorker, RebuildCommand, RebuildMode, RebuildRejected, RebuildRun } from '@projectionist/rebuild-state';
 import type { RebuildBoardPort } from '@projectionist/shared-cache';
 import { RebuildRunStorePort } from '../runs/rebuild-run-store.port';
 
@@ -95,7 +95,7 @@ export class RebuildCoordinator {
       if (run && run.mode !== message.payload.mode) {
         this.options.logger.warn(`RequestRebuild for ${run.id} says ${message.payload.mode}; the run was recorded as ${run.mode}, which wins`, 'RebuildCoordinator');
       }
-      if (run?.phase === 'Stopping') await this.askWorkers(run);
+      if (run && awaitsWorker(run)) await this.askWorkers(run);
     } else if (isRebuildMessage(message, 'CancelRebuild')) {
       await this.apply(message.payload.runId, { kind: 'Cancel' });
       await this.options.broker.sendControl('all', rebuildMessage('AbortRebuild', { runId: message.payload.runId }, this.options.nodeId));
@@ -105,14 +105,15 @@ export class RebuildCoordinator {
   /** RebuildStarted, RebuildProgress, RebuildCompleted and RebuildFailed, from the workers. */
   async handleWorkerEvent(message: MessageEnvelope): Promise<void> {
     if (isRebuildMessage(message, 'RebuildStarted')) {
-      await this.apply(message.payload.runId, { kind: 'WorkerStopped', worker: message.payload.worker });
+      await this.apply(message.payload.runId, { kind: 'WorkerStarted', worker: message.payload.worker });
     } else if (isRebuildMessage(message, 'RebuildProgress')) {
-      const { runId, worker, processed, total, eventsPerSecond, etaMs } = message.payload;
-      await this.apply(runId, { kind: 'Progress', worker, progress: { processed, total, eventsPerSecond, etaMs } });
+      const { runId, worker, processed, total, eventsPerSecond, etaMs, phase, distanceToHead } = message.payload;
+      await this.apply(runId, { kind: 'Progress', worker, phase, progress: { processed, total, eventsPerSecond, etaMs, distanceToHead: distanceToHead ?? null } });
     } else if (isRebuildMessage(message, 'RebuildCompleted')) {
-      const { runId, worker, processed, total, eventsPerSecond } = message.payload;
-      await this.apply(runId, { kind: 'WorkerCompleted', worker, progress: { processed, total, eventsPerSecond, etaMs: 0 } });
-      await this.apply(runId, { kind: 'Restarted', worker });
+      const { runId, worker, processed, total, eventsPerSecond, switchPauseMs } = message.payload;
+      const run = await this.apply(runId, { kind: 'WorkerCompleted', worker, progress: { processed, total, eventsPerSecond, etaMs: 0, switchPauseMs: switchPauseMs ?? null } });
+      // Online, the completion is the end: the worker's live agent already reads the new table.
+      if (run?.mode !== 'online') await this.apply(runId, { kind: 'Restarted', worker });
     } else if (isRebuildMessage(message, 'RebuildFailed')) {
       const { runId, worker, reason, eventPosition } = message.payload;
       await this.apply(runId, { kind: 'WorkerFailed', worker, failure: { reason, eventPosition } });
@@ -137,8 +138,8 @@ export class RebuildCoordinator {
     for (const run of await this.options.store.active()) {
       if (run.phase === 'Requested') {
         const dispatched = await this.apply(run.id, { kind: 'Dispatch', overdueOnly: true });
-        if (dispatched?.phase === 'Stopping') await this.askWorkers(dispatched);
-      } else if (run.phase === 'Stopping') await this.askWorkers(run);
+        if (dispatched && awaitsWorker(dispatched)) await this.askWorkers(dispatched);
+      } else if (awaitsWorker(run)) await this.askWorkers(run);
       else await this.apply(run.id, { kind: 'CheckLease' });
     }
   }

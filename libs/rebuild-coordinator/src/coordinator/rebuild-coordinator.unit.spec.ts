@@ -1,6 +1,6 @@
 import { MessageEnvelope, rebuildMessage, RebuildMessages, RebuildMessageType, topologyFor } from '@projectionist/messaging-contracts';
 import { InMemoryBroker, InMemoryBrokerServer } from '@projectionist/messaging/testing';
-import type { RebuildPhase, RebuildRun } from '@projectionist/rebuild-state';
+import type { RebuildMode, RebuildPhase, RebuildRun } from '@projectionist/rebuild-state';
 import { InMemoryBoardServer, InMemoryRebuildBoard } from '@projectionist/shared-cache/testing';
 import { waitFor } from '@projectionist/testing';
 import { InMemoryRebuildRunStore } from '../runs/in-memory-rebuild-run-store';
@@ -62,9 +62,9 @@ describe('RebuildCoordinator', () => {
   });
 
   // Given / when / then, in the words of the flow.
-  const givenRequested = async (id: string, projection = 'ActiveProject') => {
-    await store.request({ kind: 'Request', id, projection, mode: 'blocking' });
-    await gateway.sendCommand(rebuildMessage('RequestRebuild', { runId: id, projection, mode: 'blocking' }, 'gateway-1'));
+  const givenRequested = async (id: string, projection = 'ActiveProject', mode: RebuildMode = 'blocking') => {
+    await store.request({ kind: 'Request', id, projection, mode });
+    await gateway.sendCommand(rebuildMessage('RequestRebuild', { runId: id, projection, mode }, 'gateway-1'));
     // The worker only reports once asked, which the coordinator does after dispatching the run.
     await thenWorkerIsAsked('StartRebuild', id);
   };
@@ -94,6 +94,28 @@ describe('RebuildCoordinator', () => {
     const done = await thenRunIs('run-1', 'Completed');
     expect(done).toMatchObject({ worker: 'worker-1', progress: { processed: 50, total: 50, eventsPerSecond: 120, etaMs: 0 }, failure: null });
     expect((await store.history('run-1')).map((h) => h.phase)).toEqual(['Requested', 'Stopping', 'Rebuilding', 'Restarting', 'Completed']);
+    await gatewaySees((active) => active.length === 0);
+  });
+
+  it('drives an online run through its phases from the worker progress, without a restart, asking until a worker takes it', async () => {
+    await givenRequested('run-11', 'ActiveProject', 'online');
+    await thenRunIs('run-11', 'Building');
+    const asked = () => control.filter((m) => m.type === 'StartRebuild' && (m.payload as { runId: string }).runId === 'run-11').length;
+    await waitFor('StartRebuild asked again while no worker took it', () => asked() >= 3);
+    expect(control.find((m) => m.type === 'StartRebuild')?.payload).toMatchObject({ mode: 'online' });
+
+    await workerReports('RebuildStarted', { runId: 'run-11', worker: 'worker-1' });
+    await waitFor('worker recorded', async () => (await store.get('run-11'))?.worker === 'worker-1');
+    const progress = { runId: 'run-11', worker: 'worker-1', processed: 5, total: 9, eventsPerSecond: 10, etaMs: 400 };
+    await workerReports('RebuildProgress', { ...progress, phase: 'catching-up', distanceToHead: 4 });
+    await thenRunIs('run-11', 'CatchingUp');
+    await gatewaySees((active) => active[0]?.progress?.distanceToHead === 4);
+    await workerReports('RebuildProgress', { ...progress, phase: 'switching', distanceToHead: 0 });
+    await thenRunIs('run-11', 'Switching');
+    await workerReports('RebuildCompleted', { runId: 'run-11', worker: 'worker-1', processed: 9, total: 9, eventsPerSecond: 12, switchPauseMs: 15 });
+    const done = await thenRunIs('run-11', 'Completed');
+    expect(done.progress).toMatchObject({ processed: 9, switchPauseMs: 15 });
+    expect((await store.history('run-11')).map((h) => h.phase)).toEqual(['Requested', 'Building', 'CatchingUp', 'Switching', 'Completed']);
     await gatewaySees((active) => active.length === 0);
   });
 

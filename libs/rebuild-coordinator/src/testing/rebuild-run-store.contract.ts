@@ -17,7 +17,7 @@ export function rebuildRunStoreContract(name: string, createStore: () => Promise
     it('keeps every phase of a run with its time', async () => {
       await store.request(request('r-1'), 1_000);
       await store.apply('r-1', { kind: 'Dispatch' }, 1_500);
-      await store.apply('r-1', { kind: 'WorkerStopped', worker: 'w-1' }, 2_000);
+      await store.apply('r-1', { kind: 'WorkerStarted', worker: 'w-1' }, 2_000);
       await store.apply('r-1', { kind: 'Progress', worker: 'w-1', progress: { processed: 5, total: 10, eventsPerSecond: 5, etaMs: 1000 } }, 3_000);
       await store.apply('r-1', { kind: 'WorkerCompleted', worker: 'w-1', progress: { processed: 10, total: 10, eventsPerSecond: 5, etaMs: 0 } }, 4_000);
       await store.apply('r-1', { kind: 'Restarted', worker: 'w-1' }, 5_000);

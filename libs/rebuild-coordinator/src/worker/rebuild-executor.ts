@@ -1,10 +1,11 @@
 import type { MessageBroker } from '@projectionist/messaging';
 import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
 import { ProjectionDaemon } from '@projectionist/projection-daemon';
-import type { RebuildMode } from '@projectionist/rebuild-state';
+import type { RebuildMode, RebuildWorkerPhase } from '@projectionist/rebuild-state';
 
-/** What the daemon's rebuild does today: stop the projection, replay it, swap it in. */
-const RUNNABLE_MODES: readonly RebuildMode[] = ['blocking'];
+/** What the daemon's rebuild does: blocking (stop, replay, swap) or online (build beside, catch up, switch). */
+const RUNNABLE_MODES: readonly RebuildMode[] = ['blocking', 'online'];
+const REPORTED_PHASES: readonly string[] = ['replaying', 'swapping', 'building', 'catching-up', 'switching'] satisfies RebuildWorkerPhase[];
 
 export interface RebuildExecutorOptions {
   readonly broker: MessageBroker;
@@ -45,7 +46,7 @@ export class RebuildExecutor {
       return;
     }
     // Not awaited: the control consumer must stay free for AbortRebuild while the rebuild runs.
-    void this.execute(runId, projection);
+    void this.execute(runId, projection, mode as RebuildMode);
   }
 
   /**
@@ -63,7 +64,7 @@ export class RebuildExecutor {
     await broker.publishEvent(rebuildMessage('RebuildFailed', { runId, worker: nodeId, reason, eventPosition: null }, nodeId)).catch(() => undefined);
   }
 
-  private async execute(runId: string, projection: string): Promise<void> {
+  private async execute(runId: string, projection: string, mode: RebuildMode): Promise<void> {
     const { broker, daemon, nodeId } = this.options;
     const abort = new AbortController();
     this.running.set(runId, abort);
@@ -72,13 +73,9 @@ export class RebuildExecutor {
     const send = (m: Parameters<MessageBroker['publishEvent']>[0]) => broker.publishEvent(m).catch(() => undefined);
     const heartbeat = setInterval(() => {
       const progress = daemon.progress().find((p) => p.name === projection)?.rebuild;
-      void send(
-        rebuildMessage(
-          'RebuildProgress',
-          { runId, worker: nodeId, processed: progress?.processed ?? 0, total: progress?.total ?? 0, eventsPerSecond: progress?.eventsPerSecond ?? 0, etaMs: progress?.etaMs ?? null },
-          nodeId,
-        ),
-      );
+      const phase = reportedPhase(progress?.phase, mode);
+      const counts = { processed: progress?.processed ?? 0, total: progress?.total ?? 0, eventsPerSecond: progress?.eventsPerSecond ?? 0, etaMs: progress?.etaMs ?? null };
+      void send(rebuildMessage('RebuildProgress', { runId, worker: nodeId, ...counts, phase, distanceToHead: progress?.distanceToHead ?? null }, nodeId));
     }, this.options.heartbeatMs ?? 1_000);
     try {
       if (!daemon.asyncProjections.some((p) => p.name === projection)) {
@@ -86,13 +83,14 @@ export class RebuildExecutor {
         return;
       }
       await send(rebuildMessage('RebuildStarted', { runId, worker: nodeId }, nodeId));
-      const result = await daemon.rebuild(projection, { signal: abort.signal });
+      const result = await daemon.rebuild(projection, { signal: abort.signal, mode });
       if (result.status === 'completed') {
         // The final count goes with the completion: the last heartbeat may be a whole batch behind.
         const counted = daemon.progress().find((p) => p.name === projection)?.rebuild?.total ?? 0;
-        const { processed, durationMs } = result;
+        const { processed, durationMs, switchPauseMs } = result;
         const eventsPerSecond = durationMs > 0 ? (processed * 1000) / durationMs : 0;
-        await send(rebuildMessage('RebuildCompleted', { runId, worker: nodeId, processed, total: Math.max(counted, processed), eventsPerSecond }, nodeId));
+        const completed = { runId, worker: nodeId, processed, total: Math.max(counted, processed), eventsPerSecond, ...(switchPauseMs !== undefined && { switchPauseMs }) };
+        await send(rebuildMessage('RebuildCompleted', completed, nodeId));
       }
       if (result.status === 'failed') {
         await send(rebuildMessage('RebuildFailed', { runId, worker: nodeId, reason: result.error, eventPosition: result.eventPosition ?? null }, nodeId));
@@ -109,4 +107,10 @@ export class RebuildExecutor {
       this.running.delete(runId);
     }
   }
+}
+
+/** Before the daemon reports, the run is in its first phase; done, failed and cancelled go in the outcome instead. */
+function reportedPhase(phase: string | undefined, mode: RebuildMode): RebuildWorkerPhase | undefined {
+  if (phase === undefined) return mode === 'online' ? 'building' : 'replaying';
+  return REPORTED_PHASES.includes(phase) ? (phase as RebuildWorkerPhase) : undefined;
 }
