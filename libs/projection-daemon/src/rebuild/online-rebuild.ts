@@ -15,6 +15,8 @@ export interface OnlineRebuildOptions extends RebuildRunnerOptions {
 
 /** How often the distance to the head is read again while building. */
 const HEAD_REFRESH_MS = 500;
+/** Progress is reported at least this often while building, commits or not. */
+const PROGRESS_EVERY_MS = 500;
 
 /**
  * An online rebuild: the projection is built in a fresh table beside the live one by an agent of
@@ -47,7 +49,8 @@ export class OnlineRebuild {
 
   private async buildAndSwitch(signal?: AbortSignal): Promise<AgentOutcome | 'completed'> {
     const target = await this.slot.prepare();
-    const head = (await this.options.store.readHead()).lastCursor;
+    const { lastCursor: head, lastPosition } = await this.options.store.readHead();
+    [this.headPosition, this.headReadAt] = [lastPosition, Date.now()];
     this.slot.total = await this.options.store.countEvents(this.options.projection.eventTypes);
     this.report('building');
     const builder = this.agent(target, FEED_START, {
@@ -59,10 +62,16 @@ export class OnlineRebuild {
       end = outcome;
       this.ready.notify();
     });
+    let reportedAt = Date.now();
     while (!(builder.caughtUp && hasReached(builder.cursor, head))) {
       if (end) return end;
       if (signal?.aborted) return builder.stop();
       await this.ready.wait(100);
+      // Between commits too (a rebuild commits every few hundred thousand events): the distance to the head moves on.
+      if (Date.now() - reportedAt >= PROGRESS_EVERY_MS) {
+        reportedAt = Date.now();
+        this.report(this.phase, builder.cursor);
+      }
     }
     // What an earlier online rebuild retired goes now, outside the pause.
     await dropPreviousTable(this.options.storage, this.slot.hold, this.options.namespace, this.options.projection);
