@@ -94,7 +94,7 @@ describe('admin UI in a browser', () => {
 
     // Start a rebuild with its confirmation and watch the bar.
     await main.getByRole('link', { name: 'Rebuilds' }).click();
-    await main.getByLabel('Projection').selectOption('ActiveProject');
+    await main.getByLabel('Projection', { exact: true }).selectOption('ActiveProject');
     await main.getByRole('button', { name: 'Rebuild…' }).click();
     await main.getByRole('button', { name: 'Yes, rebuild ActiveProject' }).click();
     await Promise.all([main, desktop, phone].map(bannerShown));
