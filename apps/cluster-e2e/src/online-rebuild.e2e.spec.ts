@@ -163,5 +163,22 @@ describe('online rebuild across processes', () => {
     }
     await cluster.waitCaughtUp();
     await expectProjectionsMatchReference(cluster);
+
+    // Rollback: back to the table the rebuild replaced, which catches up on the writes since; and forward again.
+    const rolledBack = await post(gateway, '/api/admin/projections/CarView/rollback', {});
+    expect(rolledBack.status).toBe(200);
+    const { pauseMs } = (await rolledBack.json()) as { pauseMs: number };
+    console.log(`rollback: CarView paused ${pauseMs} ms`);
+    const after = await post(gateway, '/api/cars/c1/repaint', { color: 'after-rollback' });
+    const position = ((await after.json()) as { position: number }).position;
+    expect(await (await api(gateway, `/api/cars/c1?minPosition=${position}`)).json()).toMatchObject({ color: 'after-rollback', customerId: 'ann' });
+    expect((await post(gateway, '/api/admin/projections/CarView/rollback', {})).status).toBe(200);
+    await cluster.waitCaughtUp();
+    await expectProjectionsMatchReference(cluster);
+    // Nothing kept for a projection no online rebuild replaced; an unknown projection is not found.
+    const none = await post(gateway, '/api/admin/projections/CustomerView/rollback', {});
+    expect(none.status).toBe(409);
+    expect(await none.json()).toMatchObject({ error: 'NO_PREVIOUS_TABLE' });
+    expect((await post(gateway, '/api/admin/projections/Nope/rollback', {})).status).toBe(404);
   });
 });

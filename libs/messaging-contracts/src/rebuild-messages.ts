@@ -48,6 +48,12 @@ export interface RebuildMessages {
    */
   RebuildCompleted: { runId: string; worker: string; processed: number; total: number; eventsPerSecond: number; switchPauseMs?: number };
   RebuildFailed: { runId: string; worker: string; reason: string; eventPosition: number | null };
+  /** Control → all workers: the one holding the projection's lease switches back to the table its last online rebuild replaced. */
+  RollbackProjection: { requestId: string; projection: string };
+  /** Events ← worker: rolled back; the projection paused this long. */
+  RollbackCompleted: { requestId: string; projection: string; worker: string; pauseMs: number };
+  /** Events ← worker: not rolled back; `code` says why (no previous table kept, a rebuild running, anything else). */
+  RollbackFailed: { requestId: string; projection: string; worker: string; code: 'NO_PREVIOUS_TABLE' | 'REBUILD_RUNNING' | 'FAILED'; reason: string };
 }
 
 export type RebuildMessageType = keyof RebuildMessages;
@@ -74,4 +80,7 @@ export const REBUILD_MESSAGE_ROUTES: { readonly [T in RebuildMessageType]: Messa
   RebuildProgress: { to: 'events' },
   RebuildCompleted: { to: 'events' },
   RebuildFailed: { to: 'events' },
+  RollbackProjection: { to: 'control', target: 'all' },
+  RollbackCompleted: { to: 'events' },
+  RollbackFailed: { to: 'events' },
 };

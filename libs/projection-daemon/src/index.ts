@@ -24,6 +24,7 @@ export type { FeedView, LagInput, ProjectionLag } from './daemon/feed-lag';
 export { describeHoldBack, watchHoldBack } from './daemon/hold-back-warning';
 export type { HoldBackNotice, HoldBackWatch } from './daemon/hold-back-warning';
 export type { RebuildResult } from './rebuild/rebuild-runner';
+export { NoPreviousTableError } from './rebuild/previous-table';
 export { HotColdDaemon } from './hot-cold/hot-cold-daemon';
 export type { DaemonRole, HotColdOptions } from './hot-cold/hot-cold-daemon';
 export { standbyRetryDelayMs } from './hot-cold/standby-interval';

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { WriteGuardModule } from '../write-guard/write-guard.module';
 import { AdminTokenGuard } from './admin-token.guard';
+import { RollbackController } from './rollback.controller';
+import { Rollbacks } from './rollbacks';
 import { AdminProjectionsController } from './projections.controller';
 import { NodesController } from './nodes.controller';
 import { AdminEventStream } from './events/admin-event-stream';
@@ -12,7 +14,7 @@ import { StreamsController } from './streams.controller';
 /** Operators' API, behind the admin token: raw streams, projections, rebuilds and nodes. */
 @Module({
   imports: [WriteGuardModule],
-  controllers: [StreamsController, AdminProjectionsController, RebuildsController, NodesController, AdminStreamController],
-  providers: [AdminTokenGuard, projectionStatusProvider, AdminEventStream],
+  controllers: [StreamsController, AdminProjectionsController, RebuildsController, RollbackController, NodesController, AdminStreamController],
+  providers: [AdminTokenGuard, projectionStatusProvider, AdminEventStream, Rollbacks],
 })
 export class AdminModule {}

@@ -5,9 +5,9 @@ import type { RebuildExecutor } from '../worker/rebuild-executor';
 
 export const REBUILD_EXECUTOR = Symbol('REBUILD_EXECUTOR');
 
-type Handlers = Pick<RebuildExecutor, 'handleControl'>;
+type Handlers = Pick<RebuildExecutor, 'handleControl' | 'handleRollback'>;
 
-/** A worker's control messages about rebuilds. */
+/** A worker's control messages about rebuilds and rollbacks. */
 @Controller()
 export class ExecutorMessages {
   constructor(@Inject(REBUILD_EXECUTOR) private readonly executor: Handlers) {}
@@ -20,6 +20,11 @@ export class ExecutorMessages {
   @EventPattern('AbortRebuild')
   abort(@Payload() message: MessageEnvelope): Promise<void> {
     return this.executor.handleControl(message);
+  }
+
+  @EventPattern('RollbackProjection')
+  rollback(@Payload() message: MessageEnvelope): Promise<void> {
+    return this.executor.handleRollback(message);
   }
 }
 

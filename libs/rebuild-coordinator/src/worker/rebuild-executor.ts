@@ -1,6 +1,6 @@
 import type { MessageBroker } from '@projectionist/messaging';
 import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
-import { ProjectionDaemon } from '@projectionist/projection-daemon';
+import { NoPreviousTableError, ProjectionDaemon } from '@projectionist/projection-daemon';
 import type { RebuildMode, RebuildWorkerPhase } from '@projectionist/rebuild-state';
 
 /** What the daemon's rebuild does: blocking (stop, replay, swap) or online (build beside, catch up, switch). */
@@ -47,6 +47,26 @@ export class RebuildExecutor {
     }
     // Not awaited: the control consumer must stay free for AbortRebuild while the rebuild runs.
     void this.execute(runId, projection, mode as RebuildMode);
+  }
+
+  /**
+   * RollbackProjection: the worker holding the projection's lease switches back to the table its
+   * last online rebuild replaced and says how it went; the others ignore it.
+   */
+  async handleRollback(message: MessageEnvelope): Promise<void> {
+    if (!isRebuildMessage(message, 'RollbackProjection')) return;
+    const { requestId, projection } = message.payload;
+    const { broker, daemon, nodeId } = this.options;
+    if (!daemon.owns(projection)) return;
+    let reply;
+    try {
+      const { pauseMs } = await daemon.rollback(projection);
+      reply = rebuildMessage('RollbackCompleted', { requestId, projection, worker: nodeId, pauseMs }, nodeId);
+    } catch (error) {
+      const code = error instanceof NoPreviousTableError ? 'NO_PREVIOUS_TABLE' : /being rebuilt/.test((error as Error).message) ? 'REBUILD_RUNNING' : 'FAILED';
+      reply = rebuildMessage('RollbackFailed', { requestId, projection, worker: nodeId, code, reason: (error as Error).message }, nodeId);
+    }
+    await broker.publishEvent(reply).catch(() => undefined);
   }
 
   /**
