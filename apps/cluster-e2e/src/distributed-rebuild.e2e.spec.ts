@@ -1,7 +1,7 @@
-import { createTestVhost, TestVhost, waitFor } from '@projectionist/testing';
+import { waitFor } from '@projectionist/testing';
 import { AppProcess } from './support/app-process';
 import { expectProjectionsMatchReference } from './support/projection-equality';
-import { TestCluster } from './support/test-cluster';
+import { adminApi, clusterOnOwnVhost } from './support/admin-api';
 
 const TOKEN = 'e2e-token';
 
@@ -18,25 +18,8 @@ interface Run {
  * the writes; the coordinator leader killed mid-rebuild hands the run to the other one.
  */
 describe('distributed rebuild across processes', () => {
-  let cluster: TestCluster;
-  let vhost: TestVhost;
-
-  beforeAll(async () => {
-    vhost = await createTestVhost('distributed');
-    cluster = await TestCluster.create('distributed', { AMQP_URL: vhost.url, ADMIN_TOKEN: TOKEN });
-  });
-  afterAll(async () => {
-    await cluster.close();
-    await vhost.drop();
-  });
-
-  const api = (gateway: AppProcess, path: string, init: RequestInit = {}) =>
-    fetch(gateway.url + path, {
-      ...init,
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}`, ...(init.headers ?? {}) },
-      signal: AbortSignal.timeout(10_000),
-    });
-  const post = (gateway: AppProcess, path: string, body: object) => api(gateway, path, { method: 'POST', body: JSON.stringify(body) });
+  const bed = clusterOnOwnVhost('distributed', { ADMIN_TOKEN: TOKEN });
+  const { api, post } = adminApi(TOKEN);
   const run = async (gateway: AppProcess, id: string) => (await (await api(gateway, `/api/admin/rebuilds/${id}`)).json()) as Run;
   const requestRebuild = async (gateway: AppProcess, projection: string) => {
     const response = await post(gateway, `/api/admin/projections/${projection}/rebuilds`, { mode: 'blocking' });
@@ -51,13 +34,13 @@ describe('distributed rebuild across processes', () => {
   const rebuilding = (gateway: AppProcess, id: string) =>
     waitFor(`run ${id} rebuilding`, async () => (await run(gateway, id)).phase === 'Rebuilding', { timeoutMs: 20_000, intervalMs: 10 });
   const writeStatus = async (gateway: AppProcess) => (await post(gateway, '/api/customers', { name: 'Writer' })).status;
-  const activeWorker = () => waitFor('an active worker', () => cluster.activeWorker(), { timeoutMs: 20_000 });
+  const activeWorker = () => waitFor('an active worker', () => bed.cluster.activeWorker(), { timeoutMs: 20_000 });
 
   it('holds writes on both gateways during a rebuild, completes it, survives a killed worker and a killed leader', async () => {
-    const [gatewayA, gatewayB] = [await cluster.addApp('gateway', 'gw-a'), await cluster.addApp('gateway', 'gw-b')];
-    const coordinators = [await cluster.addApp('coordinator', 'co-1'), await cluster.addApp('coordinator', 'co-2')];
-    await cluster.addWorker('wk-1');
-    await cluster.addWorker('wk-2');
+    const [gatewayA, gatewayB] = [await bed.cluster.addApp('gateway', 'gw-a'), await bed.cluster.addApp('gateway', 'gw-b')];
+    const coordinators = [await bed.cluster.addApp('coordinator', 'co-1'), await bed.cluster.addApp('coordinator', 'co-2')];
+    await bed.cluster.addWorker('wk-1');
+    await bed.cluster.addWorker('wk-2');
     await activeWorker();
 
     // Seed through gateway A: the domain API, then enough commits for a rebuild of some seconds.
@@ -66,10 +49,10 @@ describe('distributed rebuild across processes', () => {
     expect((await post(gatewayA, '/api/cars/c1/sell', { customerId: 'ann' })).status).toBe(200);
     expect((await post(gatewayA, '/api/customers/ann/rename', { name: 'Ann Smith' })).status).toBe(200);
     expect((await post(gatewayA, '/api/projects', { id: 'apollo', name: 'Apollo', organization: 'acme' })).status).toBe(201);
-    await cluster.seedCommits({ total: 300_000, streams: 1000, users: 7, additions: 1, deletions: 0 });
+    await bed.cluster.seedCommits({ total: 300_000, streams: 1000, users: 7, additions: 1, deletions: 0 });
     // The live daemon folds the 300,000 commits first; under a loaded CI machine that takes a while.
     const seededAt = Date.now();
-    await cluster.waitCaughtUp(180_000);
+    await bed.cluster.waitCaughtUp(180_000);
     console.log(`live projections caught up with 300,000 seeded events in ${Date.now() - seededAt} ms`);
 
     // 1. Requested through gateway B; both gateways hold writes and keep serving reads.
@@ -90,11 +73,11 @@ describe('distributed rebuild across processes', () => {
     const times = completed.history.map((h) => h.at);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     for (const gateway of [gatewayA, gatewayB]) await waitFor('writes accepted again', async () => (await writeStatus(gateway)) === 201, { timeoutMs: 5_000 });
-    await cluster.waitCaughtUp();
-    await expectProjectionsMatchReference(cluster);
+    await bed.cluster.waitCaughtUp();
+    await expectProjectionsMatchReference(bed.cluster);
 
     // 2. The rebuilding worker is killed: the run fails through its lease, writes are accepted again.
-    const liveBefore = await cluster.view('active_project');
+    const liveBefore = await bed.cluster.view('active_project');
     const second = await requestRebuild(gatewayA, 'ActiveProject');
     const executing = await activeWorker();
     await rebuilding(gatewayB, second);
@@ -109,7 +92,7 @@ describe('distributed rebuild across processes', () => {
     expect(failed.failure?.reason).toContain('stopped renewing its lease');
     for (const gateway of [gatewayA, gatewayB]) await waitFor('writes accepted after the failure', async () => (await writeStatus(gateway)) === 201, { timeoutMs: 5_000 });
     // The rebuild wrote only beside the live table: readers never saw it half-built.
-    const liveAfter = await cluster.view('active_project');
+    const liveAfter = await bed.cluster.view('active_project');
     expect(Object.fromEntries(liveAfter)).toEqual(Object.fromEntries(liveBefore));
 
     // 3. The coordinator leader is killed during a rebuild on the other worker: the other coordinator completes it.
@@ -126,8 +109,8 @@ describe('distributed rebuild across processes', () => {
     expect(finished.phase).toBe('Completed');
     console.log(`coordinator leader killed mid-rebuild: run Completed ${Date.now() - leaderKilledAt} ms later`);
     for (const gateway of [gatewayA, gatewayB]) await waitFor('writes accepted after the rebuild', async () => (await writeStatus(gateway)) === 201, { timeoutMs: 5_000 });
-    await cluster.waitCaughtUp();
-    await expectProjectionsMatchReference(cluster);
+    await bed.cluster.waitCaughtUp();
+    await expectProjectionsMatchReference(bed.cluster);
 
     // Every node is on the map, the killed ones as down or late.
     const nodes = (await (await api(gatewayA, '/api/admin/nodes')).json()) as { nodeId: string; status: string }[];

@@ -1,7 +1,7 @@
-import { createTestVhost, TestVhost, waitFor } from '@projectionist/testing';
+import { waitFor } from '@projectionist/testing';
 import { AppProcess } from './support/app-process';
 import { expectProjectionsMatchReference } from './support/projection-equality';
-import { TestCluster } from './support/test-cluster';
+import { adminApi, clusterOnOwnVhost } from './support/admin-api';
 
 const TOKEN = 'e2e-token';
 /**
@@ -31,32 +31,15 @@ interface Car {
  * say it must.
  */
 describe('online rebuild across processes', () => {
-  let cluster: TestCluster;
-  let vhost: TestVhost;
-
-  beforeAll(async () => {
-    vhost = await createTestVhost('online');
-    cluster = await TestCluster.create('online', { AMQP_URL: vhost.url, ADMIN_TOKEN: TOKEN });
-  });
-  afterAll(async () => {
-    await cluster.close();
-    await vhost.drop();
-  });
-
-  const api = (gateway: AppProcess, path: string, init: RequestInit = {}) =>
-    fetch(gateway.url + path, {
-      ...init,
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}`, ...(init.headers ?? {}) },
-      signal: AbortSignal.timeout(10_000),
-    });
-  const post = (gateway: AppProcess, path: string, body: object) => api(gateway, path, { method: 'POST', body: JSON.stringify(body) });
+  const bed = clusterOnOwnVhost('online', { ADMIN_TOKEN: TOKEN });
+  const { api, post } = adminApi(TOKEN);
   const run = async (gateway: AppProcess, id: string) => (await (await api(gateway, `/api/admin/rebuilds/${id}`)).json()) as Run;
 
   it('keeps taking writes and serving reads while CarView is rebuilt online, and ends as the writes say', async () => {
-    const gateway = await cluster.addApp('gateway', 'gw-a');
-    await cluster.addApp('coordinator', 'co-1');
-    await cluster.addWorker('wk-1');
-    await waitFor('an active worker', () => cluster.activeWorker(), { timeoutMs: 20_000 });
+    const gateway = await bed.cluster.addApp('gateway', 'gw-a');
+    await bed.cluster.addApp('coordinator', 'co-1');
+    await bed.cluster.addWorker('wk-1');
+    await waitFor('an active worker', () => bed.cluster.activeWorker(), { timeoutMs: 20_000 });
 
     // The example: two cars, a customer renamed, a car sold to them.
     for (const [path, body, status] of [
@@ -69,9 +52,9 @@ describe('online rebuild across processes', () => {
     ] as const) {
       expect((await post(gateway, path, body)).status).toBe(status);
     }
-    await cluster.seedCars({ total: SEEDED_EVENTS, streams: 5_000 });
+    await bed.cluster.seedCars({ total: SEEDED_EVENTS, streams: 5_000 });
     const seededAt = Date.now();
-    await cluster.waitCaughtUp(180_000);
+    await bed.cluster.waitCaughtUp(180_000);
     console.log(`live projections caught up with ${SEEDED_EVENTS} seeded car events in ${Date.now() - seededAt} ms`);
 
     // What the writes imply, kept as they are accepted.
@@ -161,8 +144,8 @@ describe('online rebuild across processes', () => {
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ carId: car, sold: true, ...expected[car] });
     }
-    await cluster.waitCaughtUp();
-    await expectProjectionsMatchReference(cluster);
+    await bed.cluster.waitCaughtUp();
+    await expectProjectionsMatchReference(bed.cluster);
 
     // Rollback: back to the table the rebuild replaced, which catches up on the writes since; and forward again.
     const rolledBack = await post(gateway, '/api/admin/projections/CarView/rollback', {});
@@ -173,8 +156,8 @@ describe('online rebuild across processes', () => {
     const position = ((await after.json()) as { position: number }).position;
     expect(await (await api(gateway, `/api/cars/c1?minPosition=${position}`)).json()).toMatchObject({ color: 'after-rollback', customerId: 'ann' });
     expect((await post(gateway, '/api/admin/projections/CarView/rollback', {})).status).toBe(200);
-    await cluster.waitCaughtUp();
-    await expectProjectionsMatchReference(cluster);
+    await bed.cluster.waitCaughtUp();
+    await expectProjectionsMatchReference(bed.cluster);
     // Nothing kept for a projection no online rebuild replaced; an unknown projection is not found.
     const none = await post(gateway, '/api/admin/projections/CustomerView/rollback', {});
     expect(none.status).toBe(409);

@@ -45,6 +45,25 @@ describe('AmqpBroker on RabbitMQ', () => {
   brokerTransportContract('AmqpBroker', amqpBed);
 });
 
+describe('AmqpBroker closed while it connects', () => {
+  let vhost: TestVhost;
+  beforeAll(async () => {
+    vhost = await createTestVhost('closing');
+  });
+  afterAll(() => vhost.drop());
+
+  it('closes a connection that completes after close(), and never says connected again', async () => {
+    const statuses: string[] = [];
+    const broker = new AmqpBroker({ url: vhost.url, topology: topologyFor(uniqueNamespace('closing')), nodeId: 'closing', reconnectDelayMs: 100 });
+    broker.on('status', (status) => statuses.push(status));
+    const starting = broker.start();
+    await broker.close();
+    await starting;
+    expect(statuses).toEqual(['connecting', 'closed']);
+    expect(broker.status).toBe('closed');
+  });
+});
+
 describe('AmqpBroker across a real broker restart', () => {
   it('keeps a queued command through the restart and reconnects by itself', async () => {
     // A RabbitMQ node of this test's own: restarting the shared one would disturb other test files.

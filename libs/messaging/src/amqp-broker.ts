@@ -86,15 +86,29 @@ export class AmqpBroker extends BrokerBase<string> implements MessageBroker {
       const channel = await model.createConfirmChannel();
       channel.on('error', (error: Error) => this.emitError(error));
       await this.declareTopology(channel);
+      if (this.closed) throw new Error('closed while connecting');
       this.model = model;
       this.channel = channel;
       for (const consumer of this.consumers) await this.attach(channel, consumer);
+      if (this.closed) throw new Error('closed while connecting');
       this.setStatus('connected');
     } catch (error) {
+      // A connection that completes after close() is closed too: left open, it would outlive the broker.
+      if (this.closed) {
+        this.model = undefined;
+        this.channel = undefined;
+        await model?.close().catch(() => undefined);
+        return;
+      }
       this.emitError(error as Error);
       if (model && this.model !== model) await model.close().catch(() => undefined);
       this.scheduleReconnect();
     }
+  }
+
+  /** Read through a getter: TypeScript would otherwise narrow `state` across the awaits above. */
+  private get closed(): boolean {
+    return this.state === 'closed';
   }
 
   private async declareTopology(channel: ConfirmChannel): Promise<void> {
