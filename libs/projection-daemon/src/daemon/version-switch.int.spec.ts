@@ -43,7 +43,8 @@ describe('a new version of a projection', () => {
       if (seen.length > 20_000) throw new Error('v2 never became the view');
     }
     expect(seen.length).toBeGreaterThan(1);
-    expect(f.logs.some((l) => l.includes('readers moved to the new version'))).toBe(true);
+    // Logged just after the switch commits, which a reader may see first.
+    await waitFor('the switch logged', () => f.logs.some((l) => l.includes('readers moved to the new version')));
 
     // From now on v2 is what readers see and what read-your-writes waits for.
     const next = await f.store.append('tally-0', [{ type: 'tallied', data: {} }]);
