@@ -52,6 +52,11 @@ export class AdminApi {
     return this.request('POST', `/api/admin/projections/${encodeURIComponent(projection)}/rebuilds`, { mode });
   }
 
+  /** Switches the projection's readers back to the table its last online rebuild replaced. */
+  rollback(projection: string): Promise<{ projection: string; worker: string; pauseMs: number }> {
+    return this.request('POST', `/api/admin/projections/${encodeURIComponent(projection)}/rollback`, {});
+  }
+
   cancelRebuild(id: string): Promise<{ rebuildId: string; cancelling: boolean }> {
     return this.request('DELETE', `/api/admin/rebuilds/${encodeURIComponent(id)}`);
   }

@@ -2,6 +2,7 @@ import { FormEvent, useEffect, useRef, useState } from 'react';
 import { AdminApi, AdminApiError } from '../api/admin-api';
 import type { RebuildMode, RebuildRunItem } from '../api/admin-types';
 import { ProgressBar } from '../components/ProgressBar';
+import { RollbackRun } from '../components/RollbackRun';
 import { StateBadge } from '../components/StateBadge';
 import { formatDuration, formatTime } from '../logic/format';
 import { rebuildView } from '../logic/rebuild-view';
@@ -31,6 +32,7 @@ export function RebuildsScreen({ api, state, dispatch, now }: Props) {
             <div className="run-card run-card-last" data-run={past[0].id} aria-label="Last run">
               <RunTitle run={past[0]} />
               <ProgressBar view={rebuildView(past[0], now)} />
+              {past[0].mode === 'online' && past[0].phase === 'Completed' && <RollbackRun api={api} run={past[0]} />}
             </div>
           )}
         </>

@@ -147,6 +147,31 @@ describe('RebuildsScreen', () => {
     expect(screen.getByTestId('switch-pause').textContent).toBe(formatDuration(42));
   });
 
+  it('rolls a completed online rebuild back after a confirmation, and says when no previous table is kept', async () => {
+    const completed = run({ mode: 'online', phase: 'Completed', progress: { processed: 1000, total: 1000, eventsPerSecond: 500, etaMs: 0 }, history: [...run().history, { phase: 'Completed', at: 4_000 }] });
+    let answer = () => json(200, { projection: 'CarView', worker: 'wk-1', pauseMs: 5 });
+    const { impl, calls } = fakeFetch({ 'POST /api/admin/projections/CarView/rollback': () => answer() });
+    render(<RebuildsScreen api={new AdminApi('tok', impl)} state={withItems({ event: 'rebuild', data: completed })} dispatch={jest.fn()} now={5_000} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Roll CarView back' }));
+    expect(calls).toHaveLength(0);
+    const confirm = within(screen.getByRole('alertdialog', { name: 'Roll CarView back?' })).getByRole('button', { name: 'Yes, roll back CarView' });
+    expect(document.activeElement).toBe(confirm);
+    await act(async () => fireEvent.click(confirm));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('CarView rolled back to the table this rebuild replaced (paused 5 ms)'));
+    expect(calls[0]).toMatchObject({ method: 'POST', path: '/api/admin/projections/CarView/rollback', auth: 'Bearer tok' });
+
+    answer = () => json(409, { statusCode: 409, error: 'NO_PREVIOUS_TABLE', message: 'none kept' });
+    fireEvent.click(screen.getByRole('button', { name: 'Roll CarView back' }));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Yes, roll back CarView' })));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('No previous table of CarView is kept any more'));
+  });
+
+  it('offers no rollback after a blocking rebuild', () => {
+    const completed = run({ phase: 'Completed', history: [...run().history, { phase: 'Completed', at: 4_000 }] });
+    render(<RebuildsScreen api={new AdminApi('tok', fakeFetch({}).impl)} state={withItems({ event: 'rebuild', data: completed })} dispatch={jest.fn()} now={5_000} />);
+    expect(screen.queryByRole('button', { name: 'Roll CarView back' })).toBeNull();
+  });
+
   it('keeps it as it is when the confirmation is declined', () => {
     const { impl, calls } = fakeFetch({});
     render(<RebuildsScreen api={new AdminApi('tok', impl)} state={state} dispatch={jest.fn()} now={0} />);
