@@ -2,6 +2,7 @@ import { EventStore, FeedHoldBack, hasReached, quoteIdentifier } from '@projecti
 import { projectionTableNames } from '@projectionist/projections';
 import { Pool } from 'pg';
 import { describeHoldBack } from './hold-back-warning';
+import { viewReadsSql } from '../storage/projection-tables';
 import { waitUntilReached } from './wait-until-reached';
 
 export { PositionNotFoundError } from './wait-until-reached';
@@ -27,6 +28,7 @@ export class ProjectionWatermark {
   private readonly table: string;
   private readonly progressTable: string;
   private readonly schema: string;
+  private readonly checkpointOfViewQuery: string;
 
   constructor(
     private readonly pool: Pool,
@@ -35,6 +37,10 @@ export class ProjectionWatermark {
   ) {
     this.schema = quoteIdentifier(namespace);
     this.table = `${this.schema}.projection_checkpoints`;
+    // The live checkpoint of the version readers see: the one whose table the stable view reads (a
+    // newer version may be building beside it, see LiveSlot.viewPending), else the newest.
+    this.checkpointOfViewQuery = `SELECT cursor_tx, cursor_pos FROM ${this.table} c WHERE projection = $1 AND slot = 'live'
+       ORDER BY ${viewReadsSql('$2', "$3 || '.' || quote_ident($4 || '_v' || c.version)")} DESC, version DESC LIMIT 1`;
     this.progressTable = `${quoteIdentifier(namespace)}.projection_progress`;
   }
 
@@ -51,20 +57,6 @@ export class ProjectionWatermark {
       pause: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(20, ms))),
       timedOut: async () => new StaleReadTimeoutError(projection, position, timeoutMs, await this.heldBack(projection)),
     });
-  }
-
-  /**
-   * The live checkpoint of the version readers see: the one whose table the stable view reads (a
-   * newer version may be building beside it, see LiveSlot.viewPending), else the newest.
-   */
-  private get checkpointOfViewQuery(): string {
-    return `SELECT cursor_tx, cursor_pos FROM ${this.table} c
-             WHERE projection = $1 AND slot = 'live'
-             ORDER BY EXISTS (
-               SELECT 1 FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
-                WHERE r.ev_class = to_regclass($2) AND d.refclassid = 'pg_class'::regclass
-                  AND d.refobjid = to_regclass($3 || '.' || quote_ident($4 || '_v' || c.version))) DESC, version DESC
-             LIMIT 1`;
   }
 
   /** The stable view (qualified), the schema and the view's own name, from which each version's table is named. */

@@ -44,10 +44,15 @@ export async function ensureProjectionTable(client: PoolClient, target: Projecti
   if (point) await pointView(client, target);
 }
 
-/** The relations a view reads, by the rewrite rule PostgreSQL keeps for it (SQL for `$view`, `$table`). */
-const VIEW_READS = `EXISTS (
+/**
+ * SQL that is true when the view named by the SQL expression `view` reads the table named by
+ * `table`, by the rewrite rule PostgreSQL keeps for the view (both names as regclass text).
+ */
+export function viewReadsSql(view: string, table: string): string {
+  return `EXISTS (
   SELECT 1 FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
-   WHERE r.ev_class = to_regclass($view) AND d.refclassid = 'pg_class'::regclass AND d.refobjid = to_regclass($table))`;
+   WHERE r.ev_class = to_regclass(${view}) AND d.refclassid = 'pg_class'::regclass AND d.refobjid = to_regclass(${table}))`;
+}
 
 /**
  * True when the live table exists, the stable view reads from it and no rebuild table is left:
@@ -57,7 +62,7 @@ const VIEW_READS = `EXISTS (
 export async function liveSlotInPlace(client: PoolClient, namespace: string, projection: Projection): Promise<boolean> {
   const live = projectionTarget(namespace, projection, 'live');
   const rebuild = projectionTarget(namespace, projection, 'rebuild');
-  const reads = VIEW_READS.replace('$view', '$2').replace('$table', '$1');
+  const reads = viewReadsSql('$2', '$1');
   const { rows } = await client.query(`SELECT to_regclass($3) IS NULL AND ${reads} AS ready`, [live.qualifiedTable, live.qualifiedView, rebuild.qualifiedTable]);
   return rows[0].ready === true;
 }
@@ -69,7 +74,7 @@ export async function liveSlotInPlace(client: PoolClient, namespace: string, pro
  */
 export async function liveViewState(client: PoolClient, namespace: string, projection: Projection): Promise<'missing' | 'this' | 'other'> {
   const live = projectionTarget(namespace, projection, 'live');
-  const reads = VIEW_READS.replace('$view', '$2').replace('$table', '$1');
+  const reads = viewReadsSql('$2', '$1');
   const { rows } = await client.query(`SELECT to_regclass($2) IS NULL AS missing, ${reads} AS reads_this`, [live.qualifiedTable, live.qualifiedView]);
   return rows[0].missing ? 'missing' : rows[0].reads_this ? 'this' : 'other';
 }
