@@ -16,7 +16,7 @@ export async function switchReadersWhenCaughtUp(run: Running, hold: LeaseHold, s
   if (!run.viewPending || run.switchingView) return;
   run.switchingView = true;
   try {
-    await inFencedTransaction(storage, hold, (client) => pointLiveView(client, namespace, run.projection));
+    await inFencedTransaction(storage, hold, (client) => pointLiveView(client, namespace, run.projection), { ddl: namespace });
     run.viewPending = false;
     logger.log({ msg: 'readers moved to the new version', projection: run.projection.name, version: run.projection.version }, 'ProjectionDaemon');
   } catch (error) {

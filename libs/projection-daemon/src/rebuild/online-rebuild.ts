@@ -123,7 +123,7 @@ export class OnlineRebuild {
       await storage.checkpoints.retireLiveIn(client, projection.name, projection.version);
       await storage.checkpoints.promoteRebuildIn(client, projection.name, projection.version);
       await storage.fence.releaseBuilderIn(client, this.slot.hold);
-    });
+    }, { ddl: namespace });
   }
 
   /** Progress with the phase and, while building, the distance to the head (read at most every HEAD_REFRESH_MS). */

@@ -21,7 +21,7 @@ async function dropPrevious(client: PoolClient, storage: BatchStorage, namespace
 
 /** Drops what an earlier online rebuild retired, under `hold`: before a new one retires the live table. */
 export function dropPreviousTable(storage: BatchStorage, hold: LeaseHold, namespace: string, projection: Projection): Promise<void> {
-  return inFencedTransaction(storage, hold, (client) => dropPrevious(client, storage, namespace, projection));
+  return inFencedTransaction(storage, hold, (client) => dropPrevious(client, storage, namespace, projection), { ddl: namespace });
 }
 
 /**
@@ -40,7 +40,7 @@ export async function rollBackToPrevious(storage: BatchStorage, hold: LeaseHold,
       if (!(await exchangeRetiredTable(client, namespace, projection))) throw new NoPreviousTableError(projection.name);
       await storage.checkpoints.exchangePreviousIn(client, projection.name, projection.version);
     },
-    { bind: true },
+    { bind: true, ddl: namespace },
   );
 }
 
@@ -68,7 +68,7 @@ export class PreviousTableSweeper {
           if (!(await this.storage.checkpoints.previousOlderThanIn(client, projection.name, projection.version, this.keepMs))) return;
           await dropPrevious(client, this.storage, this.namespace, projection);
           this.logger.log({ msg: 'previous table dropped', projection: projection.name, keptMs: this.keepMs }, 'ProjectionDaemon');
-        });
+        }, { ddl: this.namespace });
       } catch (error) {
         if (!(error instanceof LeaseLostError)) this.logger.warn(`could not drop the previous table of ${projection.name}: ${(error as Error).message}`, 'ProjectionDaemon');
       }

@@ -97,6 +97,6 @@ export class RebuildRunner {
       await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(tuning.swapLockTimeoutMs))}`);
       await swapInRebuiltTable(client, namespace, projection);
       await storage.checkpoints.promoteRebuildIn(client, projection.name, projection.version);
-    });
+    }, { ddl: namespace });
   }
 }

@@ -59,7 +59,7 @@ export class RebuildSlot {
         await storage.checkpoints.resetIn(client, this.key);
         return created;
       },
-      { bind: true },
+      { bind: true, ddl: namespace },
     );
   }
 
@@ -117,7 +117,7 @@ export class RebuildSlot {
         await dropRebuildTable(client, namespace, projection);
         await storage.checkpoints.deleteIn(client, this.key);
         if (this.hold.role === 'builder') await storage.fence.releaseBuilderIn(client, this.hold);
-      });
+      }, { ddl: namespace });
     } catch (error) {
       const level = error instanceof LeaseLostError ? 'warn' : 'error';
       this.options.logger[level]({ msg: 'rebuild leftovers not removed', projection: projection.name, error: (error as Error).message }, 'Rebuild');

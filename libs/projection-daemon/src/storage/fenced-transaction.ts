@@ -1,21 +1,28 @@
 import { PoolClient } from 'pg';
 import type { BatchStorage } from './batch-storage';
 import { LeaseHold } from './lease-fence';
+import { lockDdl } from './projection-tables';
 
 /**
  * Runs `work` in one transaction that first checks the agent's hold on the projection (epoch and
  * token, FOR SHARE, see LeaseFence), or with `bind` makes it the current one: every write of the
  * daemon to a projection's tables, checkpoints and state goes through here.
+ *
+ * `ddl` (the namespace): `work` changes tables, so the transaction queues on the namespace's DDL
+ * lock before it locks the lease row. The other way round it would hold the row while another
+ * projection's table change runs, and every commit of this projection's agents, which checks
+ * the row, would wait with it.
  */
 export async function inFencedTransaction<T>(
   storage: Pick<BatchStorage, 'pool' | 'fence'>,
   hold: LeaseHold,
   work: (client: PoolClient) => Promise<T>,
-  { bind = false }: { bind?: boolean } = {},
+  { bind = false, ddl }: { bind?: boolean; ddl?: string } = {},
 ): Promise<T> {
   const client = await storage.pool.connect();
   try {
     await client.query('BEGIN');
+    if (ddl !== undefined) await lockDdl(client, ddl);
     if (bind) await storage.fence.bind(client, hold);
     else await storage.fence.checkIn(client, hold);
     const result = await work(client);

@@ -40,6 +40,6 @@ export function prepareLiveSlot(storage: BatchStorage, namespace: string, projec
       if (checkpoint.state !== 'error') await storage.checkpoints.setStateIn(client, key, 'running');
       return { checkpoint, viewPending };
     },
-    { bind: true },
+    { bind: true, ddl: namespace },
   );
 }

@@ -4,7 +4,7 @@ import { Pool, PoolClient } from 'pg';
 import { projectionTarget, ProjectionTarget } from './projection-target';
 
 /** Serialises DDL across workers starting at once (CREATE TABLE IF NOT EXISTS can race). */
-async function lockDdl(client: PoolClient, namespace: string): Promise<void> {
+export async function lockDdl(client: PoolClient, namespace: string): Promise<void> {
   await client.query(`SELECT pg_advisory_xact_lock(${advisoryLockArgs('projectionDdl', '$1')})`, [namespace]);
 }
 
