@@ -111,6 +111,27 @@ export class TestCluster {
     }
   }
 
+  /**
+   * Inserts `total` customer events over `streams` customers (`<prefix><n>`): each created, then
+   * renamed, set-based in chunks as seedCommits does, with the metadata of a customer event
+   * already written through the API.
+   */
+  async seedCustomers(options: { total: number; streams: number; prefix?: string }): Promise<void> {
+    const { total, streams, prefix = 'customer-seeded-' } = options;
+    const events = `${quoteIdentifier(this.db.namespace)}.events`;
+    for (let from = 0; from < total; from += SEED_CHUNK) {
+      await this.pool.query(
+        `INSERT INTO ${events} (stream_id, stream_version, category, event_id, type, data, metadata)
+         SELECT $3 || (i % $4), i / $4 + 1, 'customer', gen_random_uuid(),
+                CASE WHEN i < $4 THEN 'customer.created' ELSE 'customer.renamed' END,
+                jsonb_build_object('name', 'n' || (i / $4)),
+                (SELECT metadata FROM ${events} WHERE type = 'customer.created' ORDER BY position LIMIT 1)
+           FROM generate_series($1::bigint, $2::bigint) AS i`,
+        [from, Math.min(total, from + SEED_CHUNK) - 1, prefix, streams],
+      );
+    }
+  }
+
   async checkpointStates(): Promise<{ projection: string; state: string; error: unknown }[]> {
     const { rows } = await this.pool.query(
       `SELECT projection, state, error FROM ${quoteIdentifier(this.db.namespace)}.projection_checkpoints WHERE slot = 'live' ORDER BY projection`,
