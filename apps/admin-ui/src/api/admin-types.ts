@@ -38,9 +38,22 @@ export interface FeedHeldBackItem {
   readonly otherHolders?: readonly FeedHolderItem[];
 }
 
+/** One version of a projection: readers read the `live` one; a newer one is `building` until it has caught up. */
+export interface ProjectionVersionItem {
+  readonly version: number;
+  readonly role: 'live' | 'building' | 'previous';
+  readonly state: ProjectionState;
+  readonly ownerNode: string | null;
+  readonly position: number;
+  readonly lagEvents: number;
+}
+
 export interface ProjectionItem {
   readonly name: string;
+  /** The version readers read (the newest before any does). */
   readonly version: number;
+  /** Every version known, oldest first: more than one while a new version is rolled out. */
+  readonly versions?: readonly ProjectionVersionItem[];
   readonly mode: string;
   readonly state: ProjectionState;
   readonly error: unknown;

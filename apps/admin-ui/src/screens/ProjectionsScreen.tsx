@@ -1,4 +1,4 @@
-import type { ProjectionItem } from '../api/admin-types';
+import type { ProjectionItem, ProjectionVersionItem } from '../api/admin-types';
 import { HeldBackBanner } from '../components/HeldBackBanner';
 import { ProgressBar } from '../components/ProgressBar';
 import { Sparkline } from '../components/Sparkline';
@@ -48,6 +48,7 @@ function ProjectionRow({ projection: p, state, now }: { projection: ProjectionIt
       <tr data-projection={p.name} className={`row-${p.state}`}>
         <th scope="row" data-label="Projection">
           {p.name} <span className="muted">v{p.version} · {p.mode}</span>
+          <VersionsNote versions={p.versions ?? []} />
         </th>
         <td data-label="State">
           <StateBadge state={run ? 'rebuilding' : p.state} />
@@ -77,6 +78,22 @@ function ProjectionRow({ projection: p, state, now }: { projection: ProjectionIt
         </tr>
       )}
     </>
+  );
+}
+
+/** While a new version is rolled out: which version readers read, which is being built, which they left. */
+function VersionsNote({ versions }: { versions: readonly ProjectionVersionItem[] }) {
+  if (versions.length < 2) return null;
+  return (
+    <ul className="versions" data-testid="projection-versions">
+      {versions.map((v) => (
+        <li key={v.version} className={`version-${v.role}`}>
+          v{v.version} {v.role}
+          {v.role === 'building' && ` · ${formatCount(v.lagEvents)} events behind`}
+          {v.ownerNode && ` · ${v.ownerNode}`}
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -50,6 +50,21 @@ describe('ProjectionsScreen', () => {
     expect(screen.getByText('1.5 s')).toBeTruthy();
   });
 
+  it('says which version readers read and which is being built while a new version rolls out', () => {
+    const versions = [
+      { version: 1, role: 'live' as const, state: 'running' as const, ownerNode: 'wk-1', position: 900, lagEvents: 100 },
+      { version: 2, role: 'building' as const, state: 'running' as const, ownerNode: 'wk-2', position: 400, lagEvents: 600 },
+    ];
+    render(<ProjectionsScreen state={withItems({ event: 'projection', data: projection({ versions }) })} now={0} />);
+    const items = within(screen.getByTestId('projection-versions')).getAllByRole('listitem');
+    expect(items.map((i) => i.textContent)).toEqual(['v1 live · wk-1', 'v2 building · 600 events behind · wk-2']);
+  });
+
+  it('shows no version list while a projection has one version', () => {
+    render(<ProjectionsScreen state={withItems({ event: 'projection', data: projection({ versions: [{ version: 1, role: 'live', state: 'running', ownerNode: 'wk-1', position: 900, lagEvents: 100 }] }) })} now={0} />);
+    expect(screen.queryByTestId('projection-versions')).toBeNull();
+  });
+
   it('shows a stopped projection error as an alert with its event position', () => {
     render(<ProjectionsScreen state={withItems({ event: 'projection', data: projection({ state: 'error', error: { message: 'handler threw', eventPosition: 42 } }) })} now={0} />);
     expect(screen.getByRole('alert').textContent).toBe('CarView stopped on an error: handler threw (event at position 42)');

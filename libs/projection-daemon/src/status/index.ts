@@ -1,2 +1,2 @@
 export { ProjectionStatusReader } from './projection-status-reader';
-export type { ProjectionStatus } from './projection-status-reader';
+export type { ProjectionStatus, ProjectionVersionStatus } from './projection-status-reader';

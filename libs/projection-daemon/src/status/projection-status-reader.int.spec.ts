@@ -47,4 +47,30 @@ describe('ProjectionStatusReader', () => {
     expect(await reader.get('Rebuilt')).toBeUndefined();
     expect((await reader.list()).map((s) => s.name)).not.toContain('Rebuilt');
   });
+
+  it('tells the version readers read from a newer one being built, and from an older one they left', async () => {
+    const v1 = f.daemon([counter('Ver', 1)], { progressIntervalMs: 50 });
+    await v1.start(new Map([['Ver', await v1.storage.fence.claim('Ver', 'node-1')]]));
+    await f.store.append('v-1', [{ type: 'tick-Ver', data: {} }, { type: 'tick-Ver', data: {} }]);
+    await v1.waitForNonStale({ timeoutMs: 10_000 });
+    await v1.stop();
+    expect(await reader.get('Ver')).toMatchObject({ version: 1, versions: [{ version: 1, role: 'live' }] });
+
+    // Version 2 registered, its table not read yet: it is being built.
+    const client = await f.pool.connect();
+    try {
+      await new CheckpointStore(f.pool, f.db.namespace).loadIn(client, { projection: 'Ver', version: 2, slot: 'live' });
+    } finally {
+      client.release();
+    }
+    expect(await reader.get('Ver')).toMatchObject({ version: 1, versions: [{ version: 1, role: 'live' }, { version: 2, role: 'building' }] });
+
+    // Once version 2 has caught up, readers move to it and version 1 is the previous one.
+    const v2 = f.daemon([counter('Ver', 2)], { progressIntervalMs: 50 });
+    await v2.start(new Map([['Ver', await v2.storage.fence.claim('Ver', 'node-1')]]));
+    await waitFor('readers on version 2', async () => (await reader.get('Ver'))?.version === 2, { timeoutMs: 10_000 });
+    expect(await reader.get('Ver')).toMatchObject({ version: 2, versions: [{ version: 1, role: 'previous' }, { version: 2, role: 'live' }] });
+    expect((await reader.list()).filter((s) => s.name === 'Ver')).toHaveLength(1);
+    await v2.stop();
+  });
 });

@@ -1,13 +1,34 @@
 import { quoteIdentifier } from '@projectionist/event-store';
 import type { FeedHoldBack } from '@projectionist/event-store';
+import { projectionTableNames } from '@projectionist/projections';
 import type { Pool } from 'pg';
+import { viewReadsSql } from '../storage/projection-tables';
 import type { RebuildProgress } from '../daemon/projection-progress';
 import type { ProjectionErrorInfo, ProjectionState } from '../storage/checkpoint-store';
 
-/** A projection as the active worker last reported it, with the state its live checkpoint records. */
+/**
+ * One version of a projection: `live` while readers read its table, `building` while a newer
+ * version is built beside the live one (it becomes live once caught up), `previous` for an older
+ * version readers have left (kept for a rollback, or still applied by nodes running older code).
+ */
+export interface ProjectionVersionStatus {
+  readonly version: number;
+  readonly role: 'live' | 'building' | 'previous';
+  readonly state: ProjectionState;
+  readonly ownerNode: string | null;
+  readonly position: number;
+  readonly lagEvents: number;
+}
+
+/**
+ * A projection as the worker running it last reported it, with the state its live checkpoint
+ * records: the version readers read (or, before any does, the newest), and every version known.
+ */
 export interface ProjectionStatus {
   readonly name: string;
   readonly version: number;
+  /** Every version with a live checkpoint, oldest first; more than one while a new version is rolled out. */
+  readonly versions: readonly ProjectionVersionStatus[];
   /** Only async projections have checkpoints; inline ones are written with the events. */
   readonly mode: 'async';
   readonly state: ProjectionState;
@@ -32,30 +53,44 @@ export interface ProjectionStatus {
  */
 export class ProjectionStatusReader {
   private readonly query: string;
+  private readonly servingQuery: string;
 
   constructor(
     private readonly pool: Pool,
-    namespace: string,
+    private readonly namespace: string,
   ) {
     const schema = quoteIdentifier(namespace);
+    this.servingQuery = `SELECT ${viewReadsSql('v.view', 'v.tbl')} AS serving FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS v(view, tbl, n) ORDER BY v.n`;
     // The progress row of the checkpoint's version: a row left by an older version is not this one's.
     this.query = `SELECT c.projection, c.version, coalesce(p.state, c.state) AS state, c.error, p.node_id, p.position, p.head,
                          p.lag_events, p.lag_ms, p.events_per_second, p.rebuild, p.held_back, p.updated_at
                     FROM ${schema}.projection_checkpoints c
                     LEFT JOIN ${schema}.projection_progress p ON p.projection = c.projection AND p.version = c.version
-                   WHERE c.slot = 'live' AND ($1::text IS NULL OR c.projection = $1) ORDER BY c.projection`;
+                   WHERE c.slot = 'live' AND ($1::text IS NULL OR c.projection = $1) ORDER BY c.projection, c.version`;
   }
 
   /** Every projection with a live checkpoint, by name. */
   async list(): Promise<ProjectionStatus[]> {
-    const { rows } = await this.pool.query(this.query, [null]);
-    return rows.map(toStatus);
+    return this.read(null);
   }
 
   /** One projection by name, or undefined when no worker has registered it. */
   async get(name: string): Promise<ProjectionStatus | undefined> {
-    const { rows } = await this.pool.query(this.query, [name]);
-    return rows.length === 0 ? undefined : toStatus(rows[0]);
+    return (await this.read(name))[0];
+  }
+
+  private async read(name: string | null): Promise<ProjectionStatus[]> {
+    const { rows } = await this.pool.query<StatusRow>(this.query, [name]);
+    if (rows.length === 0) return [];
+    const schema = quoteIdentifier(this.namespace);
+    const names = rows.map((r) => projectionTableNames(r.projection, r.version));
+    const serving = await this.pool.query<{ serving: boolean }>(this.servingQuery, [
+      names.map((n) => `${schema}.${quoteIdentifier(n.view)}`),
+      names.map((n) => `${schema}.${quoteIdentifier(n.table)}`),
+    ]);
+    const byName = new Map<string, { row: StatusRow; serving: boolean }[]>();
+    rows.forEach((row, i) => byName.set(row.projection, [...(byName.get(row.projection) ?? []), { row, serving: serving.rows[i].serving }]));
+    return [...byName.values()].map(toStatus);
   }
 }
 
@@ -75,9 +110,29 @@ interface StatusRow {
   updated_at: Date | null;
 }
 
+/** The versions of one projection: the one readers read (or the newest) is the projection's status. */
+function toStatus(versions: { row: StatusRow; serving: boolean }[]): ProjectionStatus {
+  const sorted = [...versions].sort((a, b) => a.row.version - b.row.version);
+  const live = sorted.find((v) => v.serving);
+  const primary = live ?? sorted[sorted.length - 1];
+  const role = (v: { row: StatusRow; serving: boolean }): ProjectionVersionStatus['role'] =>
+    v.serving ? 'live' : !live || v.row.version > live.row.version ? 'building' : 'previous';
+  return {
+    ...fromRow(primary.row),
+    versions: sorted.map((v) => ({
+      version: v.row.version,
+      role: role(v),
+      state: v.row.state,
+      ownerNode: v.row.node_id,
+      position: Number(v.row.position ?? 0),
+      lagEvents: Number(v.row.lag_events ?? 0),
+    })),
+  };
+}
+
 // Number(): a pool without the event store's type parsers returns bigint columns as strings.
 // A projection no worker has reported on yet reads as zero.
-function toStatus(r: StatusRow): ProjectionStatus {
+function fromRow(r: StatusRow): Omit<ProjectionStatus, 'versions'> {
   return {
     name: r.projection,
     version: r.version,
