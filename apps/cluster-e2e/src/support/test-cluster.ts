@@ -92,42 +92,46 @@ export class TestCluster {
 
   /**
    * Inserts `total` car events over `streams` cars (`<prefix><n>`): each car created, then
-   * repainted, set-based in chunks as seedCommits does. The metadata is copied from a car event
-   * already written through the API, so the seeded events read back like written ones.
+   * repainted.
    */
-  async seedCars(options: { total: number; streams: number; prefix?: string }): Promise<void> {
-    const { total, streams, prefix = 'car-seeded-' } = options;
-    const events = `${quoteIdentifier(this.db.namespace)}.events`;
-    for (let from = 0; from < total; from += SEED_CHUNK) {
-      await this.pool.query(
-        `INSERT INTO ${events} (stream_id, stream_version, category, event_id, type, data, metadata)
-         SELECT $3 || (i % $4), i / $4 + 1, 'car', gen_random_uuid(),
-                CASE WHEN i < $4 THEN 'car.created' ELSE 'car.repainted' END,
-                CASE WHEN i < $4 THEN jsonb_build_object('by', 'seed', 'color', 'c' || (i / $4)) ELSE jsonb_build_object('color', 'c' || (i / $4)) END,
-                (SELECT metadata FROM ${events} WHERE type = 'car.created' ORDER BY position LIMIT 1)
-           FROM generate_series($1::bigint, $2::bigint) AS i`,
-        [from, Math.min(total, from + SEED_CHUNK) - 1, prefix, streams],
-      );
-    }
+  seedCars(options: { total: number; streams: number; prefix?: string }): Promise<void> {
+    return this.seedCreatedThenChanged({ prefix: 'car-seeded-', ...options }, {
+      category: 'car',
+      created: ['car.created', `jsonb_build_object('by', 'seed', 'color', 'c' || (i / $4))`],
+      changed: ['car.repainted', `jsonb_build_object('color', 'c' || (i / $4))`],
+    });
+  }
+
+  /** Inserts `total` customer events over `streams` customers (`<prefix><n>`): each created, then renamed. */
+  seedCustomers(options: { total: number; streams: number; prefix?: string }): Promise<void> {
+    return this.seedCreatedThenChanged({ prefix: 'customer-seeded-', ...options }, {
+      category: 'customer',
+      created: ['customer.created', `jsonb_build_object('name', 'n' || (i / $4))`],
+      changed: ['customer.renamed', `jsonb_build_object('name', 'n' || (i / $4))`],
+    });
   }
 
   /**
-   * Inserts `total` customer events over `streams` customers (`<prefix><n>`): each created, then
-   * renamed, set-based in chunks as seedCommits does, with the metadata of a customer event
-   * already written through the API.
+   * `total` events over `streams` streams of a category, the first of each stream `created` and
+   * the others `changed` (type and a jsonb expression of the row number `i`), set-based in
+   * chunks as seedCommits does. The metadata is copied from a `created` event already written
+   * through the API, so the seeded events read back like written ones.
    */
-  async seedCustomers(options: { total: number; streams: number; prefix?: string }): Promise<void> {
-    const { total, streams, prefix = 'customer-seeded-' } = options;
+  private async seedCreatedThenChanged(
+    options: { total: number; streams: number; prefix: string },
+    kind: { category: string; created: [string, string]; changed: [string, string] },
+  ): Promise<void> {
+    const { total, streams, prefix } = options;
     const events = `${quoteIdentifier(this.db.namespace)}.events`;
     for (let from = 0; from < total; from += SEED_CHUNK) {
       await this.pool.query(
         `INSERT INTO ${events} (stream_id, stream_version, category, event_id, type, data, metadata)
-         SELECT $3 || (i % $4), i / $4 + 1, 'customer', gen_random_uuid(),
-                CASE WHEN i < $4 THEN 'customer.created' ELSE 'customer.renamed' END,
-                jsonb_build_object('name', 'n' || (i / $4)),
-                (SELECT metadata FROM ${events} WHERE type = 'customer.created' ORDER BY position LIMIT 1)
+         SELECT $3 || (i % $4), i / $4 + 1, $5, gen_random_uuid(),
+                CASE WHEN i < $4 THEN $6 ELSE $7 END,
+                CASE WHEN i < $4 THEN ${kind.created[1]} ELSE ${kind.changed[1]} END,
+                (SELECT metadata FROM ${events} WHERE type = $6 ORDER BY position LIMIT 1)
            FROM generate_series($1::bigint, $2::bigint) AS i`,
-        [from, Math.min(total, from + SEED_CHUNK) - 1, prefix, streams],
+        [from, Math.min(total, from + SEED_CHUNK) - 1, prefix, streams, kind.category, kind.created[0], kind.changed[0]],
       );
     }
   }

@@ -15,7 +15,7 @@ export const ADVISORY_LOCK_CLASS = {
   election: CLASS_BASE + 2,
   /** Running migrations; key: the namespace. */
   migrations: CLASS_BASE + 3,
-  /** Creating and swapping projection tables; key: the namespace. */
+  /** Creating and swapping a projection's tables; key: `<namespace>:<projection name>`. */
   projectionDdl: CLASS_BASE + 4,
 } as const;
 

@@ -33,7 +33,7 @@ describe('stream locks and the election and migration locks', () => {
     holder = await db.pool.connect();
     await holder.query(`SELECT pg_advisory_lock(${advisoryLockArgs('migrations', '$1')})`, [db.namespace]);
     await holder.query('BEGIN');
-    await holder.query(`SELECT pg_advisory_xact_lock(${advisoryLockArgs('projectionDdl', '$1')})`, [db.namespace]);
+    await holder.query(`SELECT pg_advisory_xact_lock(${advisoryLockArgs('projectionDdl', '$1')})`, [`${db.namespace}:projection-ddl`]);
   });
   afterAll(async () => {
     // Releasing first lets a blocked append end, so its connection can close.

@@ -8,10 +8,10 @@ import { lockDdl } from './projection-tables';
  * token, FOR SHARE, see LeaseFence), or with `bind` makes it the current one: every write of the
  * daemon to a projection's tables, checkpoints and state goes through here.
  *
- * `ddl` (the namespace): `work` changes tables, so the transaction queues on the namespace's DDL
- * lock before it locks the lease row. The other way round it would hold the row while another
- * projection's table change runs, and every commit of this projection's agents, which checks
- * the row, would wait with it.
+ * `ddl` (the namespace): `work` changes the projection's tables, so the transaction queues on the
+ * projection's DDL lock before it locks the lease row. The other way round it would hold the row
+ * while waiting for another table change, and every commit of this projection's agents, which
+ * checks the row, would wait with it.
  */
 export async function inFencedTransaction<T>(
   storage: Pick<BatchStorage, 'pool' | 'fence'>,
@@ -22,7 +22,7 @@ export async function inFencedTransaction<T>(
   const client = await storage.pool.connect();
   try {
     await client.query('BEGIN');
-    if (ddl !== undefined) await lockDdl(client, ddl);
+    if (ddl !== undefined) await lockDdl(client, ddl, hold.projection);
     if (bind) await storage.fence.bind(client, hold);
     else await storage.fence.checkIn(client, hold);
     const result = await work(client);

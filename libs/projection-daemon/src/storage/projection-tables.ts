@@ -3,9 +3,13 @@ import { Projection } from '@projectionist/projections';
 import { Pool, PoolClient } from 'pg';
 import { projectionTarget, ProjectionTarget } from './projection-target';
 
-/** Serialises DDL across workers starting at once (CREATE TABLE IF NOT EXISTS can race). */
-export async function lockDdl(client: PoolClient, namespace: string): Promise<void> {
-  await client.query(`SELECT pg_advisory_xact_lock(${advisoryLockArgs('projectionDdl', '$1')})`, [namespace]);
+/**
+ * Serialises changes to one projection's tables and view (every version's) across workers and
+ * agents: CREATE TABLE IF NOT EXISTS can race, and a swap must not meet a table being created.
+ * Per projection, so that one projection's switch never queues behind another's table changes.
+ */
+export async function lockDdl(client: PoolClient, namespace: string, projection: string): Promise<void> {
+  await client.query(`SELECT pg_advisory_xact_lock(${advisoryLockArgs('projectionDdl', '$1')})`, [`${namespace}:${projection}`]);
 }
 
 function createTableSql(target: ProjectionTarget): string[] {
@@ -38,7 +42,7 @@ function quoteLiteral(value: string): string {
  * inside the caller's (fenced) transaction.
  */
 export async function ensureProjectionTable(client: PoolClient, target: ProjectionTarget, { pointView: point = target.slot === 'live' } = {}): Promise<void> {
-  await lockDdl(client, target.namespace);
+  await lockDdl(client, target.namespace, target.projection.name);
   const { rows } = await client.query('SELECT to_regclass($1) AS oid', [target.qualifiedTable]);
   if (rows[0].oid === null) for (const sql of createTableSql(target)) await client.query(sql);
   if (point) await pointView(client, target);
@@ -81,21 +85,21 @@ export async function liveViewState(client: PoolClient, namespace: string, proje
 
 /** Points the stable view at this version's live table, inside the caller's (fenced) transaction. */
 export async function pointLiveView(client: PoolClient, namespace: string, projection: Projection): Promise<void> {
-  await lockDdl(client, namespace);
+  await lockDdl(client, namespace, projection.name);
   await pointView(client, projectionTarget(namespace, projection, 'live'));
 }
 
 /** Drops and recreates the rebuild slot's table inside the caller's transaction, so a rebuild always starts from nothing. */
 export async function recreateRebuildTable(client: PoolClient, namespace: string, projection: Projection): Promise<ProjectionTarget> {
   const target = projectionTarget(namespace, projection, 'rebuild');
-  await lockDdl(client, namespace);
+  await lockDdl(client, namespace, projection.name);
   await client.query(`DROP TABLE IF EXISTS ${target.qualifiedTable}`);
   for (const sql of createTableSql(target)) await client.query(sql);
   return target;
 }
 
 export async function dropRebuildTable(client: PoolClient, namespace: string, projection: Projection): Promise<void> {
-  await lockDdl(client, namespace);
+  await lockDdl(client, namespace, projection.name);
   await client.query(`DROP TABLE IF EXISTS ${projectionTarget(namespace, projection, 'rebuild').qualifiedTable}`);
 }
 
@@ -108,7 +112,7 @@ export async function swapInRebuiltTable(client: PoolClient, namespace: string, 
   const live = projectionTarget(namespace, projection, 'live');
   const rebuilt = projectionTarget(namespace, projection, 'rebuild');
   const retired = `${live.table}__old`;
-  await lockDdl(client, namespace);
+  await lockDdl(client, namespace, projection.name);
   // The view first: a reader locks the view, then its table, so a swap that took the table first
   // and then waited for the view would deadlock with it. Readers queue here until the commit and
   // then read the new table.
@@ -128,7 +132,7 @@ export async function exchangeRetiredTable(client: PoolClient, namespace: string
   const retired = `${live.table}__old`;
   const { rows } = await client.query('SELECT to_regclass($1) AS oid', [`${live.schema}.${quoteIdentifier(retired)}`]);
   if (rows[0].oid === null) return false;
-  await lockDdl(client, namespace);
+  await lockDdl(client, namespace, projection.name);
   // The view first, as in swapInRebuiltTable: readers lock the view, then its table.
   await client.query(`LOCK TABLE ${live.qualifiedView} IN ACCESS EXCLUSIVE MODE`);
   const parked = quoteIdentifier(`${live.table}__swap`);
@@ -142,7 +146,7 @@ export async function exchangeRetiredTable(client: PoolClient, namespace: string
 /** Drops the table a swap retired (`<table>__old`), if one was kept. */
 export async function dropRetiredTable(client: PoolClient, namespace: string, projection: Projection): Promise<void> {
   const live = projectionTarget(namespace, projection, 'live');
-  await lockDdl(client, namespace);
+  await lockDdl(client, namespace, projection.name);
   await client.query(`DROP TABLE IF EXISTS ${live.schema}.${quoteIdentifier(`${live.table}__old`)}`);
 }
 
