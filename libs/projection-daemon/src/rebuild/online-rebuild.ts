@@ -118,11 +118,12 @@ export class OnlineRebuild {
     await inFencedTransaction(storage, this.slot.hold, async (client) => {
       // The swap's DDL queues every reader of the table behind it: give up rather than stall them.
       await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(tuning.swapLockTimeoutMs))}`);
-      // The retired table stays for a rollback (REBUILD_KEEP_PREVIOUS_MS), with the checkpoint it stands at.
-      await swapInRebuiltTable(client, namespace, projection, { keepRetired: true });
+      // The retired table stays for a rollback (REBUILD_KEEP_PREVIOUS_MS), with the checkpoint it
+      // stands at. Rows first, tables last: from the view's lock to the commit readers wait.
       await storage.checkpoints.retireLiveIn(client, projection.name, projection.version);
       await storage.checkpoints.promoteRebuildIn(client, projection.name, projection.version);
       await storage.fence.releaseBuilderIn(client, this.slot.hold);
+      await swapInRebuiltTable(client, namespace, projection, { keepRetired: true });
     }, { ddl: namespace });
   }
 

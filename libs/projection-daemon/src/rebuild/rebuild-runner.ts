@@ -95,8 +95,9 @@ export class RebuildRunner {
     await inFencedTransaction(storage, this.slot.hold, async (client) => {
       // The swap's DDL queues every reader of the table behind it: give up rather than stall them.
       await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(tuning.swapLockTimeoutMs))}`);
-      await swapInRebuiltTable(client, namespace, projection);
+      // The checkpoint first: from the view's lock in the swap to the commit readers wait.
       await storage.checkpoints.promoteRebuildIn(client, projection.name, projection.version);
+      await swapInRebuiltTable(client, namespace, projection);
     }, { ddl: namespace });
   }
 }

@@ -113,17 +113,20 @@ export async function swapInRebuiltTable(client: PoolClient, namespace: string, 
   const rebuilt = projectionTarget(namespace, projection, 'rebuild');
   const retired = `${live.table}__old`;
   await lockDdl(client, namespace, projection.name);
+  const { rows } = await client.query(`SELECT to_regclass($1) AS view`, [live.qualifiedView]);
+  const retiredTable = `${live.schema}.${quoteIdentifier(retired)}`;
   // The view first: a reader locks the view, then its table, so a swap that took the table first
-  // and then waited for the view would deadlock with it. Readers queue here until the commit and
-  // then read the new table.
-  await client.query(`SELECT to_regclass($1) AS view`, [live.qualifiedView]).then(async ({ rows }) => {
-    if (rows[0].view !== null) await client.query(`LOCK TABLE ${live.qualifiedView} IN ACCESS EXCLUSIVE MODE`);
+  // and then waited for the view would deadlock with it. Readers queue from here until the
+  // commit and then read the new table; what runs meanwhile is sent in one round trip.
+  await pointView(client, live, {
+    before: [
+      ...(rows[0].view !== null ? [`LOCK TABLE ${live.qualifiedView} IN ACCESS EXCLUSIVE MODE`] : []),
+      `DROP TABLE IF EXISTS ${retiredTable}`,
+      `ALTER TABLE IF EXISTS ${live.qualifiedTable} RENAME TO ${quoteIdentifier(retired)}`,
+      `ALTER TABLE ${rebuilt.qualifiedTable} RENAME TO ${quoteIdentifier(live.table)}`,
+    ],
+    after: keepRetired ? [] : [`DROP TABLE IF EXISTS ${retiredTable}`],
   });
-  await client.query(`DROP TABLE IF EXISTS ${live.schema}.${quoteIdentifier(retired)}`);
-  await client.query(`ALTER TABLE IF EXISTS ${live.qualifiedTable} RENAME TO ${quoteIdentifier(retired)}`);
-  await client.query(`ALTER TABLE ${rebuilt.qualifiedTable} RENAME TO ${quoteIdentifier(live.table)}`);
-  await pointView(client, live);
-  if (!keepRetired) await client.query(`DROP TABLE IF EXISTS ${live.schema}.${quoteIdentifier(retired)}`);
 }
 
 /** The live table and the one an online rebuild retired (`<table>__old`) change places: a rollback, or undoing one. */
@@ -133,13 +136,16 @@ export async function exchangeRetiredTable(client: PoolClient, namespace: string
   const { rows } = await client.query('SELECT to_regclass($1) AS oid', [`${live.schema}.${quoteIdentifier(retired)}`]);
   if (rows[0].oid === null) return false;
   await lockDdl(client, namespace, projection.name);
-  // The view first, as in swapInRebuiltTable: readers lock the view, then its table.
-  await client.query(`LOCK TABLE ${live.qualifiedView} IN ACCESS EXCLUSIVE MODE`);
   const parked = quoteIdentifier(`${live.table}__swap`);
-  await client.query(`ALTER TABLE ${live.qualifiedTable} RENAME TO ${parked}`);
-  await client.query(`ALTER TABLE ${live.schema}.${quoteIdentifier(retired)} RENAME TO ${quoteIdentifier(live.table)}`);
-  await client.query(`ALTER TABLE ${live.schema}.${parked} RENAME TO ${quoteIdentifier(retired)}`);
-  await pointView(client, live);
+  // The view first, as in swapInRebuiltTable: readers lock the view, then its table; one round trip.
+  await pointView(client, live, {
+    before: [
+      `LOCK TABLE ${live.qualifiedView} IN ACCESS EXCLUSIVE MODE`,
+      `ALTER TABLE ${live.qualifiedTable} RENAME TO ${parked}`,
+      `ALTER TABLE ${live.schema}.${quoteIdentifier(retired)} RENAME TO ${quoteIdentifier(live.table)}`,
+      `ALTER TABLE ${live.schema}.${parked} RENAME TO ${quoteIdentifier(retired)}`,
+    ],
+  });
   return true;
 }
 
@@ -155,18 +161,18 @@ export async function dropRetiredTable(client: PoolClient, namespace: string, pr
  * every view that depends on it; only a new version with other columns needs DROP + CREATE,
  * which fails, naming the dependent views, while they exist.
  */
-async function pointView(client: PoolClient, live: ProjectionTarget): Promise<void> {
+async function pointView(client: PoolClient, live: ProjectionTarget, { before = [] as string[], after = [] as string[] } = {}): Promise<void> {
   const create = `VIEW ${live.qualifiedView} AS SELECT * FROM ${live.qualifiedTable}`;
-  await client.query('SAVEPOINT point_view');
+  // `before` and `after` (statements without parameters) go in the same round trip: a swap holds
+  // the view's lock from its first statement to the commit, and every round trip is readers' wait.
   try {
-    await client.query(`CREATE OR REPLACE ${create}`);
-    await client.query('RELEASE SAVEPOINT point_view');
+    await client.query([...before, 'SAVEPOINT point_view', `CREATE OR REPLACE ${create}`, 'RELEASE SAVEPOINT point_view', ...after].join(';\n'));
   } catch (error) {
-    await client.query('ROLLBACK TO SAVEPOINT point_view');
-    // 42P16: the table's columns are not the view's (a new version of the projection).
+    // 42P16: the table's columns are not the view's (a new version of the projection). Anything
+    // else, a lock timeout of `before` included, is the caller's to handle.
     if ((error as { code?: string }).code !== '42P16') throw error;
-    await client.query(`DROP VIEW IF EXISTS ${live.qualifiedView}`);
-    await client.query(`CREATE ${create}`);
+    await client.query('ROLLBACK TO SAVEPOINT point_view');
+    await client.query([`DROP VIEW IF EXISTS ${live.qualifiedView}`, `CREATE ${create}`, ...after].join(';\n'));
   }
 }
 
