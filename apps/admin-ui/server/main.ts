@@ -1,3 +1,4 @@
+import './tracing';
 import { join } from 'node:path';
 import { loadConfig } from '@projectionist/config';
 import { JsonLogger } from '@projectionist/observability';

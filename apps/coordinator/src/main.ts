@@ -1,3 +1,4 @@
+import './tracing';
 import { bootstrap } from '@projectionist/app-runtime';
 import { CoordinatorHost } from '@projectionist/rebuild-coordinator';
 import { CoordinatorModule } from './coordinator.module';

@@ -1,3 +1,4 @@
+import './tracing';
 import { bootstrap } from '@projectionist/app-runtime';
 import { serveApiDocs } from './docs/api-docs';
 import { GatewayModule } from './gateway.module';

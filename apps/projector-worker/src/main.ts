@@ -1,3 +1,4 @@
+import './tracing';
 import { bootstrap } from '@projectionist/app-runtime';
 import { ExecutorHost } from '@projectionist/rebuild-coordinator';
 import { ProjectorWorkerModule } from './projector-worker.module';

@@ -1,5 +1,6 @@
 import { ChannelModel, ConfirmChannel, connect, ConsumeMessage } from 'amqplib';
 import { MessageEnvelope, Topology } from '@projectionist/messaging-contracts';
+import { inSpan, SpanKind, traceHeaders, withHeadersContext } from '@projectionist/tracing';
 import { BrokerBase, BrokerConsumer, isDurable, sharedQueueOf } from './broker-base';
 import { MessageBroker } from './broker.port';
 import { BrokerUnavailableError } from './broker-unavailable.error';
@@ -56,22 +57,34 @@ export class AmqpBroker extends BrokerBase<string> implements MessageBroker {
     consumer.attached = undefined;
   }
 
-  async sendCommand(message: MessageEnvelope): Promise<void> {
-    const channel = this.requireChannel();
-    channel.sendToQueue(this.options.topology.coordinatorCommands, toBuffer(message), { persistent: true, messageId: message.messageId });
-    await this.confirmed(channel);
+  sendCommand(message: MessageEnvelope): Promise<void> {
+    return this.published(message, this.options.topology.coordinatorCommands, async (headers) => {
+      const channel = this.requireChannel();
+      channel.sendToQueue(this.options.topology.coordinatorCommands, toBuffer(message), { persistent: true, messageId: message.messageId, headers });
+      await this.confirmed(channel);
+    });
   }
 
-  async sendControl(target: 'all' | string, message: MessageEnvelope): Promise<void> {
-    const channel = this.requireChannel();
-    channel.publish(this.options.topology.controlExchange, target === 'all' ? 'all' : `node.${target}`, toBuffer(message));
-    await this.confirmed(channel);
+  sendControl(target: 'all' | string, message: MessageEnvelope): Promise<void> {
+    return this.published(message, this.options.topology.controlExchange, async (headers) => {
+      const channel = this.requireChannel();
+      channel.publish(this.options.topology.controlExchange, target === 'all' ? 'all' : `node.${target}`, toBuffer(message), { headers });
+      await this.confirmed(channel);
+    });
   }
 
-  async publishEvent(message: MessageEnvelope): Promise<void> {
-    const channel = this.requireChannel();
-    channel.publish(this.options.topology.eventsExchange, message.type, toBuffer(message), { persistent: true });
-    await this.confirmed(channel);
+  publishEvent(message: MessageEnvelope): Promise<void> {
+    return this.published(message, this.options.topology.eventsExchange, async (headers) => {
+      const channel = this.requireChannel();
+      channel.publish(this.options.topology.eventsExchange, message.type, toBuffer(message), { persistent: true, headers });
+      await this.confirmed(channel);
+    });
+  }
+
+  /** Traced, a publish is a producer span whose context the message carries in its headers (`traceparent`). */
+  private published(message: MessageEnvelope, destination: string, publish: (headers: Record<string, string>) => Promise<void>): Promise<void> {
+    const attributes = { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'send', 'messaging.destination.name': destination, 'messaging.message.id': message.messageId };
+    return inSpan(`publish ${message.type}`, { kind: SpanKind.PRODUCER, attributes }, () => publish(traceHeaders()));
   }
 
   private async connect(): Promise<void> {
@@ -139,7 +152,8 @@ export class AmqpBroker extends BrokerBase<string> implements MessageBroker {
 
   private async deliverRaw(channel: ConfirmChannel, consumer: Consumer, raw: ConsumeMessage | null): Promise<void> {
     if (!raw) return;
-    const settlement = await this.deliver(consumer, raw.content.toString());
+    // The handler runs in the sender's trace, so that its span continues the publisher's.
+    const settlement = await withHeadersContext(raw.properties.headers, () => this.deliver(consumer, raw.content.toString()));
     this.settle(channel, () => (settlement === 'ack' ? channel.ack(raw) : channel.nack(raw, false, settlement === 'requeue')));
   }
 

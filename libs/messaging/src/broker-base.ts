@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { envelopeProblems, MessageEnvelope, Topology } from '@projectionist/messaging-contracts';
 import { BrokerStatus, MessageHandler, QueueKind, Subscription } from './broker.port';
+import { inSpan, SpanKind } from '@projectionist/tracing';
 
 /** A registered consumer; `attached` is what the current connection knows it by. */
 export interface BrokerConsumer<TAttached> {
@@ -72,7 +73,7 @@ export abstract class BrokerBase<TAttached> extends EventEmitter {
       return 'ack';
     }
     try {
-      await consumer.handler(message as MessageEnvelope);
+      await processed(consumer.kind, message as MessageEnvelope, () => consumer.handler(message as MessageEnvelope));
       return 'ack';
     } catch (error) {
       this.emitError(error as Error);
@@ -89,4 +90,10 @@ export abstract class BrokerBase<TAttached> extends EventEmitter {
   protected emitError(error: Error): void {
     if (this.listenerCount('error') > 0) this.emit('error', error);
   }
+}
+
+/** Traced, handling a message is a consumer span: the child of its publish when the headers carried one. */
+function processed(kind: QueueKind, message: MessageEnvelope, handle: () => Promise<void>): Promise<void> {
+  const attributes = { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'process', 'messaging.message.id': message.messageId, 'projectionist.queue': kind };
+  return inSpan(`process ${message.type}`, { kind: SpanKind.CONSUMER, attributes }, handle);
 }

@@ -55,6 +55,7 @@ export function toAppendRequest(
   expectedVersion: unknown,
   limits: AppendLimits,
   validator?: EventSchemaValidator,
+  traceStamp?: EventMetadata,
 ): AppendRequest {
   const issues: ValidationIssue[] = [];
   if (typeof streamId !== 'string' || streamId.trim().length === 0) {
@@ -75,7 +76,7 @@ export function toAppendRequest(
     issues.push({ path: 'events', message: `must hold at most ${limits.maxEventsPerAppend} events` });
   }
   const normalised = Array.isArray(events)
-    ? events.map((event, index) => normaliseEvent(event, `events[${index}]`, limits, issues, validator))
+    ? events.map((event, index) => normaliseEvent(event, `events[${index}]`, limits, issues, validator, traceStamp))
     : [];
   const ids = new Set(normalised.map((e) => e.id));
   if (ids.size !== normalised.length) issues.push({ path: 'events', message: 'event ids must be unique' });
@@ -89,6 +90,7 @@ function normaliseEvent(
   limits: AppendLimits,
   issues: ValidationIssue[],
   validator?: EventSchemaValidator,
+  traceStamp?: EventMetadata,
 ): AppendRequest['events'][number] {
   const event = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<NewEvent>;
   if (typeof raw !== 'object' || raw === null) issues.push({ path, message: 'must be an object' });
@@ -102,6 +104,11 @@ function normaliseEvent(
   let metadata: EventMetadata = event.metadata ?? {};
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
     issues.push({ path: `${path}.metadata`, message: 'must be an object' });
+  }
+  // Only into events whose id the store generates: an event the caller named may be sent again
+  // (an idempotent retry), and must then compare equal to what was stored, metadata included.
+  if (traceStamp && event.id === undefined && typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata)) {
+    metadata = { ...traceStamp, ...metadata };
   }
   if (validator && typeof type === 'string') {
     const result = validator.validate(type, data);

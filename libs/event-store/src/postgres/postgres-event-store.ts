@@ -1,3 +1,4 @@
+import { inSpan, Span, SpanKind, traceMetadataOf } from '@projectionist/tracing';
 import { Pool, PoolClient } from 'pg';
 import { AppendLimits, AppendRequest, DEFAULT_APPEND_LIMITS, EventSchemaValidator, toAppendRequest } from '../append/append-request';
 import { DuplicateEventIdError } from '../errors/duplicate-event-id.error';
@@ -7,7 +8,7 @@ import { StreamVersionConflictError } from '../errors/stream-version-conflict.er
 import { EventStore, EventStoreSession, FeedHead } from '../model/event-store.port';
 import { FEED_START, FeedCursor } from '../model/feed-cursor';
 import { FeedPage, ReadAllOptions } from '../model/feed-page';
-import { AppendOptions, AppendResult, NewEvent, RecordedEvent } from '../model/recorded-event';
+import { AppendOptions, AppendResult, EventMetadata, NewEvent, RecordedEvent } from '../model/recorded-event';
 import { EventUpcaster, toRecordedEvent } from './event-row';
 import { CommitNotifier } from './commit-notifier';
 import { feedChannel, quoteIdentifier, statementName } from './identifiers';
@@ -34,6 +35,24 @@ export interface PostgresSession extends EventStoreSession {
   appendRecorded(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult & { recorded: RecordedEvent[] }>;
 }
 const MAX_PAGE_SIZE = 10_000;
+const APPEND_SPAN = 'event-store append';
+
+function appendSpanOptions(streamId: string) {
+  return { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'db.operation.name': 'append_to_stream', 'projectionist.stream_id': streamId } };
+}
+
+/** What a traced append writes into its events' metadata: this span as their origin (see linkFromMetadata). */
+function traceStampOf(span: Span | undefined): EventMetadata | undefined {
+  return span ? { ...traceMetadataOf(span.spanContext()) } : undefined;
+}
+
+function recordAppend(span: Span | undefined, result: AppendResult): void {
+  span?.setAttributes({
+    'projectionist.event_count': result.positions.length,
+    'projectionist.last_position': result.positions[result.positions.length - 1],
+    'projectionist.idempotent': result.idempotent,
+  });
+}
 const UNIQUE_VIOLATION = '23505';
 
 export class PostgresEventStore implements EventStore {
@@ -49,11 +68,15 @@ export class PostgresEventStore implements EventStore {
     this.limits = { ...DEFAULT_APPEND_LIMITS, ...options.limits };
   }
 
-  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
-    const request = toAppendRequest(streamId, events, options.expectedVersion, this.limits, this.options.validator);
-    const result = await this.appendWith(this.pool, request);
-    if (!result.idempotent) this.notifier.poke();
-    return result;
+  append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    // The notification is poked inside the append's span, so its own span is the append's child.
+    return inSpan(APPEND_SPAN, appendSpanOptions(streamId), async (span) => {
+      const request = toAppendRequest(streamId, events, options.expectedVersion, this.limits, this.options.validator, traceStampOf(span));
+      const result = await this.appendWith(this.pool, request);
+      recordAppend(span, result);
+      if (!result.idempotent) this.notifier.poke();
+      return result;
+    });
   }
 
   /** How announcing appends to listeners is going (failures only delay them until their next poll). */
@@ -67,10 +90,13 @@ export class PostgresEventStore implements EventStore {
       const client = await this.pool.connect();
       try {
         await client.query('BEGIN');
-        const appendRecorded = async (streamId: string, events: readonly NewEvent[], options: AppendOptions = {}) => {
-          const request = toAppendRequest(streamId, events, options.expectedVersion, this.limits, this.options.validator);
-          return this.appendWith(client, request);
-        };
+        const appendRecorded = (streamId: string, events: readonly NewEvent[], options: AppendOptions = {}) =>
+          inSpan(APPEND_SPAN, appendSpanOptions(streamId), async (span) => {
+            const request = toAppendRequest(streamId, events, options.expectedVersion, this.limits, this.options.validator, traceStampOf(span));
+            const result = await this.appendWith(client, request);
+            recordAppend(span, result);
+            return result;
+          });
         const session: PostgresSession = { client, appendRecorded, append: appendRecorded };
         const result = await work(session);
         await client.query('COMMIT');

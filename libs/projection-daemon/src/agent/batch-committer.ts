@@ -5,6 +5,7 @@ import { DeadLetter } from '../storage/dead-letters';
 import { inFencedTransaction } from '../storage/fenced-transaction';
 import { LeaseHold } from '../storage/lease-fence';
 import { ProjectionTarget } from '../storage/projection-target';
+import { BatchLinks, inBatchSpan } from './batch-span';
 import { writeProjectionBatch } from './write-projection-batch';
 
 export type { BatchStorage } from '../storage/batch-storage';
@@ -26,12 +27,14 @@ export class BatchCommitter {
   }
 
   async commit(events: readonly RecordedEvent[], from: FeedCursor, next: FeedCursor, skip: ReadonlyMap<string, DeadLetter>): Promise<void> {
-    await inFencedTransaction(this.storage, this.hold, async (client) => {
-      const applied = skip.size === 0 ? events : events.filter((e) => !skip.has(e.id));
-      if (applied.length > 0) await writeProjectionBatch(client, this.target, applied);
-      if (skip.size > 0) await this.storage.deadLetters.addIn(client, this.key.projection, this.key.version, [...skip.values()]);
-      const lastPosition = events.reduce((max, e) => Math.max(max, e.position), 0);
-      await this.storage.checkpoints.saveIn(client, this.key, from, next, lastPosition);
-    });
+    await inBatchSpan(this.target, events.length, BatchLinks.of(events), () =>
+      inFencedTransaction(this.storage, this.hold, async (client) => {
+        const applied = skip.size === 0 ? events : events.filter((e) => !skip.has(e.id));
+        if (applied.length > 0) await writeProjectionBatch(client, this.target, applied);
+        if (skip.size > 0) await this.storage.deadLetters.addIn(client, this.key.projection, this.key.version, [...skip.values()]);
+        const lastPosition = events.reduce((max, e) => Math.max(max, e.position), 0);
+        await this.storage.checkpoints.saveIn(client, this.key, from, next, lastPosition);
+      }),
+    );
   }
 }

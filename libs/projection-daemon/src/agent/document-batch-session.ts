@@ -8,6 +8,7 @@ import { LeaseHold } from '../storage/lease-fence';
 import { ProjectionTarget } from '../storage/projection-target';
 import { Pool, PoolClient } from 'pg';
 import type { BatchStorage } from '../storage/batch-storage';
+import { BatchLinks, inBatchSpan } from './batch-span';
 
 /**
  * One transaction's worth of a document projection, filled page by page: each page loads only
@@ -26,6 +27,7 @@ export class DocumentBatchSession {
   events = 0;
   private lastEvent: RecordedEvent | undefined;
   private pageEnd: FeedCursor;
+  private readonly traceLinks = BatchLinks.create();
 
   constructor(
     private readonly storage: BatchStorage,
@@ -76,9 +78,14 @@ export class DocumentBatchSession {
     this.positions.push(event.position);
     this.lastEvent = event;
     this.lastCreatedAt = event.createdAt;
+    this.traceLinks?.add(event);
   }
 
-  async commit(): Promise<void> {
+  commit(): Promise<void> {
+    return inBatchSpan(this.target, this.events, this.traceLinks, () => this.commitFenced());
+  }
+
+  private async commitFenced(): Promise<void> {
     const key = { projection: this.target.projection.name, version: this.target.projection.version, slot: this.target.slot };
     const changes = this.batch.changes();
     const lastPosition = this.positions.reduce((max, p) => (p > max ? p : max), 0);

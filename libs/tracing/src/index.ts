@@ -1,0 +1,11 @@
+export { startTracing } from './start-tracing';
+export { decideTracing, isTracing } from './tracing-switch';
+export type { TracingDecision } from './tracing-switch';
+export { inSpan } from './spans';
+export type { SpanOptions } from './spans';
+export { linkFromMetadata, traceMetadataOf } from './context/trace-metadata';
+export type { TraceMetadata } from './context/trace-metadata';
+export { traceHeaders, withHeadersContext } from './context/message-headers';
+export type { MessageHeaders } from './context/message-headers';
+export { SpanKind, trace } from '@opentelemetry/api';
+export type { Link, Span } from '@opentelemetry/api';
