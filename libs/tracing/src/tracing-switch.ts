@@ -22,7 +22,12 @@ export function isTracing(): boolean {
   return tracing;
 }
 
-/** For startTracing only. */
+/** For startTracing (and the in-memory tracing of specs) only. */
 export function markTracingStarted(): void {
   tracing = true;
+}
+
+/** For the in-memory tracing of specs: the apps never stop tracing once started. */
+export function markTracingStopped(): void {
+  tracing = false;
 }

@@ -1,0 +1,2 @@
+export { startInMemoryTracing } from './in-memory-tracing';
+export type { InMemoryTracing } from './in-memory-tracing';
