@@ -172,6 +172,76 @@ export const ENV_VARS = [
     description: 'Lowest level written to the JSON log: `debug`, `info`, `warn` or `error`.',
     apps: 'all',
   },
+  {
+    name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    default: undefined,
+    description:
+      'Tracing: the OTLP/HTTP collector to send traces to (e.g. `http://otel-collector:4318`; `/v1/traces` is appended). Unset, tracing is off and the trace SDK is not loaded.',
+    apps: 'all',
+  },
+  {
+    name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    default: undefined,
+    description:
+      'Tracing: the full URL traces are posted to, instead of `OTEL_EXPORTER_OTLP_ENDPOINT` plus `/v1/traces`; setting it alone also turns tracing on.',
+    apps: 'all',
+  },
+  {
+    name: 'OTEL_EXPORTER_OTLP_HEADERS',
+    default: undefined,
+    description:
+      'Tracing: headers sent with every export, as `key=value` pairs separated by commas (e.g. a collector\'s API key).',
+    apps: 'all',
+  },
+  {
+    name: 'OTEL_SERVICE_NAME',
+    default: undefined,
+    description:
+      'Tracing: the service name on every span. Defaults to the app\'s name (`gateway`, `coordinator`, `projector-worker`, `admin-ui`).',
+    apps: 'all',
+  },
+  {
+    name: 'OTEL_RESOURCE_ATTRIBUTES',
+    default: undefined,
+    description:
+      'Tracing: more resource attributes on every span, as `key=value` pairs separated by commas (e.g. `deployment.environment.name=production`).',
+    apps: 'all',
+  },
+  {
+    name: 'OTEL_TRACES_SAMPLER',
+    default: 'parentbased_always_on',
+    description:
+      'Tracing: which traces are kept: `parentbased_always_on`, `parentbased_traceidratio` (with `OTEL_TRACES_SAMPLER_ARG`), `always_on`, `always_off`, `traceidratio`, `parentbased_always_off`.',
+    apps: 'all',
+  },
+  {
+    name: 'OTEL_TRACES_SAMPLER_ARG',
+    default: undefined,
+    description:
+      'Tracing: the sampler\'s argument, e.g. `0.1` to keep one trace in ten with a ratio sampler.',
+    apps: 'all',
+  },
+  {
+    name: 'OTEL_TRACES_EXPORTER',
+    default: 'otlp',
+    description:
+      'Tracing: `otlp`, or `none` to keep tracing off even with an endpoint set.',
+    apps: 'all',
+  },
+  {
+    name: 'OTEL_SDK_DISABLED',
+    default: 'false',
+    description:
+      'Tracing: `true` keeps tracing off whatever else is set.',
+    apps: 'all',
+  },
+  {
+    name: 'OTEL_BSP_SCHEDULE_DELAY',
+    default: '5000',
+    description:
+      'Tracing: how often finished spans are sent to the collector (ms); spans still waiting when a process is killed are lost.',
+    apps: 'all',
+  },
 ] as const satisfies readonly EnvVarSpec[];
 
 export type EnvVarName = (typeof ENV_VARS)[number]['name'];

@@ -30,7 +30,24 @@ export function startNodeSdk(options: { readonly serviceName: string }): NodeTra
       new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => flushOnSignal(provider, signal));
   return provider;
+}
+
+/** Longest a stopping process waits for its last spans to reach the collector. */
+const FLUSH_ON_STOP_MS = 2_000;
+
+/**
+ * Sends the spans still batched when the process is told to stop, beside the app's own shutdown
+ * (Nest's hooks close the app and then end the process). Registered `once`, so it never keeps
+ * a second signal from ending the process; alone on the signal, it ends the process itself.
+ */
+function flushOnSignal(provider: NodeTracerProvider, signal: NodeJS.Signals): void {
+  const othersStop = process.listenerCount(signal) > 0;
+  const timeout = new Promise((resolve) => setTimeout(resolve, FLUSH_ON_STOP_MS).unref());
+  void Promise.race([provider.forceFlush().catch(() => undefined), timeout]).then(() => {
+    if (!othersStop) process.kill(process.pid, signal);
+  });
 }
 
 /** Sends the spans still batched and stops the SDK (an app's shutdown; tests that start it in-process). */
