@@ -12,6 +12,8 @@ export const MAX_BATCH_LINKS = 32;
  */
 export class BatchLinks {
   readonly links: Link[] = [];
+  /** The events of one append share its span: one link each. */
+  private readonly spans = new Set<string>();
 
   static create(): BatchLinks | undefined {
     return isTracing() ? new BatchLinks() : undefined;
@@ -26,7 +28,9 @@ export class BatchLinks {
   add(event: RecordedEvent): void {
     if (this.links.length >= MAX_BATCH_LINKS) return;
     const link = linkFromMetadata(event.metadata);
-    if (link) this.links.push(link);
+    if (!link || this.spans.has(link.context.spanId)) return;
+    this.spans.add(link.context.spanId);
+    this.links.push(link);
   }
 }
 
