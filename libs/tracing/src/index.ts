@@ -1,7 +1,7 @@
 export { startTracing } from './start-tracing';
 export { decideTracing, isTracing } from './tracing-switch';
 export type { TracingDecision } from './tracing-switch';
-export { inSpan } from './spans';
+export { inSpan, outsideTrace } from './spans';
 export type { SpanOptions } from './spans';
 export { linkFromMetadata, traceMetadataOf } from './context/trace-metadata';
 export type { TraceMetadata } from './context/trace-metadata';

@@ -1,4 +1,4 @@
-import { Attributes, context, Link, Span, SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
+import { Attributes, context, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
 import { isTracing } from './tracing-switch';
 
 const TRACER_NAME = '@projectionist';
@@ -32,4 +32,13 @@ export async function inSpan<T>(name: string, options: SpanOptions, work: (span:
   } finally {
     span.end();
   }
+}
+
+/**
+ * Starts a long-lived loop outside the current trace. A loop started while handling a message
+ * (a rebuild restarting the projections) would otherwise make every statement it runs, for as
+ * long as it runs, part of that message's trace.
+ */
+export function outsideTrace<T>(start: () => T): T {
+  return isTracing() ? context.with(ROOT_CONTEXT, start) : start();
 }

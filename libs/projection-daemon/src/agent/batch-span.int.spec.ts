@@ -1,10 +1,12 @@
 import { CustomProjection, singleStreamProjection } from '@projectionist/projections';
+import { inSpan } from '@projectionist/tracing';
 import { InMemoryTracing, startInMemoryTracing } from '@projectionist/tracing/testing';
 import { createDaemonFixture, DaemonFixture } from '../testing/daemon-fixture';
 
 /**
  * A projection batch is a span linked to the appends it applies, read from the events' metadata:
- * for document projections (applied before the commit) and for custom ones (inside it).
+ * for document projections (applied before the commit) and for custom ones (inside it). It starts
+ * a trace of its own whatever trace started the agent.
  */
 describe('projection batch spans', () => {
   let f: DaemonFixture;
@@ -41,7 +43,10 @@ describe('projection batch spans', () => {
     ['a custom projection', custom, 'traced-row'],
   ] as const)('%s: links each batch to the appends of its events', async (_kind, projection, type) => {
     const daemon = f.daemon([projection], { pageSize: 50 });
-    await daemon.start(new Map([[projection.name, await daemon.storage.fence.claim(projection.name, 'node-1')]]));
+    // Started while handling a message, as a rebuild restarts its projection: the agent must not stay in that trace.
+    await inSpan('process StartRebuild', {}, async () =>
+      daemon.start(new Map([[projection.name, await daemon.storage.fence.claim(projection.name, 'node-1')]])),
+    );
     await f.store.append(`${type}-1`, [{ type, data: {} }, { type, data: {} }]);
     const last = await f.store.append(`${type}-2`, [{ type, data: {} }]);
     await daemon.waitForNonStale({ position: last.positions[0] });
@@ -52,6 +57,7 @@ describe('projection batch spans', () => {
     const batches = spans.filter((s) => s.name === 'projection batch' && s.attributes['projectionist.projection'] === projection.name);
     expect(appends).toHaveLength(2);
     expect(batches.length).toBeGreaterThan(0);
+    expect(batches.map((b) => b.parentSpanContext)).toEqual(batches.map(() => undefined));
     const linked = batches.flatMap((b) => b.links.map((l) => l.context.spanId));
     // One link per append, though the first one wrote two events.
     expect([...linked].sort()).toEqual([...appends].sort());

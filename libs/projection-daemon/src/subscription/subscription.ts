@@ -1,4 +1,5 @@
 import { EventStore, FeedCursor, FeedFollower, FeedPage, ReadAllOptions, WakeSignal } from '@projectionist/event-store';
+import { outsideTrace } from '@projectionist/tracing';
 import { BackpressureLimits, DEFAULT_BACKPRESSURE, shouldPauseFetching } from './backpressure';
 import { BatchStrategy, CommitSummary, SubscriptionContext } from './batch-strategy';
 import { ErrorPolicy, INFRA_MAX_DELAY_MS, isFencedOut, SubscriptionEnd, SubscriptionLogger, SubscriptionOutcome } from './error-policy';
@@ -66,7 +67,9 @@ export class Subscription {
 
   constructor(private readonly options: SubscriptionOptions) {
     this.strategy = options.strategy(this.context());
-    this.follower = new FeedFollower({
+    // Both loops run outside the trace of whoever started them (a rebuild's message, say): each
+    // batch is a span of its own, linked to the appends it applies (see BatchLinks).
+    this.follower = outsideTrace(() => new FeedFollower({
       store: options.store,
       from: options.from,
       handle: (page) => this.stage(page),
@@ -86,8 +89,8 @@ export class Subscription {
         delayMs: (failures) => retryDelayMs(failures, { ...options.policy.retry, maxDelayMs: INFRA_MAX_DELAY_MS }),
         onFailure: (error, failures) => options.logger.warn(`feed read failed (attempt ${failures}): ${error.message}`, options.name),
       },
-    });
-    this.done = this.run();
+    }));
+    this.done = outsideTrace(() => this.run());
   }
 
   /** Where the checkpoint stands. */

@@ -1,6 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import { startInMemoryTracing, InMemoryTracing } from '../testing';
-import { inSpan } from '../spans';
+import { inSpan, outsideTrace } from '../spans';
 import { linkFromMetadata, traceMetadataOf } from './trace-metadata';
 import { traceHeaders, withHeadersContext } from './message-headers';
 
@@ -39,6 +39,12 @@ describe('trace context in metadata and headers', () => {
       const processSpan = tracing.exporter.getFinishedSpans()[1];
       expect(processSpan.spanContext().traceId).toBe(publish.spanContext().traceId);
       expect(processSpan.parentSpanContext?.spanId).toBe(publish.spanContext().spanId);
+    });
+
+    it('starts a loop outside the trace it was started from', async () => {
+      const [inside, outside] = await inSpan('handler', {}, async () => [trace.getActiveSpan(), outsideTrace(() => trace.getActiveSpan())]);
+      expect(inside).toBeDefined();
+      expect(outside).toBeUndefined();
     });
 
     it('records a failure on the span and rethrows it', async () => {
