@@ -35,6 +35,7 @@ export interface PostgresSession extends EventStoreSession {
   appendRecorded(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult & { recorded: RecordedEvent[] }>;
 }
 const MAX_PAGE_SIZE = 10_000;
+const UNIQUE_VIOLATION = '23505';
 const APPEND_SPAN = 'event-store append';
 
 function appendSpanOptions(streamId: string) {
@@ -53,7 +54,6 @@ function recordAppend(span: Span | undefined, result: AppendResult): void {
     'projectionist.idempotent': result.idempotent,
   });
 }
-const UNIQUE_VIOLATION = '23505';
 
 export class PostgresEventStore implements EventStore {
   private readonly pool: Pool;
