@@ -1,4 +1,4 @@
-export { awaitsWorker, FINAL_PHASES, isActive, isRebuildMode, REBUILD_MODES } from './rebuild-run';
-export type { RebuildFailure, RebuildMode, RebuildPhase, RebuildProgressSnapshot, RebuildRun, RebuildStateSnapshot, RebuildWorkerPhase } from './rebuild-run';
-export { decide, evolve, handle, RebuildRejected, DEFAULT_REBUILD_POLICY } from './rebuild-state-machine';
+export { awaitsWorker, FINAL_PHASES, isActive, isRebuildMode, ONLINE_PHASES, REBUILD_MODES } from './rebuild-run';
+export type { RebuildFailure, RebuildMode, RebuildPhase, RebuildProgressSnapshot, RebuildResume, RebuildRun, RebuildStateSnapshot, RebuildWorkerPhase } from './rebuild-run';
+export { decide, evolve, handle, RebuildRejected, DEFAULT_MAX_RESUMES, DEFAULT_REBUILD_POLICY } from './rebuild-state-machine';
 export type { RebuildCommand, RebuildPolicy, RebuildTransition } from './rebuild-state-machine';

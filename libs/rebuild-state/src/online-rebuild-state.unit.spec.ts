@@ -79,13 +79,72 @@ describe('RebuildStateMachine, online runs', () => {
     expect(run).toMatchObject({ phase: 'Building', worker: 'w-1', leaseExpiresAt: 10_010 });
   });
 
-  it('fails through the lease, and is cancelled, as a blocking run is', () => {
+  it('is cancelled, and fails on its worker\'s report, as a blocking run is', () => {
     const building = given([request, 0], [dispatch, 0], [started, 1_000]);
-    expect(handle(building, { kind: 'CheckLease' }, 10_999).transitions).toEqual([]);
-    expect(handle(building, { kind: 'CheckLease' }, 11_000).run).toMatchObject({ phase: 'Failed', failure: { reason: expect.stringContaining('w-1 stopped renewing') } });
     expect(handle(building, { kind: 'Cancel' }, 2_000).run).toMatchObject({ phase: 'Cancelled', leaseExpiresAt: null });
     const failed = handle(building, { kind: 'WorkerFailed', worker: 'w-1', failure: { reason: 'boom', eventPosition: 4 } }, 3).run;
     expect(failed).toMatchObject({ phase: 'Failed', failure: { reason: 'boom', eventPosition: 4 } });
+  });
+
+  describe('when its worker stops renewing the lease', () => {
+    const building = () => given([request, 0], [dispatch, 0], [started, 1_000], [progress('building', 60), 2_000]) as RebuildRun;
+
+    it('loses the worker and waits, in its phase, for the next lease holder to resume it', () => {
+      expect(handle(building(), { kind: 'CheckLease' }, 11_999).transitions).toEqual([]);
+      const lost = handle(building(), { kind: 'CheckLease' }, 12_000);
+      expect(lost.transitions).toEqual([{ kind: 'WorkerLost', at: 12_000, worker: 'w-1' }]);
+      expect(lost.run).toMatchObject({ phase: 'Building', worker: null, leaseExpiresAt: null, failure: null, progress: { processed: 40 } });
+      expect(lost.run.resumes).toEqual([{ phase: 'Building', lostWorker: 'w-1', lostAt: 12_000, processedAtLoss: 40, resumedBy: null, resumedAt: null }]);
+      expect(awaitsWorker(lost.run)).toBe(true);
+      expect(handle(lost.run, { kind: 'CheckLease' }, 99_000).transitions).toEqual([]);
+    });
+
+    it.each<[string, RebuildCommand]>([
+      ['its start report', { kind: 'WorkerStarted', worker: 'w-2' }],
+      ['its first progress', progress('building', 5, 'w-2')],
+    ])('is resumed by the next worker through %s, renewing the lease, the history unchanged', (_, command) => {
+      const lost = handle(building(), { kind: 'CheckLease' }, 12_000).run;
+      const resumed = handle(lost, command, 13_000).run;
+      expect(resumed).toMatchObject({ phase: 'Building', worker: 'w-2', leaseExpiresAt: 23_000 });
+      expect(resumed.resumes).toEqual([{ phase: 'Building', lostWorker: 'w-1', lostAt: 12_000, processedAtLoss: 40, resumedBy: 'w-2', resumedAt: 13_000 }]);
+      expect(resumed.history.map((h) => h.phase)).toEqual(['Requested', 'Building']);
+      expect(awaitsWorker(resumed)).toBe(false);
+    });
+
+    it('is resumed in CatchingUp and Switching too, and completes from there', () => {
+      const switching = given([request, 0], [dispatch, 0], [started, 1], [progress('switching'), 2]) as RebuildRun;
+      const lost = handle(switching, { kind: 'CheckLease' }, 10_002).run;
+      expect(lost).toMatchObject({ phase: 'Switching', worker: null });
+      const resumed = handle(lost, { kind: 'WorkerStarted', worker: 'w-1' }, 10_500).run;
+      // The restarted worker goes through building again from its checkpoint: the phase never moves back.
+      const back = handle(resumed, progress('catching-up', 2), 11_000).run;
+      expect(back.phase).toBe('Switching');
+      const done = handle(back, completed(5), 12_000).run;
+      expect(done).toMatchObject({ phase: 'Completed', worker: 'w-1' });
+      expect(done.history.map((h) => h.phase)).toEqual(['Requested', 'Building', 'Switching', 'Completed']);
+    });
+
+    it('refuses a stale report of the lost worker once another has resumed the run', () => {
+      const resumed = handle(handle(building(), { kind: 'CheckLease' }, 12_000).run, { kind: 'WorkerStarted', worker: 'w-2' }, 13_000).run;
+      expect(() => handle(resumed, progress('catching-up', 1, 'w-1'), 13_100)).toThrow(/runs on w-2, not w-1/);
+    });
+
+    it('fails once it has been resumed maxResumes times, saying how often', () => {
+      const policy = { leaseTimeoutMs: 10_000, maxResumes: 2 };
+      let run = building();
+      for (const at of [20_000, 40_000]) {
+        run = handle(run, { kind: 'CheckLease' }, at, policy).run;
+        run = handle(run, { kind: 'WorkerStarted', worker: 'w-1' }, at + 1, policy).run;
+      }
+      const failed = handle(run, { kind: 'CheckLease' }, 60_000, policy).run;
+      expect(failed).toMatchObject({ phase: 'Failed', failure: { reason: expect.stringMatching(/w-1 stopped renewing its lease .*after 2 resumes/) } });
+      expect(failed.resumes).toHaveLength(2);
+    });
+
+    it('still fails a blocking run, which is not resumable', () => {
+      const blocking = given([{ ...request, mode: 'blocking' } as RebuildCommand, 0], [dispatch, 0], [started, 1_000]);
+      expect(handle(blocking, { kind: 'CheckLease' }, 11_000).run).toMatchObject({ phase: 'Failed', failure: { reason: expect.stringContaining('w-1 stopped renewing') } });
+    });
   });
 
   it.each<[string, RebuildCommand]>([

@@ -63,15 +63,37 @@ export interface RebuildRun {
   readonly failure: RebuildFailure | null;
   /** Every phase entered, with its time (ms since epoch). */
   readonly history: readonly { readonly phase: RebuildPhase; readonly at: number }[];
+  /**
+   * Online: each time the run's worker went silent and the run waited for the next lease holder
+   * to resume it from its checkpoint (absent on runs recorded before resumes existed).
+   */
+  readonly resumes?: readonly RebuildResume[];
+}
+
+/** A worker lost mid-run, and who took the run over (from its checkpoint), once someone did. */
+export interface RebuildResume {
+  readonly phase: RebuildPhase;
+  readonly lostWorker: string;
+  readonly lostAt: number;
+  /** What the run had reported processed when its worker went silent. */
+  readonly processedAtLoss: number | null;
+  readonly resumedBy: string | null;
+  readonly resumedAt: number | null;
 }
 
 export function isActive(run: RebuildRun): boolean {
   return !FINAL_PHASES.includes(run.phase);
 }
 
-/** A dispatched run no worker has taken yet: the coordinator keeps asking the workers for it. */
+/** The phases of an online run in order: its progress only ever moves forward through them. */
+export const ONLINE_PHASES: readonly RebuildPhase[] = ['Building', 'CatchingUp', 'Switching'];
+
+/**
+ * A dispatched run no worker has taken yet, or an online one whose worker was lost: the
+ * coordinator keeps asking the workers for it (the lease holder takes it, resuming online).
+ */
 export function awaitsWorker(run: Pick<RebuildRun, 'mode' | 'phase' | 'worker'>): boolean {
-  return run.mode === 'online' ? run.phase === 'Building' && run.worker === null : run.phase === 'Stopping';
+  return run.mode === 'online' ? ONLINE_PHASES.includes(run.phase) && run.worker === null : run.phase === 'Stopping';
 }
 
 /**

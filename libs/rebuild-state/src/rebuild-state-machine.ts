@@ -1,4 +1,4 @@
-import { FINAL_PHASES, isActive, RebuildFailure, RebuildMode, RebuildPhase, RebuildProgressSnapshot, RebuildRun, RebuildWorkerPhase } from './rebuild-run';
+import { FINAL_PHASES, isActive, ONLINE_PHASES, RebuildFailure, RebuildMode, RebuildPhase, RebuildProgressSnapshot, RebuildRun, RebuildWorkerPhase } from './rebuild-run';
 
 /** What the coordinator is told; `now` is passed in so that decisions stay pure and testable. */
 export type RebuildCommand =
@@ -10,7 +10,7 @@ export type RebuildCommand =
   | { readonly kind: 'Dispatch'; readonly overdueOnly?: boolean }
   /** The requester takes back a run it could not hand over; refused once the coordinator has it. */
   | { readonly kind: 'Withdraw' }
-  /** The worker took the run: blocking, it stopped the projection; online, it began building beside it. */
+  /** The worker took the run: blocking, it stopped the projection; online, it began building beside it (or resumed it). */
   | { readonly kind: 'WorkerStarted'; readonly worker: string }
   /** `phase`: where the worker is; an online run follows it forward (older workers send none). */
   | { readonly kind: 'Progress'; readonly worker: string; readonly progress: RebuildProgressSnapshot; readonly phase?: RebuildWorkerPhase }
@@ -26,8 +26,10 @@ export type RebuildCommand =
 export type RebuildTransition =
   | { readonly kind: 'Entered'; readonly phase: RebuildPhase; readonly at: number; readonly worker?: string; readonly failure?: RebuildFailure }
   | { readonly kind: 'ProgressReported'; readonly at: number; readonly progress: RebuildProgressSnapshot }
-  /** Online: the worker that took the run, which stays in its phase (Building). */
+  /** Online: the worker that took the run, which stays in its phase (the one it was lost in, on a resume). */
   | { readonly kind: 'WorkerAssigned'; readonly at: number; readonly worker: string }
+  /** Online: the worker went silent; the run stays in its phase and waits for the next lease holder to resume it. */
+  | { readonly kind: 'WorkerLost'; readonly at: number; readonly worker: string }
   | { readonly kind: 'LeaseRenewed'; readonly at: number };
 
 export interface RebuildPolicy {
@@ -35,10 +37,17 @@ export interface RebuildPolicy {
   readonly leaseTimeoutMs: number;
   /** How long a run may stay Requested before the coordinator dispatches it anyway; default 10 s. */
   readonly dispatchAfterMs?: number;
+  /**
+   * How many times an online run may lose its worker and be resumed before the next loss fails
+   * it; default 20. A bound, so that a rebuild that kills its worker every time (a projection
+   * that runs out of memory on some event) ends Failed instead of going round forever.
+   */
+  readonly maxResumes?: number;
 }
 
 const DEFAULT_DISPATCH_AFTER_MS = 10_000;
-export const DEFAULT_REBUILD_POLICY: RebuildPolicy = { leaseTimeoutMs: 10_000, dispatchAfterMs: DEFAULT_DISPATCH_AFTER_MS };
+export const DEFAULT_MAX_RESUMES = 20;
+export const DEFAULT_REBUILD_POLICY: RebuildPolicy = { leaseTimeoutMs: 10_000, dispatchAfterMs: DEFAULT_DISPATCH_AFTER_MS, maxResumes: DEFAULT_MAX_RESUMES };
 
 export class RebuildRejected extends Error {
   constructor(
@@ -51,15 +60,16 @@ export class RebuildRejected extends Error {
   }
 }
 
-/** The phases of an online run in order: its progress only ever moves forward through them. */
-const ONLINE_PHASES: readonly RebuildPhase[] = ['Building', 'CatchingUp', 'Switching'];
 const ONLINE_PHASE_OF: Partial<Record<RebuildWorkerPhase, RebuildPhase>> = { building: 'Building', 'catching-up': 'CatchingUp', switching: 'Switching' };
 
 /**
  * The rebuild state machine. Blocking: Requested → Stopping → Rebuilding(progress) → Restarting →
  * Completed. Online: Requested → Building → CatchingUp → Switching → Completed, the worker's
  * progress moving it forward (CatchingUp may be skipped by a short catch-up, never Switching).
- * Either ends Failed(reason, event position) or Cancelled instead. `decide` says what a command
+ * An online run whose worker stops renewing its lease is not failed but resumed: it loses its
+ * worker (WorkerLost), stays in its phase, and the next lease holder takes it (WorkerStarted, or
+ * its first report) and goes on from the checkpoint the new table was committed with; past
+ * `maxResumes` losses it fails. Either ends Failed(reason, event position) or Cancelled instead. `decide` says what a command
  * means for a run (or throws RebuildRejected); `evolve` applies a transition. No I/O: the
  * stores persist the transitions.
  *
@@ -87,7 +97,7 @@ export function decide(run: RebuildRun | undefined, command: RebuildCommand, now
       return [{ kind: 'Entered', phase: 'Cancelled', at: now }];
     case 'WorkerStarted':
       if (run.mode === 'online') {
-        expectPhase(run, 'Building');
+        expectOnlinePhase(run);
         expectNoWorkerYet(run, command.worker);
         return [{ kind: 'WorkerAssigned', at: now, worker: command.worker }, { kind: 'LeaseRenewed', at: lease }];
       }
@@ -121,12 +131,13 @@ export function decide(run: RebuildRun | undefined, command: RebuildCommand, now
       return [{ kind: 'Entered', phase: 'Cancelled', at: now }];
     case 'CheckLease':
       if (run.leaseExpiresAt === null || now < run.leaseExpiresAt) return [];
+      if (resumable(run, policy)) return [{ kind: 'WorkerLost', at: now, worker: run.worker as string }];
       return [
         {
           kind: 'Entered',
           phase: 'Failed',
           at: now,
-          failure: { reason: `worker ${run.worker} stopped renewing its lease (no heartbeat for ${policy.leaseTimeoutMs} ms)`, eventPosition: null },
+          failure: { reason: `worker ${run.worker} stopped renewing its lease (no heartbeat for ${policy.leaseTimeoutMs} ms)${resumesText(run)}`, eventPosition: null },
         },
       ];
   }
@@ -163,7 +174,11 @@ export function evolve(run: RebuildRun | undefined, transition: RebuildTransitio
     case 'LeaseRenewed':
       return { ...run, leaseExpiresAt: transition.at };
     case 'WorkerAssigned':
-      return { ...run, worker: transition.worker };
+      return { ...run, worker: transition.worker, resumes: resumedBy(run.resumes, transition.worker, transition.at) };
+    case 'WorkerLost': {
+      const lost = { phase: run.phase, lostWorker: transition.worker, lostAt: transition.at, processedAtLoss: run.progress?.processed ?? null, resumedBy: null, resumedAt: null };
+      return { ...run, worker: null, leaseExpiresAt: null, resumes: [...(run.resumes ?? []), lost] };
+    }
   }
 }
 
@@ -192,6 +207,27 @@ function onlineAdvance(run: RebuildRun, worker: string, phase: RebuildWorkerPhas
   const assigned: RebuildTransition[] = run.worker === null ? [{ kind: 'WorkerAssigned', at, worker }] : [];
   const target = phase ? ONLINE_PHASES.indexOf(ONLINE_PHASE_OF[phase] ?? run.phase) : current;
   return target > current ? [...assigned, { kind: 'Entered', phase: ONLINE_PHASES[target], at }] : assigned;
+}
+
+/** An online run in flight whose worker was taken: a lost one is resumed, up to the policy's bound. */
+function resumable(run: RebuildRun, policy: RebuildPolicy): boolean {
+  return run.mode === 'online' && ONLINE_PHASES.includes(run.phase) && run.worker !== null && (run.resumes?.length ?? 0) < (policy.maxResumes ?? DEFAULT_MAX_RESUMES);
+}
+
+function resumesText(run: RebuildRun): string {
+  const count = run.resumes?.length ?? 0;
+  return count > 0 ? `, after ${count} resume${count === 1 ? '' : 's'}` : '';
+}
+
+/** The last loss, still waiting, is resumed by the worker that now takes the run. */
+function resumedBy(resumes: RebuildRun['resumes'], worker: string, at: number): RebuildRun['resumes'] {
+  const last = resumes?.[resumes.length - 1];
+  if (!resumes || !last || last.resumedBy !== null) return resumes;
+  return [...resumes.slice(0, -1), { ...last, resumedBy: worker, resumedAt: at }];
+}
+
+function expectOnlinePhase(run: RebuildRun): void {
+  if (!ONLINE_PHASES.includes(run.phase)) throw new RebuildRejected('WRONG_PHASE', `Rebuild ${run.id} is ${run.phase}, not building`);
 }
 
 function expectNoWorkerYet(run: RebuildRun, worker: string): void {
