@@ -4,7 +4,7 @@ import { DuplicateEventIdError } from '../errors/duplicate-event-id.error';
 import { EventContentConflictError } from '../errors/event-content-conflict.error';
 import { StreamVersionConflictError } from '../errors/stream-version-conflict.error';
 import { EventStore, EventStoreSession, FeedHead } from '../model/event-store.port';
-import { compareCursors, FEED_START, FeedCursor } from '../model/feed-cursor';
+import { compareCursors, FEED_START, FeedCursor, hasReached } from '../model/feed-cursor';
 import { FeedPage, ReadAllOptions } from '../model/feed-page';
 import { AppendOptions, AppendResult, NewEvent, RecordedEvent } from '../model/recorded-event';
 import { DEFAULT_PAGE_SIZE } from '../postgres/postgres-event-store';
@@ -107,9 +107,9 @@ export class InMemoryEventStore implements EventStore {
     return event && { transactionId: event.transactionId, position };
   }
 
-  async countEvents(types: readonly string[]): Promise<number> {
+  async countEvents(types: readonly string[], upTo?: FeedCursor): Promise<number> {
     const wanted = new Set(types);
-    return this.events.filter((e) => wanted.has(e.type)).length;
+    return this.events.filter((e) => wanted.has(e.type) && (!upTo || hasReached(upTo, { transactionId: e.transactionId, position: e.position }))).length;
   }
 
   private result(streamId: string, events: readonly RecordedEvent[], idempotent: boolean): AppendResult {

@@ -14,8 +14,12 @@ export interface EventStore extends EventStoreSession {
   readHead(): Promise<FeedHead>;
   /** The feed cursor of the event at a global position, or undefined when there is none. */
   cursorOf(position: number): Promise<FeedCursor | undefined>;
-  /** How many committed events have one of `types` (none for an empty list), e.g. the total a rebuild replays. */
-  countEvents(types: readonly string[]): Promise<number>;
+  /**
+   * How many committed events have one of `types` (none for an empty list), e.g. the total a
+   * rebuild replays; with `upTo`, only those a reader at that cursor has read (what a resumed
+   * rebuild has processed).
+   */
+  countEvents(types: readonly string[], upTo?: FeedCursor): Promise<number>;
   /**
    * Runs `work` in one database transaction (e.g. appends plus inline projection writes).
    * `work` may run more than once: it is retried when a StreamOrderConflictError shows that

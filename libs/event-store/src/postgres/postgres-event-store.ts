@@ -143,8 +143,13 @@ export class PostgresEventStore implements EventStore {
     return rows.length === 0 ? undefined : { transactionId: rows[0].transaction_id, position };
   }
 
-  async countEvents(types: readonly string[]): Promise<number> {
-    const { rows } = await this.pool.query(`SELECT count(*)::bigint AS n FROM ${this.schema}.events WHERE type = ANY ($1::text[])`, [types]);
+  async countEvents(types: readonly string[], upTo?: FeedCursor): Promise<number> {
+    const { rows } = upTo
+      ? await this.pool.query(
+          `SELECT count(*)::bigint AS n FROM ${this.schema}.events WHERE type = ANY ($1::text[]) AND (transaction_id, position) <= ($2::text::xid8, $3::bigint)`,
+          [types, String(upTo.transactionId), upTo.position],
+        )
+      : await this.pool.query(`SELECT count(*)::bigint AS n FROM ${this.schema}.events WHERE type = ANY ($1::text[])`, [types]);
     return Number(rows[0].n);
   }
 

@@ -173,6 +173,15 @@ export function eventStoreContract(name: string, createStore: () => Promise<Even
       expect(await store.countEvents([])).toBe(0);
     });
 
+    it('counts the events of the given types a reader at a cursor has read', async () => {
+      const first = await store.append('car-18', started(2));
+      await store.append('customer-3', [{ type: 'customer.created', data: { name: 'Yan' } }]);
+      await store.append('car-19', started(3));
+      expect(await store.countEvents(['car.repainted'], FEED_START)).toBe(0);
+      expect(await store.countEvents(['car.repainted'], first.lastCursor)).toBe(2);
+      expect(await store.countEvents(['car.repainted', 'customer.created'], (await store.readHead()).lastCursor)).toBe(6);
+    });
+
     it('keeps metadata', async () => {
       const metadata = { correlationId: 'c-1', causationId: 'c-0', tenant: 'acme', user: 'ann' };
       await store.append('car-11', [{ type: 'car.created', data: { by: 'ann', color: 'red' }, metadata }]);
