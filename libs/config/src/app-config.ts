@@ -22,6 +22,8 @@ export interface AppConfig {
   readonly databaseStatementTimeoutMs: number;
   readonly gatewayUrl: string;
   readonly nodeHeartbeatMs: number;
+  /** How long a rebuilding worker may stay silent before the coordinator takes its run (REBUILD_LEASE_TIMEOUT_MS). */
+  readonly rebuildLeaseTimeoutMs: number;
   readonly daemon: {
     readonly pageSize: number;
     readonly rebuildPageSize: number;
@@ -32,6 +34,7 @@ export interface AppConfig {
     readonly swapLockTimeoutMs: number;
     readonly heldBackWarnMs: number;
     readonly keepPreviousMs: number;
+    readonly testSwitchDelayMs: number;
   };
 }
 
@@ -87,6 +90,7 @@ export function loadConfig(app: AppName, env: Env = process.env): AppConfig {
     databaseStatementTimeoutMs: parseInteger('DATABASE_STATEMENT_TIMEOUT_MS', required('DATABASE_STATEMENT_TIMEOUT_MS'), 100, 3_600_000),
     gatewayUrl: parseUrl('GATEWAY_URL', required('GATEWAY_URL')),
     nodeHeartbeatMs: parseInteger('NODE_HEARTBEAT_MS', required('NODE_HEARTBEAT_MS'), 100, 600_000),
+    rebuildLeaseTimeoutMs: parseInteger('REBUILD_LEASE_TIMEOUT_MS', required('REBUILD_LEASE_TIMEOUT_MS'), 1_000, 3_600_000),
     daemon: loadDaemonConfig(required),
   };
 }
@@ -109,6 +113,7 @@ function loadDaemonConfig(required: (name: EnvVarName) => string): AppConfig['da
     swapLockTimeoutMs: parseInteger('DAEMON_SWAP_LOCK_TIMEOUT_MS', required('DAEMON_SWAP_LOCK_TIMEOUT_MS'), 1, 600_000),
     heldBackWarnMs: parseInteger('FEED_HELD_BACK_WARN_MS', required('FEED_HELD_BACK_WARN_MS'), 0, 86_400_000),
     keepPreviousMs: parseInteger('REBUILD_KEEP_PREVIOUS_MS', required('REBUILD_KEEP_PREVIOUS_MS'), 0, 30 * 86_400_000),
+    testSwitchDelayMs: parseInteger('TEST_REBUILD_SWITCH_DELAY_MS', required('TEST_REBUILD_SWITCH_DELAY_MS'), 0, 60_000),
   };
 }
 

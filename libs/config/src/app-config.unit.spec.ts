@@ -53,6 +53,7 @@ describe('loadConfig daemon settings', () => {
       swapLockTimeoutMs: 5_000,
       heldBackWarnMs: 10_000,
       keepPreviousMs: 3_600_000,
+      testSwitchDelayMs: 0,
     });
   });
 
@@ -60,6 +61,8 @@ describe('loadConfig daemon settings', () => {
     [{ DAEMON_BACKPRESSURE_LOW: '2000' }, 'DAEMON_BACKPRESSURE_LOW'],
     [{ DAEMON_STANDBY_RETRY_MS: '900-300' }, 'DAEMON_STANDBY_RETRY_MS'],
     [{ REBUILD_KEEP_PREVIOUS_MS: '-1' }, 'REBUILD_KEEP_PREVIOUS_MS'],
+    [{ REBUILD_LEASE_TIMEOUT_MS: '10' }, 'REBUILD_LEASE_TIMEOUT_MS'],
+    [{ TEST_REBUILD_SWITCH_DELAY_MS: '-5' }, 'TEST_REBUILD_SWITCH_DELAY_MS'],
     [{ DAEMON_PAGE_SIZE: '0' }, 'DAEMON_PAGE_SIZE'],
     [{ FEED_HELD_BACK_WARN_MS: 'soon' }, 'FEED_HELD_BACK_WARN_MS'],
     [{ DAEMON_SWAP_LOCK_TIMEOUT_MS: '0' }, 'DAEMON_SWAP_LOCK_TIMEOUT_MS'],

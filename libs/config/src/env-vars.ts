@@ -134,6 +134,20 @@ export const ENV_VARS = [
     apps: ['projector-worker'],
   },
   {
+    name: 'TEST_REBUILD_SWITCH_DELAY_MS',
+    default: '0',
+    description:
+      "Test only, leave at 0: an online rebuild's switch waits this long (ms), its projection paused, before its swap, so that a real-process test can kill the worker mid-switch. The switch otherwise lasts milliseconds.",
+    apps: ['projector-worker'],
+  },
+  {
+    name: 'REBUILD_LEASE_TIMEOUT_MS',
+    default: '10000',
+    description:
+      'How long a worker running a rebuild may go without reporting (it reports every second) before the coordinator takes the run from it: a blocking run fails; an online one waits for the next lease holder to resume it from its checkpoint (at most 20 times).',
+    apps: ['coordinator'],
+  },
+  {
     name: 'FEED_HELD_BACK_WARN_MS',
     default: '10000',
     description:

@@ -52,6 +52,8 @@ export interface DaemonTuning {
   readonly heldBackWarnMs: number;
   /** How long the table an online rebuild retired is kept for a rollback. */
   readonly keepPreviousMs: number;
+  /** Test only: how long an online rebuild's switch waits before its swap, so that a test can kill a worker mid-switch; 0 otherwise. */
+  readonly testSwitchDelayMs: number;
 }
 
 export const DEFAULT_DAEMON_TUNING: DaemonTuning = {
@@ -68,4 +70,5 @@ export const DEFAULT_DAEMON_TUNING: DaemonTuning = {
   swapLockTimeoutMs: 5_000,
   heldBackWarnMs: 10_000,
   keepPreviousMs: 3_600_000,
+  testSwitchDelayMs: 0,
 };

@@ -131,14 +131,17 @@ export class ProjectionDaemon {
     });
   }
 
-  /** Rebuilds one projection, `blocking` or `online` (see runRebuild); one at a time per projection. */
-  async rebuild(name: string, options: { signal?: AbortSignal; mode?: 'blocking' | 'online' } = {}): Promise<RebuildResult> {
+  /**
+   * Rebuilds one projection, `blocking` or `online` (see runRebuild); one at a time per projection.
+   * `runId`: the coordinator's run, which an online rebuild resumes from its checkpoint when it was started before.
+   */
+  async rebuild(name: string, options: { signal?: AbortSignal; mode?: 'blocking' | 'online'; runId?: string } = {}): Promise<RebuildResult> {
     const [run, term] = [this.ownedRun(name), this.term];
     const abort = new AbortController();
     const forward = () => abort.abort();
     options.signal?.addEventListener('abort', forward);
     if (options.signal?.aborted) abort.abort();
-    const done = runRebuild(this.control, run, term, abort.signal, options.mode ?? 'blocking').finally(() => options.signal?.removeEventListener('abort', forward));
+    const done = runRebuild(this.control, run, term, abort.signal, options.mode ?? 'blocking', options.runId).finally(() => options.signal?.removeEventListener('abort', forward));
     run.rebuilding = { abort, done };
     return done;
   }

@@ -26,9 +26,10 @@ export interface AgentControl {
  * Rebuilds one projection beside the live table and swaps it in, then runs its live agent again,
  * whatever the outcome, unless the term ended meanwhile. `blocking` stops the live agent for the
  * whole rebuild (RebuildRunner); `online` keeps it running and pauses it only for the switch
- * (OnlineRebuild), whose length the result reports as `switchPauseMs`.
+ * (OnlineRebuild), whose length the result reports as `switchPauseMs`. An online run with a
+ * `runId` resumes from its checkpoint when an earlier attempt (a worker that died) left one.
  */
-export async function runRebuild(control: AgentControl, run: Running, term: number, signal: AbortSignal, mode: 'blocking' | 'online'): Promise<RebuildResult> {
+export async function runRebuild(control: AgentControl, run: Running, term: number, signal: AbortSignal, mode: 'blocking' | 'online', runId?: string): Promise<RebuildResult> {
   await run.starting;
   if (mode === 'blocking') await control.stopAgent(run, 'rebuilding');
   const wake = control.newWake();
@@ -38,7 +39,7 @@ export async function runRebuild(control: AgentControl, run: Running, term: numb
   let result: RebuildResult & { switchedAt?: number };
   try {
     if (mode === 'blocking') result = await new RebuildRunner({ ...base, onProgress }).run(signal);
-    else result = await new OnlineRebuild({ ...base, onProgress, stopLive: () => stopLive(control, run) }).run(signal);
+    else result = await new OnlineRebuild({ ...base, onProgress, runId, stopLive: () => stopLive(control, run) }).run(signal);
   } finally {
     control.dropWake(wake);
     if (run.state === 'rebuilding') run.state = 'stopped';

@@ -3,8 +3,9 @@ import { CreateProjectionDaemonTables1732000000001 } from './1732000000001-creat
 import { AddProjectionLeaseAgent1732000000005 } from './1732000000005-add-projection-lease-agent';
 import { AddFeedHoldBackToProgress1733100000000 } from './1733100000000-add-feed-hold-back-to-progress';
 import { AddProjectionLeaseBuilder1733200000000 } from './1733200000000-add-projection-lease-builder';
+import { AddCheckpointRebuildRun1733300000000 } from './1733300000000-add-checkpoint-rebuild-run';
 
-export { CreateProjectionDaemonTables1732000000001, AddProjectionLeaseAgent1732000000005, AddFeedHoldBackToProgress1733100000000, AddProjectionLeaseBuilder1733200000000 };
+export { CreateProjectionDaemonTables1732000000001, AddProjectionLeaseAgent1732000000005, AddFeedHoldBackToProgress1733100000000, AddProjectionLeaseBuilder1733200000000, AddCheckpointRebuildRun1733300000000 };
 
 /** The tables this lib owns, in order; apps and `npm run db:migrate` run them through APP_MIGRATIONS. */
 export const PROJECTION_DAEMON_MIGRATIONS: readonly MigrationClass[] = [
@@ -12,4 +13,5 @@ export const PROJECTION_DAEMON_MIGRATIONS: readonly MigrationClass[] = [
   AddProjectionLeaseAgent1732000000005,
   AddFeedHoldBackToProgress1733100000000,
   AddProjectionLeaseBuilder1733200000000,
+  AddCheckpointRebuildRun1733300000000,
 ];

@@ -41,6 +41,7 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
         swapLockTimeoutMs: d.swapLockTimeoutMs,
         heldBackWarnMs: d.heldBackWarnMs,
         keepPreviousMs: d.keepPreviousMs,
+        testSwitchDelayMs: d.testSwitchDelayMs,
       },
     });
     this.hotCold = new HotColdDaemon({

@@ -11,6 +11,11 @@ import { rebuildAgentTuning, RebuildSlot } from './rebuild-slot';
 export interface OnlineRebuildOptions extends RebuildRunnerOptions {
   /** Stops the live agent and resolves with the cursor it had committed: where the switch starts from. */
   readonly stopLive: () => Promise<FeedCursor>;
+  /**
+   * The run this is, when a coordinator runs it: its slot is marked with it, and a run started
+   * again (its worker died) resumes from that slot's checkpoint instead of from the start.
+   */
+  readonly runId?: string;
 }
 
 /** How often the distance to the head is read again while building. */
@@ -28,6 +33,11 @@ const PROGRESS_EVERY_MS = 500;
  * daemon then starts the live agent on the new table. Readers see the old complete table until
  * that commit and the new complete one after. A failed or cancelled run leaves the live table as
  * it was and removes the new one.
+ *
+ * Resumable: every commit of the new table moves its checkpoint in the same transaction, and the
+ * slot names its run. A worker that dies leaves both; the next lease holder, asked for the same
+ * run, binds a builder token under its own epoch (the dead one's writes are fenced out from
+ * then on) and goes on from that checkpoint, or reports the run complete if its swap committed.
  */
 export class OnlineRebuild {
   private readonly slot: RebuildSlot;
@@ -48,12 +58,14 @@ export class OnlineRebuild {
   }
 
   private async buildAndSwitch(signal?: AbortSignal): Promise<AgentOutcome | 'completed'> {
-    const target = await this.slot.prepare();
+    const start = await this.start();
+    if (start === 'switched') return 'completed';
+    const { target, from } = start;
     const { lastCursor: head, lastPosition } = await this.options.store.readHead();
     [this.headPosition, this.headReadAt] = [lastPosition, Date.now()];
     this.slot.total = await this.options.store.countEvents(this.options.projection.eventTypes);
     this.report('building');
-    const builder = this.agent(target, FEED_START, {
+    const builder = this.agent(target, from, {
       onCommitted: (summary) => this.committed(summary.count, summary.cursor, head, summary.caughtUp),
       onCaughtUp: () => this.ready.notify(),
     });
@@ -85,8 +97,23 @@ export class OnlineRebuild {
       const last = await this.agent(target, builder.cursor, { stopAt: liveAt, onCommitted: (s) => this.committed(s.count, s.cursor, head, false) }).done;
       if (last.kind !== 'caught-up') return last;
     }
+    // Test only (TEST_REBUILD_SWITCH_DELAY_MS): the switch lasts milliseconds, too short to kill a worker in otherwise.
+    if (this.options.tuning.testSwitchDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.options.tuning.testSwitchDelayMs));
     await this.swap();
     return 'completed';
+  }
+
+  /**
+   * A fresh slot from the start of the feed; or, for a run started before (its worker died), its
+   * own slot from the checkpoint committed with it, counted as processed up to there.
+   */
+  private async start(): Promise<{ target: ProjectionTarget; from: FeedCursor } | 'switched'> {
+    const { runId, store, projection, logger } = this.options;
+    const found = runId === undefined ? undefined : await this.slot.resume(runId);
+    if (!found) return { target: await this.slot.prepare(runId), from: FEED_START };
+    this.slot.processed = await store.countEvents(projection.eventTypes, found.cursor);
+    logger.log({ msg: 'online rebuild resumed', projection: projection.name, runId, from: found.cursor.position, processed: this.slot.processed, switched: found.kind === 'switched' }, 'Rebuild');
+    return found.kind === 'switched' ? 'switched' : { target: found.target, from: found.cursor };
   }
 
   private agent(target: ProjectionTarget, from: FeedCursor, extra: Partial<ProjectionAgentOptions>): ProjectionAgent {

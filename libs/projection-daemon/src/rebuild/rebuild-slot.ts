@@ -7,7 +7,8 @@ import { CheckpointKey } from '../storage/checkpoint-store';
 import { inFencedTransaction } from '../storage/fenced-transaction';
 import { LeaseHold, LeaseLostError } from '../storage/lease-fence';
 import { dropRebuildTable, recreateRebuildTable } from '../storage/projection-tables';
-import { ProjectionTarget } from '../storage/projection-target';
+import { projectionTarget, ProjectionTarget } from '../storage/projection-target';
+import { FeedCursor } from '@projectionist/event-store';
 import { Projection } from '@projectionist/projections';
 import type { RebuildResult } from './rebuild-runner';
 
@@ -21,6 +22,9 @@ export function rebuildAgentTuning(tuning: DaemonTuning) {
     pollIntervalMs: tuning.pollIntervalMs,
   };
 }
+
+/** Where a resumed online run stands: its own slot, at its checkpoint; or swapped in already, the live slot at that cursor. */
+export type ResumePoint = { readonly kind: 'slot'; readonly target: ProjectionTarget; readonly cursor: FeedCursor } | { readonly kind: 'switched'; readonly cursor: FeedCursor };
 
 interface SlotOptions {
   readonly storage: BatchStorage;
@@ -48,18 +52,46 @@ export class RebuildSlot {
     this.key = { projection: options.projection.name, version: options.projection.version, slot: 'rebuild' };
   }
 
-  /** A fresh table and a checkpoint at the start of the feed, binding the rebuild's hold. */
-  prepare(): Promise<ProjectionTarget> {
+  /**
+   * A fresh table and a checkpoint at the start of the feed, binding the rebuild's hold. With
+   * `runId` (an online run), the checkpoint names the run, so that the run can be resumed from it.
+   */
+  prepare(runId?: string): Promise<ProjectionTarget> {
     const { storage, namespace, projection } = this.options;
     return inFencedTransaction(
       storage,
       this.hold,
       async (client) => {
         const created = await recreateRebuildTable(client, namespace, projection);
-        await storage.checkpoints.resetIn(client, this.key);
+        await storage.checkpoints.resetIn(client, this.key, runId ?? null);
         return created;
       },
       { bind: true, ddl: namespace },
+    );
+  }
+
+  /**
+   * Binds the rebuild's hold (fencing out every earlier builder: a worker that died, or one that
+   * lost the lease) and finds where the online run `runId` stands: its slot, at the checkpoint
+   * committed with its table; or switched already (its swap committed, then its worker died
+   * before reporting it), the hold released again; or nothing of it (undefined: start afresh).
+   */
+  resume(runId: string): Promise<ResumePoint | undefined> {
+    const { storage, namespace, projection } = this.options;
+    return inFencedTransaction(
+      storage,
+      this.hold,
+      async (client): Promise<ResumePoint | undefined> => {
+        const target = projectionTarget(namespace, projection, 'rebuild');
+        const slot = await storage.checkpoints.runOfIn(client, this.key);
+        const { rows } = await client.query(`SELECT to_regclass($1) AS t`, [target.qualifiedTable]);
+        if (slot?.runId === runId && rows[0].t !== null) return { kind: 'slot', target, cursor: slot.cursor };
+        await storage.fence.releaseBuilderIn(client, this.hold);
+        const live = await storage.checkpoints.runOfIn(client, { ...this.key, slot: 'live' });
+        if (live?.runId === runId) return { kind: 'switched', cursor: live.cursor };
+        return undefined;
+      },
+      { bind: true },
     );
   }
 

@@ -128,25 +128,41 @@ export class CheckpointStore {
     ]);
   }
 
-  /** Back to the start of the feed (a fresh rebuild slot). */
-  async resetIn(client: PoolClient, key: CheckpointKey): Promise<void> {
+  /** Back to the start of the feed (a fresh rebuild slot), for the online run `runId` to resume (none: not resumable). */
+  async resetIn(client: PoolClient, key: CheckpointKey, runId: string | null = null): Promise<void> {
     await this.loadIn(client, key);
     await client.query(
-      `UPDATE ${this.table} SET cursor_tx = $4, cursor_pos = $5, last_position = 0, state = 'running', error = NULL, updated_at = now()
+      `UPDATE ${this.table} SET cursor_tx = $4, cursor_pos = $5, last_position = 0, state = 'running', error = NULL, run_id = $6, updated_at = now()
         WHERE projection = $1 AND version = $2 AND slot = $3`,
-      [key.projection, key.version, key.slot, FEED_START.transactionId, FEED_START.position],
+      [key.projection, key.version, key.slot, FEED_START.transactionId, FEED_START.position, runId],
     );
+  }
+
+  /** The slot's cursor and the rebuild run it belongs to (see resetIn and promoteRebuildIn), or undefined when there is no such slot. */
+  async runOfIn(client: PoolClient, key: CheckpointKey): Promise<{ cursor: FeedCursor; runId: string | null } | undefined> {
+    const { rows } = await client.query(`SELECT cursor_tx, cursor_pos, run_id FROM ${this.table} WHERE projection = $1 AND version = $2 AND slot = $3`, [
+      key.projection,
+      key.version,
+      key.slot,
+    ]);
+    if (!rows[0]) return undefined;
+    return { cursor: { transactionId: Number(rows[0].cursor_tx), position: Number(rows[0].cursor_pos) }, runId: rows[0].run_id };
+  }
+
+  /** Removes a rebuild slot's checkpoint unless an online run may resume it (it names its run). */
+  async deleteUnresumableRebuildIn(client: PoolClient, projection: string, version: number): Promise<void> {
+    await client.query(`DELETE FROM ${this.table} WHERE projection = $1 AND version = $2 AND slot = 'rebuild' AND run_id IS NULL`, [projection, version]);
   }
 
   async deleteIn(client: PoolClient, key: CheckpointKey): Promise<void> {
     await client.query(`DELETE FROM ${this.table} WHERE projection = $1 AND version = $2 AND slot = $3`, [key.projection, key.version, key.slot]);
   }
 
-  /** Moves the rebuild slot's checkpoint onto the live slot, inside the swap's transaction. */
+  /** Moves the rebuild slot's checkpoint (with the run it belongs to) onto the live slot, inside the swap's transaction. */
   async promoteRebuildIn(client: PoolClient, projection: string, version: number): Promise<void> {
     await client.query(
       `UPDATE ${this.table} AS live SET cursor_tx = r.cursor_tx, cursor_pos = r.cursor_pos, last_position = r.last_position,
-              state = 'running', error = NULL, updated_at = now()
+              state = 'running', error = NULL, run_id = r.run_id, updated_at = now()
          FROM ${this.table} AS r
         WHERE live.projection = $1 AND live.version = $2 AND live.slot = 'live'
           AND r.projection = $1 AND r.version = $2 AND r.slot = 'rebuild'`,

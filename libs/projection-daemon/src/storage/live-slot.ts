@@ -19,9 +19,10 @@ export interface LiveSlot {
 
 /**
  * Binds `hold` as the projection's one writer and, in the same fenced transaction, makes sure of
- * its live table and view, removes what an interrupted rebuild left (its table and checkpoint:
- * no rebuild runs beside the agent bound now), and marks the checkpoint running unless it is in
- * error. Returns the live checkpoint the agent starts from.
+ * its live table and view, removes what an interrupted blocking rebuild left (its checkpoint: no
+ * rebuild runs beside the agent bound now), and marks the checkpoint running unless it is in
+ * error. An online rebuild's slot stays: its run is resumed from it by whoever holds the lease
+ * next (a fresh rebuild recreates the slot anyway). Returns the live checkpoint the agent starts from.
  */
 export function prepareLiveSlot(storage: BatchStorage, namespace: string, projection: Projection, hold: LeaseHold): Promise<LiveSlot> {
   const key = { projection: projection.name, version: projection.version, slot: 'live' as const };
@@ -30,12 +31,13 @@ export function prepareLiveSlot(storage: BatchStorage, namespace: string, projec
     hold,
     async (client) => {
       let viewPending = false;
-      if (!(await liveSlotInPlace(client, namespace, projection))) {
+      const resumable = (await storage.checkpoints.runOfIn(client, { ...key, slot: 'rebuild' }))?.runId != null;
+      if (!(await liveSlotInPlace(client, namespace, projection, { rebuildStays: resumable }))) {
         viewPending = (await liveViewState(client, namespace, projection)) === 'other';
         await ensureProjectionTable(client, projectionTarget(namespace, projection, 'live'), { pointView: !viewPending });
-        await dropRebuildTable(client, namespace, projection);
+        if (!resumable) await dropRebuildTable(client, namespace, projection);
       }
-      await storage.checkpoints.deleteIn(client, { ...key, slot: 'rebuild' });
+      await storage.checkpoints.deleteUnresumableRebuildIn(client, projection.name, projection.version);
       const checkpoint = await storage.checkpoints.loadIn(client, key);
       if (checkpoint.state !== 'error') await storage.checkpoints.setStateIn(client, key, 'running');
       return { checkpoint, viewPending };

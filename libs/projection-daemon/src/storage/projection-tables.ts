@@ -59,15 +59,16 @@ export function viewReadsSql(view: string, table: string): string {
 }
 
 /**
- * True when the live table exists, the stable view reads from it and no rebuild table is left:
- * the usual case at start, which then takes no DDL lock and writes no catalog row, so a worker
- * starts without queueing behind readers of the view or behind other workers' DDL.
+ * True when the live table exists, the stable view reads from it and no rebuild table is left
+ * (unless `rebuildStays`: an online run will resume it): the usual case at start, which then takes
+ * no DDL lock and writes no catalog row, so a worker starts without queueing behind readers of
+ * the view or behind other workers' DDL.
  */
-export async function liveSlotInPlace(client: PoolClient, namespace: string, projection: Projection): Promise<boolean> {
+export async function liveSlotInPlace(client: PoolClient, namespace: string, projection: Projection, { rebuildStays = false } = {}): Promise<boolean> {
   const live = projectionTarget(namespace, projection, 'live');
   const rebuild = projectionTarget(namespace, projection, 'rebuild');
   const reads = viewReadsSql('$2', '$1');
-  const { rows } = await client.query(`SELECT to_regclass($3) IS NULL AND ${reads} AS ready`, [live.qualifiedTable, live.qualifiedView, rebuild.qualifiedTable]);
+  const { rows } = await client.query(`SELECT ($4 OR to_regclass($3) IS NULL) AND ${reads} AS ready`, [live.qualifiedTable, live.qualifiedView, rebuild.qualifiedTable, rebuildStays]);
   return rows[0].ready === true;
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
 import { EVENT_STORE_POOL } from '@projectionist/event-store';
+import { DEFAULT_REBUILD_POLICY } from '@projectionist/rebuild-state';
 import { REBUILD_BOARD, RebuildBoard, RebuildBoardPort } from '@projectionist/shared-cache';
 import { Pool } from 'pg';
 import { RebuildRunStore } from '../runs/rebuild-run-store';
@@ -31,7 +32,8 @@ class BoardLifecycle implements OnModuleInit, OnApplicationShutdown {
     {
       provide: REBUILD_RUN_STORE,
       inject: [APP_CONFIG, EVENT_STORE_POOL],
-      useFactory: (config: AppConfig, pool: Pool): RebuildRunStorePort => new RebuildRunStore(pool, config.namespace),
+      useFactory: (config: AppConfig, pool: Pool): RebuildRunStorePort =>
+        new RebuildRunStore(pool, config.namespace, { ...DEFAULT_REBUILD_POLICY, leaseTimeoutMs: config.rebuildLeaseTimeoutMs }),
     },
     {
       provide: REBUILD_BOARD,

@@ -18,7 +18,8 @@ export interface RebuildExecutorOptions {
 /**
  * The worker's side of a distributed rebuild: the worker holding the projection's lease takes
  * StartRebuild, rebuilds on its daemon, reports progress as its lease heartbeat, and reports the
- * outcome; AbortRebuild cancels it. Other workers ignore both.
+ * outcome; AbortRebuild cancels it. Other workers ignore both. The coordinator asks again for an
+ * online run whose worker went silent: the lease holder then resumes it from its checkpoint.
  */
 export class RebuildExecutor {
   private readonly running = new Map<string, AbortController>();
@@ -103,7 +104,8 @@ export class RebuildExecutor {
         return;
       }
       await send(rebuildMessage('RebuildStarted', { runId, worker: nodeId }, nodeId));
-      const result = await daemon.rebuild(projection, { signal: abort.signal, mode });
+      // The run's id goes along: an online run this worker (or one that died) started before resumes from its checkpoint.
+      const result = await daemon.rebuild(projection, { signal: abort.signal, mode, runId });
       if (result.status === 'completed') {
         // The final count goes with the completion: the last heartbeat may be a whole batch behind.
         const counted = daemon.progress().find((p) => p.name === projection)?.rebuild?.total ?? 0;
