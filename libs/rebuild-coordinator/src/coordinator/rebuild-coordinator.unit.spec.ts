@@ -97,6 +97,28 @@ describe('RebuildCoordinator', () => {
     await gatewaySees((active) => active.length === 0);
   });
 
+  it('asks the workers again for an online run whose worker went silent, and lets the next lease holder resume it', async () => {
+    await givenRequested('run-12', 'ActiveProject', 'online');
+    await workerReports('RebuildStarted', { runId: 'run-12', worker: 'worker-1' });
+    await workerReports('RebuildProgress', { runId: 'run-12', worker: 'worker-1', processed: 30, total: 90, eventsPerSecond: 10, etaMs: 6_000, phase: 'catching-up' });
+    await thenRunIs('run-12', 'CatchingUp');
+    const asked = () => control.filter((m) => m.type === 'StartRebuild' && (m.payload as { runId: string }).runId === 'run-12').length;
+    const before = asked();
+
+    now += LEASE_MS;
+    await waitFor('the worker lost', async () => (await store.get('run-12'))?.resumes?.length === 1);
+    await waitFor('StartRebuild asked again', () => asked() > before);
+    expect(await store.get('run-12')).toMatchObject({ phase: 'CatchingUp', worker: null, failure: null });
+
+    // The other worker, holding the lease now, resumes it and completes it.
+    const other = await node('worker-2');
+    await other.publishEvent(rebuildMessage('RebuildStarted', { runId: 'run-12', worker: 'worker-2' }, 'worker-2'));
+    await waitFor('resumed by worker-2', async () => (await store.get('run-12'))?.resumes?.[0]?.resumedBy === 'worker-2');
+    await other.publishEvent(rebuildMessage('RebuildCompleted', { runId: 'run-12', worker: 'worker-2', processed: 90, total: 90, eventsPerSecond: 12, switchPauseMs: 5 }, 'worker-2'));
+    const done = await thenRunIs('run-12', 'Completed');
+    expect(done).toMatchObject({ worker: 'worker-2', resumes: [{ phase: 'CatchingUp', lostWorker: 'worker-1', processedAtLoss: 30, resumedBy: 'worker-2' }] });
+  });
+
   it('drives an online run through its phases from the worker progress, without a restart, asking until a worker takes it', async () => {
     await givenRequested('run-11', 'ActiveProject', 'online');
     await thenRunIs('run-11', 'Building');
