@@ -1,6 +1,5 @@
 import { compareCursors, FEED_START, FeedCursor, quoteIdentifier } from '@projectionist/event-store';
 import { waitFor } from '@projectionist/testing';
-import { AppProcess } from './support/app-process';
 import { adminApi, clusterOnOwnVhost } from './support/admin-api';
 import { expectProjectionsMatchReference } from './support/projection-equality';
 
@@ -11,8 +10,8 @@ const QUOTA = { Building: 3, CatchingUp: 3, Switching: 4 } as const;
 type Phase = keyof typeof QUOTA;
 const PHASE_OF: Record<string, Phase> = { building: 'Building', 'catching-up': 'CatchingUp', switching: 'Switching' };
 /** Commits seeded before the rebuild, and again after some resumes so that the resumed worker has events left to catch up on. */
-const SEEDED = 60_000;
-const BACKLOG = 20_000;
+const SEEDED = 40_000;
+const BACKLOG = 15_000;
 const STREAMS = 2_000;
 
 interface Run {
@@ -39,13 +38,13 @@ interface DaemonStatus {
 describe('online rebuild resumed across worker kills', () => {
   const bed = clusterOnOwnVhost('resume', { ADMIN_TOKEN: TOKEN });
   const { api, post } = adminApi(TOKEN);
-  const workerEnv = { DAEMON_REBUILD_PAGE_SIZE: '200', TEST_REBUILD_SWITCH_DELAY_MS: '2500' };
+  const workerEnv = { DAEMON_REBUILD_PAGE_SIZE: '100', TEST_REBUILD_SWITCH_DELAY_MS: '2000' };
 
   it(`resumes from its checkpoint after ${KILLS} kills of its worker, readers never seeing a half-switched view`, async () => {
     const { cluster } = bed;
     const schema = quoteIdentifier(cluster.db.namespace);
     const gateway = await cluster.addApp('gateway', 'rs-gw');
-    await cluster.addApp('coordinator', 'rs-co', { REBUILD_LEASE_TIMEOUT_MS: '2500' });
+    await cluster.addApp('coordinator', 'rs-co', { REBUILD_LEASE_TIMEOUT_MS: '2000' });
     const workers = [await cluster.addApp('projector-worker', 'rs-1', workerEnv), await cluster.addApp('projector-worker', 'rs-2', workerEnv)];
     cluster.workers.push(...workers);
     await waitFor('an active worker', () => cluster.activeWorker(), { timeoutMs: 20_000 });
