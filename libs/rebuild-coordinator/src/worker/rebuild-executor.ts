@@ -94,6 +94,9 @@ export class RebuildExecutor {
     const send = (m: Parameters<MessageBroker['publishEvent']>[0]) => broker.publishEvent(m).catch(() => undefined);
     const heartbeat = setInterval(() => {
       const progress = daemon.progress().find((p) => p.name === projection)?.rebuild;
+      // Online, nothing counted yet (a resumed run still finding its checkpoint): a report of 0 would show the run
+      // restarted. RebuildStarted renewed the lease, for longer than that takes; were it to run out, the next report takes the run back.
+      if (!progress && mode === 'online') return;
       const phase = reportedPhase(progress?.phase, mode);
       const counts = { processed: progress?.processed ?? 0, total: progress?.total ?? 0, eventsPerSecond: progress?.eventsPerSecond ?? 0, etaMs: progress?.etaMs ?? null };
       void send(rebuildMessage('RebuildProgress', { runId, worker: nodeId, ...counts, phase, distanceToHead: progress?.distanceToHead ?? null }, nodeId));
