@@ -95,9 +95,13 @@ describe('online rebuild resumed across worker kills', () => {
     const checkpointSql = `SELECT cursor_tx, cursor_pos FROM ${schema}.projection_checkpoints WHERE projection = 'ActiveProject' AND slot = 'rebuild'`;
     const toCursor = (row?: { cursor_tx: string; cursor_pos: string }): FeedCursor => (row ? { transactionId: Number(row.cursor_tx), position: Number(row.cursor_pos) } : FEED_START);
     const checkpoints: FeedCursor[] = [];
-    const watcher = setInterval(() => {
-      void cluster.pool.query(checkpointSql).then(({ rows }) => rows[0] && checkpoints.push(toCursor(rows[0])), () => undefined);
-    }, 25);
+    // One read at a time, so that the samples are in the order of the reads.
+    const watcher = (async () => {
+      while (going) {
+        const { rows } = await cluster.pool.query(checkpointSql).catch(() => ({ rows: [] }));
+        if (rows[0]) checkpoints.push(toCursor(rows[0]));
+      }
+    })();
 
     // What the run shows processed, as an operator sees it: once past the first checkpoint, never back to 0.
     const shown: number[] = [];
@@ -157,8 +161,7 @@ describe('online rebuild resumed across worker kills', () => {
       const writesAtEnd = writes;
       await waitFor('writes after the switch', () => writes >= writesAtEnd + 10, { timeoutMs: 20_000 });
       going = false;
-      await Promise.all([writer, reader, viewReader]);
-      clearInterval(watcher);
+      await Promise.all([writer, reader, viewReader, watcher]);
 
       const t0 = ended.history[0].at;
       console.log(
@@ -190,8 +193,7 @@ describe('online rebuild resumed across worker kills', () => {
     } finally {
       console.log(workers.flatMap((w) => w.lines.filter((l) => l.includes('online rebuild resumed')).map((l) => `${w.nodeId} ${l.slice(0, 300)}`)).join('\n'));
       going = false;
-      clearInterval(watcher);
-      await Promise.all([writer, reader, viewReader]);
+      await Promise.all([writer, reader, viewReader, watcher]);
       await Promise.allSettled(restarts);
     }
 
