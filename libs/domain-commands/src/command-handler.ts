@@ -13,6 +13,11 @@ export interface HandleOptions {
   readonly metadata?: EventMetadata;
   /** Re-decisions after a concurrent write to the same stream; default 3, then the conflict is thrown. */
   readonly conflictRetries?: number;
+  /**
+   * Ids for the decided events, in order (the rest get fresh ones): derived from something the
+   * client sent again on a retry (a payment id), they make the retry an idempotent re-append.
+   */
+  readonly eventIds?: readonly string[];
 }
 
 /**
@@ -35,7 +40,7 @@ export async function handleCommand<S, C, E extends { type: string; data: unknow
     try {
       const result = await store.append(
         streamId,
-        events.map((e) => ({ type: e.type, data: e.data, metadata: options.metadata })),
+        events.map((e, i) => ({ id: options.eventIds?.[i], type: e.type, data: e.data, metadata: options.metadata })),
         { expectedVersion: history.length === 0 ? 'no_stream' : history[history.length - 1].streamVersion },
       );
       return { streamId, version: result.nextExpectedVersion, position: result.positions[result.positions.length - 1] };
