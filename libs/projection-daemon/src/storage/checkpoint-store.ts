@@ -25,8 +25,11 @@ export interface Checkpoint {
 export interface CheckpointKey {
   readonly projection: string;
   readonly version: number;
-  /** `previous`: where the table an online rebuild retired stood, kept for a rollback. */
-  readonly slot: Slot | 'previous';
+  /**
+   * `previous`: where the table an online rebuild retired stood, kept for a rollback. `reactor`:
+   * a reactor's own checkpoint, which no rebuild moves and the projections' status never lists.
+   */
+  readonly slot: Slot | 'previous' | 'reactor';
 }
 
 /**

@@ -1,0 +1,13 @@
+export type { Reactor, ReactionContext, ReactionResult } from './model/reactor';
+export { reactorSubject } from './model/reactor';
+export { nameBasedUuid, reactionEventId } from './model/reaction-event-id';
+export { ReactorAgent, DEFAULT_REACTOR_CONCURRENCY } from './runtime/reactor-agent';
+export type { ReactorAgentOptions } from './runtime/reactor-agent';
+export { ReactorStrategy } from './runtime/reactor-strategy';
+export type { ParkedEvent, ReactorCheckpoint } from './runtime/reactor-strategy';
+export { StreamSkips, groupByStream, forEachBounded } from './runtime/stream-skips';
+export { ReactorStorage } from './host/reactor-storage';
+export { ReactorRunner } from './host/reactor-runner';
+export type { ReactorProgress, ReactorRunnerOptions, ReactorState } from './host/reactor-runner';
+export { HotColdReactors } from './host/hot-cold-reactors';
+export type { HotColdReactorsOptions } from './host/hot-cold-reactors';

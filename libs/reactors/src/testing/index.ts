@@ -1,0 +1,2 @@
+export { InMemoryReactorCheckpoint, ReactorHarness } from './reactor-harness';
+export type { ReactorHarnessOptions } from './reactor-harness';
