@@ -11,3 +11,4 @@ export { ReactorRunner } from './host/reactor-runner';
 export type { ReactorProgress, ReactorRunnerOptions, ReactorState } from './host/reactor-runner';
 export { HotColdReactors } from './host/hot-cold-reactors';
 export type { HotColdReactorsOptions } from './host/hot-cold-reactors';
+export { groupCheckoutReactor, GROUP_CHECKOUT_REACTOR } from './hotel/group-checkout.reactor';
