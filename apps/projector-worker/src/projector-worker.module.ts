@@ -5,11 +5,14 @@ import { AMQP_BROKER, AmqpBroker, MessagingModule } from '@projectionist/messagi
 import { DaemonHost, ProjectionDaemonModule } from '@projectionist/projection-daemon';
 import { NodeRegistryModule } from '@projectionist/cluster-nodes';
 import { sampleProjections } from '@projectionist/projections';
+import { groupCheckoutReactor, ReactorsModule } from '@projectionist/reactors';
 import { RebuildExecutorModule } from '@projectionist/rebuild-coordinator';
 
 /**
- * Hosts the async projection daemon (HotCold: one active replica) and executes rebuilds the
- * coordinator asks for. GET /daemon shows its role and progress, GET /metrics for Prometheus.
+ * Hosts the async projection daemon (HotCold: one active replica), executes rebuilds the
+ * coordinator asks for, and runs the reactors (HotCold over their own lock, each on its own
+ * checkpoint: a rebuild never runs them). GET /daemon and GET /reactors show roles and progress,
+ * GET /metrics for Prometheus.
  */
 @Module({})
 export class ProjectorWorkerModule {
@@ -17,6 +20,7 @@ export class ProjectorWorkerModule {
     const daemon = ProjectionDaemonModule.forRoot(sampleProjections);
     // A takeover claims the leases and starts every agent at once: one open connection each.
     const takeoverConnections = sampleProjections.filter((p) => p.mode === 'async').length + 1;
+    const reactors = [groupCheckoutReactor];
     return {
       module: ProjectorWorkerModule,
       imports: [
@@ -24,6 +28,7 @@ export class ProjectorWorkerModule {
         MessagingModule,
         daemon,
         RebuildExecutorModule.with(daemon),
+        ReactorsModule.forRoot(reactors),
         NodeRegistryModule.forRoot({
           imports: [daemon, MessagingModule],
           inject: [DaemonHost, AMQP_BROKER],

@@ -36,6 +36,9 @@ export interface AppConfig {
     readonly keepPreviousMs: number;
     readonly testSwitchDelayMs: number;
   };
+  readonly reactors: {
+    readonly concurrency: number;
+  };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -92,6 +95,7 @@ export function loadConfig(app: AppName, env: Env = process.env): AppConfig {
     nodeHeartbeatMs: parseInteger('NODE_HEARTBEAT_MS', required('NODE_HEARTBEAT_MS'), 100, 600_000),
     rebuildLeaseTimeoutMs: parseInteger('REBUILD_LEASE_TIMEOUT_MS', required('REBUILD_LEASE_TIMEOUT_MS'), 1_000, 3_600_000),
     daemon: loadDaemonConfig(required),
+    reactors: { concurrency: parseInteger('REACTOR_CONCURRENCY', required('REACTOR_CONCURRENCY'), 1, 1_000) },
   };
 }
 

@@ -84,6 +84,12 @@ export const ENV_VARS = [
     apps: ['gateway', 'projector-worker', 'coordinator'],
   },
   {
+    name: 'REACTOR_CONCURRENCY',
+    default: '8',
+    description: 'Handler calls a reactor runs at once, each for a different stream (a stream never has two in flight).',
+    apps: ['projector-worker'],
+  },
+  {
     name: 'DAEMON_PAGE_SIZE',
     default: '500',
     description: 'Events per feed read while a projection follows the head of the feed.',

@@ -12,3 +12,4 @@ export type { ReactorProgress, ReactorRunnerOptions, ReactorState } from './host
 export { HotColdReactors } from './host/hot-cold-reactors';
 export type { HotColdReactorsOptions } from './host/hot-cold-reactors';
 export { groupCheckoutReactor, GROUP_CHECKOUT_REACTOR } from './hotel/group-checkout.reactor';
+export { ReactorsModule, ReactorsHost, REACTORS } from './nest/reactors.module';
