@@ -51,7 +51,8 @@ export function nextAction(state: GroupCheckoutState): GroupCheckoutAction {
   if (!state.exists || state.confirmed) return { kind: 'none' };
   const pending = pendingStays(state);
   if (pending.length > 0) return { kind: 'merge', stayIds: pending };
-  return groupBalance(state) <= 0 ? { kind: 'confirm' } : { kind: 'none' };
+  // A group none of whose stays merged has taken nothing over: there is nothing to confirm.
+  return state.merged.size > 0 && groupBalance(state) <= 0 ? { kind: 'confirm' } : { kind: 'none' };
 }
 
 /**
@@ -99,7 +100,8 @@ export const groupCheckoutDecider: Decider<GroupCheckoutState, GroupCheckoutComm
       case 'Confirm': {
         const action = nextAction(state);
         if (action.kind !== 'confirm') {
-          const why = action.kind === 'merge' ? `${action.stayIds.length} stays are still merging` : `the balance is ${groupBalance(state)}`;
+          const why =
+            action.kind === 'merge' ? `${action.stayIds.length} stays are still merging` : state.merged.size === 0 ? 'no stay was merged into it' : `the balance is ${groupBalance(state)}`;
           throw new DomainRejection('INVALID_STATE', `The group checkout cannot be confirmed: ${why}`);
         }
         return [{ type: 'Confirmed', data: {} }];

@@ -76,6 +76,7 @@ describe('groupCheckoutDecider', () => {
     ['needs the group for a payment', [], { kind: 'RecordPayment', amount: 5 }, 'NOT_FOUND'],
     ['confirms once every stay is settled and paid', [selected('s1', 's2'), merged(['s1', 10]), failed('s2'), paid(10)], { kind: 'Confirm' }, [confirmed]],
     ['confirms a group whose residuals sum to zero or less', [selected('s1', 's2'), merged(['s1', 10], ['s2', -12])], { kind: 'Confirm' }, [confirmed]],
+    ['refuses to confirm a group none of whose stays merged', [selected('s1'), failed('s1')], { kind: 'Confirm' }, 'INVALID_STATE'],
     ['refuses to confirm while merging', [selected('s1', 's2'), merged(['s1', 10]), paid(10)], { kind: 'Confirm' }, 'INVALID_STATE'],
     ['refuses to confirm with a balance due', [selected('s1'), merged(['s1', 10]), paid(4)], { kind: 'Confirm' }, 'INVALID_STATE'],
     ['refuses anything once confirmed', [selected('s1'), merged(['s1', 0]), confirmed], { kind: 'RecordPayment', amount: 1 }, 'INVALID_STATE'],
@@ -91,6 +92,8 @@ describe('groupCheckoutDecider', () => {
     expect([nextAction(partlyPaid), groupStatus(partlyPaid), groupBalance(partlyPaid)]).toEqual([{ kind: 'none' }, 'ready', 20]);
     const settled = fold([selected('s1', 's2'), merged(['s1', 30], ['s2', 20]), paid(20), paid(30)]);
     expect([nextAction(settled), groupStatus(settled), groupBalance(settled)]).toEqual([{ kind: 'confirm' }, 'ready', 0]);
+    const allFailed = fold([selected('s1'), failed('s1')]);
+    expect([nextAction(allFailed), groupStatus(allFailed)]).toEqual([{ kind: 'none' }, 'ready']);
     const done = fold([selected('s1'), merged(['s1', 0]), confirmed]);
     expect([nextAction(done), groupStatus(done)]).toEqual([{ kind: 'none' }, 'confirmed']);
   });

@@ -4,8 +4,12 @@ import { carViewProjection } from './car-view.projection';
 import { commitsProjection } from './commits.projection';
 import { customerViewProjection } from './customer-view.projection';
 import { streamSequenceCheckProjection } from './stream-sequence-check.projection';
+import { stayViewProjection } from './stay-view.projection';
+import { groupCheckoutViewProjection } from './group-checkout-view.projection';
 
-export { activeProjectProjection, carViewProjection, commitsProjection, customerViewProjection, streamSequenceCheckProjection };
+export { activeProjectProjection, carViewProjection, commitsProjection, customerViewProjection, streamSequenceCheckProjection, stayViewProjection, groupCheckoutViewProjection };
+export type { StayView } from './stay-view.projection';
+export type { GroupCheckoutView } from './group-checkout-view.projection';
 export type { ActiveProject } from './active-project.projection';
 export type { CarDocument, CarViewDocument, CustomerLookup } from './car-view.projection';
 export type { CustomerView } from './customer-view.projection';
@@ -19,4 +23,6 @@ export const sampleProjections: readonly Projection[] = [
   customerViewProjection,
   commitsProjection,
   streamSequenceCheckProjection,
+  stayViewProjection,
+  groupCheckoutViewProjection,
 ];

@@ -14,6 +14,9 @@ export interface ReactorProgress {
   /** Feed position the checkpoint has passed. */
   readonly position: number;
   readonly callsPerSecond: number;
+  /** Handler calls on this node since it started, and the events they were handed (each event once, unless a call was retried or a node crashed before its checkpoint). */
+  readonly calls: number;
+  readonly eventsHandled: number;
   readonly error: ProjectionErrorInfo | null;
 }
 
@@ -37,6 +40,8 @@ interface Run {
   state: ReactorState;
   error: ProjectionErrorInfo | null;
   position: number;
+  calls: number;
+  eventsHandled: number;
   readonly rate: RateMeter;
 }
 
@@ -53,7 +58,7 @@ export class ReactorRunner {
 
   constructor(private readonly options: ReactorRunnerOptions) {
     this.storage = new ReactorStorage(options.pool, options.namespace);
-    for (const reactor of options.reactors) this.runs.set(reactor.name, { reactor, agent: undefined, state: 'stopped', error: null, position: 0, rate: new RateMeter() });
+    for (const reactor of options.reactors) this.runs.set(reactor.name, { reactor, agent: undefined, state: 'stopped', error: null, position: 0, calls: 0, eventsHandled: 0, rate: new RateMeter() });
   }
 
   get names(): string[] {
@@ -97,7 +102,11 @@ export class ReactorRunner {
       concurrency: this.options.concurrency,
       pageSize: this.options.pageSize,
       pollIntervalMs: this.options.pollIntervalMs,
-      onCall: () => run.rate.record(1),
+      onCall: (_streamId, events) => {
+        run.calls++;
+        run.eventsHandled += events.length;
+        run.rate.record(1);
+      },
       onCommitted: (summary) => {
         run.position = summary.cursor.position;
       },
@@ -128,6 +137,8 @@ export class ReactorRunner {
       state: run.state,
       position: run.agent ? run.agent.agent.cursor.position : run.position,
       callsPerSecond: run.rate.perSecond(now),
+      calls: run.calls,
+      eventsHandled: run.eventsHandled,
       error: run.error,
     }));
   }
