@@ -5,7 +5,7 @@ import { AMQP_BROKER, AmqpBroker, MessagingModule } from '@projectionist/messagi
 import { DaemonHost, ProjectionDaemonModule } from '@projectionist/projection-daemon';
 import { NodeRegistryModule } from '@projectionist/cluster-nodes';
 import { sampleProjections } from '@projectionist/projections';
-import { groupCheckoutReactor, ReactorsModule } from '@projectionist/reactors';
+import { ReactorsModule, sampleReactors } from '@projectionist/reactors';
 import { RebuildExecutorModule } from '@projectionist/rebuild-coordinator';
 
 /**
@@ -20,7 +20,6 @@ export class ProjectorWorkerModule {
     const daemon = ProjectionDaemonModule.forRoot(sampleProjections);
     // A takeover claims the leases and starts every agent at once: one open connection each.
     const takeoverConnections = sampleProjections.filter((p) => p.mode === 'async').length + 1;
-    const reactors = [groupCheckoutReactor];
     return {
       module: ProjectorWorkerModule,
       imports: [
@@ -28,7 +27,7 @@ export class ProjectorWorkerModule {
         MessagingModule,
         daemon,
         RebuildExecutorModule.with(daemon),
-        ReactorsModule.forRoot(reactors),
+        ReactorsModule.forRoot(sampleReactors),
         NodeRegistryModule.forRoot({
           imports: [daemon, MessagingModule],
           inject: [DaemonHost, AMQP_BROKER],

@@ -12,4 +12,7 @@ export type { ReactorProgress, ReactorRunnerOptions, ReactorState } from './host
 export { HotColdReactors } from './host/hot-cold-reactors';
 export type { HotColdReactorsOptions } from './host/hot-cold-reactors';
 export { groupCheckoutReactor, GROUP_CHECKOUT_REACTOR } from './hotel/group-checkout.reactor';
+export { sampleReactors } from './hotel/sample-reactors';
 export { ReactorsModule, ReactorsHost, REACTORS } from './nest/reactors.module';
+export { ReactorStatusReader } from './status/reactor-status-reader';
+export type { ReactorDeadLetter, ReactorStatus } from './status/reactor-status-reader';

@@ -118,4 +118,20 @@ describe('gateway admin API', () => {
       abort.abort();
     }
   });
+
+  it('lists the reactors with their state, lag and dead letters, behind the token', async () => {
+    await http.get('/api/admin/reactors').expect(401);
+    await http
+      .post('/api/streams/group_checkout-admin/events')
+      .set(auth)
+      .send({ events: [{ type: 'StaysSelected', data: { stayIds: ['s-1'] } }] })
+      .expect(201);
+    const reactors = await http.get('/api/admin/reactors').set(auth).expect(200);
+    // No worker runs here: the selection waits for the reactor.
+    expect(reactors.body).toEqual([
+      expect.objectContaining({ name: 'GroupCheckout', categories: ['group_checkout'], state: 'not-started', node: null, position: 0, lagEvents: 1, deadLetters: 0 }),
+    ]);
+    expect((await http.get('/api/admin/reactors/GroupCheckout/dead-letters').set(auth).expect(200)).body).toEqual([]);
+    await http.get('/api/admin/reactors/Nope/dead-letters').set(auth).expect(404);
+  });
 });

@@ -7,14 +7,15 @@ import { AdminProjectionsController } from './projections.controller';
 import { NodesController } from './nodes.controller';
 import { AdminEventStream } from './events/admin-event-stream';
 import { AdminStreamController } from './events/admin-stream.controller';
-import { projectionStatusProvider } from './projection-status.provider';
+import { projectionStatusProvider, reactorStatusProvider } from './projection-status.provider';
+import { AdminReactorsController } from './reactors.controller';
 import { RebuildsController } from './rebuilds.controller';
 import { StreamsController } from './streams.controller';
 
-/** Operators' API, behind the admin token: raw streams, projections, rebuilds and nodes. */
+/** Operators' API, behind the admin token: raw streams, projections, reactors, rebuilds and nodes. */
 @Module({
   imports: [WriteGuardModule],
-  controllers: [StreamsController, AdminProjectionsController, RebuildsController, RollbackController, NodesController, AdminStreamController],
-  providers: [AdminTokenGuard, projectionStatusProvider, AdminEventStream, Rollbacks],
+  controllers: [StreamsController, AdminProjectionsController, AdminReactorsController, RebuildsController, RollbackController, NodesController, AdminStreamController],
+  providers: [AdminTokenGuard, projectionStatusProvider, reactorStatusProvider, AdminEventStream, Rollbacks],
 })
 export class AdminModule {}

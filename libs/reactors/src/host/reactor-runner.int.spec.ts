@@ -4,6 +4,7 @@ import { createTestNamespace, TestNamespace, waitFor } from '@projectionist/test
 import { Pool } from 'pg';
 import { Reactor } from '../model/reactor';
 import { ReactorRunner } from './reactor-runner';
+import { ReactorStatusReader } from '../status/reactor-status-reader';
 import { ReactorStorage } from './reactor-storage';
 
 describe('ReactorRunner on PostgreSQL', () => {
@@ -53,11 +54,19 @@ describe('ReactorRunner on PostgreSQL', () => {
     await first.stop();
     const [parked] = await first.storage.deadLetters.list(pool, 'reactor:Receipts');
     expect(parked).toMatchObject({ error: 'cannot handle parcel-poison', attempts: 2 });
+    // What an operator sees: where it stands, nothing behind, the poison event with its error.
+    const status = new ReactorStatusReader(pool, db.namespace, [reactor]);
+    expect(await status.list()).toEqual([
+      expect.objectContaining({ name: 'Receipts', state: 'running', node: 'node-1', lagEvents: 0, deadLetters: 1, position: (await store.readStream('parcel-poison'))[0].position }),
+    ]);
+    expect(await status.deadLetters('Receipts')).toEqual([expect.objectContaining({ streamId: 'parcel-poison', eventType: 'Sent', error: 'cannot handle parcel-poison', attempts: 2 })]);
+    await store.append('parcel-3', [{ type: 'Sent', data: {} }]);
+    expect(await status.list()).toEqual([expect.objectContaining({ lagEvents: 1, lagMs: expect.any(Number) })]);
 
     await store.append('parcel-2', [{ type: 'Sent', data: {} }]);
     const second = runner([reactor]);
     await second.start();
-    await waitFor('the receipt of parcel-2', async () => (await store.readStream('receipt-parcel-2')).length === 1, { timeoutMs: 10_000 });
+    await waitFor('the receipts of parcel-2 and 3', async () => (await store.readStream('receipt-parcel-2')).length === 1 && (await store.readStream('receipt-parcel-3')).length === 1, { timeoutMs: 10_000 });
     await second.stop();
     // parcel-1 was not handled again: the checkpoint had passed it.
     expect(handled.filter((h) => h.startsWith('Receipts parcel-1'))).toEqual(['Receipts parcel-1 Sent']);

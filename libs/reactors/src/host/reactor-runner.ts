@@ -11,7 +11,7 @@ export type ReactorState = 'running' | 'stopped' | 'error';
 export interface ReactorProgress {
   readonly name: string;
   readonly state: ReactorState;
-  /** Feed position the checkpoint has passed. */
+  /** Highest position of the reactor's categories the checkpoint has passed. */
   readonly position: number;
   readonly callsPerSecond: number;
   /** Handler calls on this node since it started, and the events they were handed (each event once, unless a call was retried or a node crashed before its checkpoint). */
@@ -84,7 +84,7 @@ export class ReactorRunner {
     const epoch = await storage.fence.claim(reactorSubject(run.reactor), this.options.nodeId);
     const hold = storage.fence.newHold(reactorSubject(run.reactor), epoch);
     const checkpoint = await storage.fenced(hold, (client) => storage.checkpoints.loadIn(client, ReactorStorage.key(run.reactor)), { bind: true });
-    run.position = checkpoint.cursor.position;
+    run.position = checkpoint.lastPosition;
     if (checkpoint.state === 'error') {
       // Stays stopped, with its error visible, until an operator clears it.
       [run.state, run.error] = ['error', checkpoint.error];
@@ -108,7 +108,7 @@ export class ReactorRunner {
         run.rate.record(1);
       },
       onCommitted: (summary) => {
-        run.position = summary.cursor.position;
+        for (const position of summary.positions) if (position > run.position) run.position = position;
       },
     });
     const entry = { agent, hold, wake };
@@ -135,7 +135,7 @@ export class ReactorRunner {
     return [...this.runs.values()].map((run) => ({
       name: run.reactor.name,
       state: run.state,
-      position: run.agent ? run.agent.agent.cursor.position : run.position,
+      position: run.position,
       callsPerSecond: run.rate.perSecond(now),
       calls: run.calls,
       eventsHandled: run.eventsHandled,

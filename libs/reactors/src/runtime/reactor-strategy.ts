@@ -25,6 +25,8 @@ export interface ReactorCheckpoint {
  */
 export class ReactorStrategy implements BatchStrategy {
   private events: RecordedEvent[] = [];
+  /** Highest position of the events taken in since the last commit, skipped ones included. */
+  private lastPosition = 0;
   private next: FeedCursor;
   private pages = 0;
   private committedCursor: FeedCursor;
@@ -61,7 +63,10 @@ export class ReactorStrategy implements BatchStrategy {
   }
 
   async add(page: { readonly events: readonly RecordedEvent[]; readonly next: FeedCursor }): Promise<void> {
-    for (const event of page.events) if (!this.skips.covers(event)) this.events.push(event);
+    for (const event of page.events) {
+      if (event.position > this.lastPosition) this.lastPosition = event.position;
+      if (!this.skips.covers(event)) this.events.push(event);
+    }
     this.next = page.next;
     this.pages++;
   }
@@ -69,6 +74,7 @@ export class ReactorStrategy implements BatchStrategy {
   async flush(): Promise<void> {
     const events = this.events;
     const next = this.next;
+    const lastPosition = this.lastPosition;
     this.events = [];
     this.pages = 0;
     this.inCommit = true;
@@ -79,12 +85,12 @@ export class ReactorStrategy implements BatchStrategy {
         const gaveUp = await this.callWithRetries(streamId, pending);
         if (gaveUp) parked.push(...gaveUp);
       });
-      const lastPosition = events.reduce((max, e) => Math.max(max, e.position), 0);
       const from = this.committedCursor;
       await this.context.withInfraRetries('reactor checkpoint', () => this.checkpoint.commit(from, next, lastPosition, parked));
       this.committedCursor = next;
       this.inCommit = false;
-      this.context.committed({ count: events.length, positions: events.map((e) => e.position), lastCreatedAt: events[events.length - 1]?.createdAt, cursor: next });
+      // `positions`: the highest one passed, so that progress counts the skipped writes as done too.
+      this.context.committed({ count: events.length, positions: lastPosition > 0 ? [lastPosition] : [], lastCreatedAt: events[events.length - 1]?.createdAt, cursor: next });
     } finally {
       this.inCommit = false;
     }
