@@ -4,6 +4,7 @@ import { GuardBanner } from './components/GuardBanner';
 import { LoginScreen } from './screens/LoginScreen';
 import { NodesScreen } from './screens/NodesScreen';
 import { ProjectionsScreen } from './screens/ProjectionsScreen';
+import { ReactorsScreen } from './screens/ReactorsScreen';
 import { RebuildsScreen } from './screens/RebuildsScreen';
 import { SeedScreen } from './screens/SeedScreen';
 import { writeHoldingRun } from './state/cluster-state';
@@ -13,6 +14,7 @@ export const TOKEN_KEY = 'projectionist.adminToken';
 const SCREENS = [
   { path: 'projections', title: 'Projections' },
   { path: 'rebuilds', title: 'Rebuilds' },
+  { path: 'reactors', title: 'Reactors' },
   { path: 'nodes', title: 'Nodes' },
   { path: 'seed', title: 'Seed data' },
 ] as const;
@@ -81,6 +83,7 @@ function Console({ token, fetchImpl, onLogout }: { token: string; fetchImpl?: Fe
       <main id="main" tabIndex={-1}>
         {screen === 'projections' && <ProjectionsScreen state={state} now={now} />}
         {screen === 'rebuilds' && <RebuildsScreen api={api} state={state} dispatch={dispatch} now={now} />}
+        {screen === 'reactors' && <ReactorsScreen api={api} />}
         {screen === 'nodes' && <NodesScreen state={state} now={now} />}
         {screen === 'seed' && <SeedScreen api={api} />}
       </main>

@@ -74,14 +74,28 @@ describe('admin UI in a browser', () => {
     await main.getByRole('link', { name: 'Seed data' }).click();
     await main.getByLabel('Events per domain').fill('40');
     await main.getByRole('button', { name: 'Seed' }).click();
-    await main.getByTestId('seed-outcome').getByText('80 of 80 events written — done.').waitFor({ timeout: 30_000 });
+    await main.getByTestId('seed-outcome').getByText('120 of 120 events written — done.').waitFor({ timeout: 30_000 });
     await shots.take(main, 'seeded');
-    const { rows } = await cluster.pool.query(`SELECT category, count(*)::int AS n FROM "${cluster.db.namespace}".events WHERE stream_id LIKE '%seed-%' GROUP BY category ORDER BY category`);
+    // What the seed wrote itself; the group checkout reactor adds the merges.
+    const reactions = `('MergedToGroup', 'StaysMerged', 'MergesFailed', 'Confirmed')`;
+    const { rows } = await cluster.pool.query(
+      `SELECT category, count(*)::int AS n FROM "${cluster.db.namespace}".events WHERE stream_id LIKE '%seed-%' AND type NOT IN ${reactions} GROUP BY category ORDER BY category`,
+    );
     expect(rows).toEqual([
       { category: 'car', n: 24 },
       { category: 'customer', n: 16 },
+      { category: 'group_checkout', n: 8 },
+      { category: 'guest_stay', n: 32 },
       { category: 'project', n: 40 },
     ]);
+    // The four seeded groups merged by the reactor and confirmed once paid; the Reactors screen shows it caught up.
+    await waitFor('the seeded groups confirmed', async () => {
+      const { rows: confirmed } = await cluster.pool.query(`SELECT count(*)::int AS n FROM "${cluster.db.namespace}".events WHERE type = 'Confirmed'`);
+      return confirmed[0].n === 4;
+    }, { timeoutMs: 30_000 });
+    await main.getByRole('link', { name: 'Reactors' }).click();
+    await main.getByRole('row', { name: /GroupCheckout/ }).getByText('caught up').waitFor({ timeout: 15_000 });
+    await shots.take(main, 'reactors');
 
     // The projections screen at desktop and at phone width, open from here on: its lag charts
     // follow the catch-up below, then the rebuild.

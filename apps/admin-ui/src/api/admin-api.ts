@@ -1,4 +1,4 @@
-import type { ApiErrorBody, NodeItem, ProjectionItem, RebuildMode, RebuildRunItem } from './admin-types';
+import type { ApiErrorBody, NodeItem, ProjectionItem, ReactorDeadLetterItem, ReactorItem, RebuildMode, RebuildRunItem } from './admin-types';
 
 /** A gateway answer other than 2xx, with its status and stable error code. */
 export class AdminApiError extends Error {
@@ -46,6 +46,14 @@ export class AdminApi {
 
   nodes(): Promise<NodeItem[]> {
     return this.request('GET', '/api/admin/nodes');
+  }
+
+  reactors(): Promise<ReactorItem[]> {
+    return this.request('GET', '/api/admin/reactors');
+  }
+
+  reactorDeadLetters(name: string): Promise<ReactorDeadLetterItem[]> {
+    return this.request('GET', `/api/admin/reactors/${encodeURIComponent(name)}/dead-letters`);
   }
 
   startRebuild(projection: string, mode: RebuildMode = 'blocking'): Promise<{ rebuildId: string }> {

@@ -118,3 +118,27 @@ export interface ApiErrorBody {
   readonly issues?: readonly { path?: string; message?: string }[];
   readonly rebuildId?: string;
 }
+
+/** A reactor as GET /api/admin/reactors reports it. */
+export interface ReactorItem {
+  readonly name: string;
+  readonly categories: readonly string[];
+  readonly state: 'running' | 'error' | 'not-started';
+  readonly error: { readonly message: string; readonly eventPosition?: number } | null;
+  readonly node: string | null;
+  readonly position: number;
+  readonly lagEvents: number;
+  readonly lagMs: number;
+  readonly deadLetters: number;
+}
+
+/** An event a reactor gave up on (GET /api/admin/reactors/:name/dead-letters). */
+export interface ReactorDeadLetterItem {
+  readonly eventPosition: number;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly streamId: string;
+  readonly error: string;
+  readonly attempts: number;
+  readonly at: string;
+}

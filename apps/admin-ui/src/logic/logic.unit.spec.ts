@@ -43,6 +43,24 @@ describe('seedPlan', () => {
     const plan = seedPlan(23, 't');
     expect(plan.filter((c) => c.domain === 'repository')).toHaveLength(23);
     expect(plan.filter((c) => c.domain === 'dealership')).toHaveLength(23);
+    // Whole groups only: 4 stays (a checked-out one every third group), the group and its payment.
+    const hotel = plan.filter((c) => c.domain === 'hotel');
+    expect(hotel.length).toBeLessThanOrEqual(23);
+    expect(hotel.slice(0, 10).map((c) => c.path)).toEqual([
+      '/api/stays',
+      '/api/stays/seed-t-g0-s0/charges',
+      '/api/stays',
+      '/api/stays/seed-t-g0-s1/charges',
+      '/api/stays',
+      '/api/stays/seed-t-g0-s2/charges',
+      '/api/stays',
+      '/api/stays/seed-t-g0-s3/charges',
+      '/api/group-checkouts',
+      '/api/group-checkouts/seed-t-g0/payments',
+    ]);
+    expect(hotel[8].body).toEqual({ id: 'seed-t-g0', stayIds: ['seed-t-g0-s0', 'seed-t-g0-s1', 'seed-t-g0-s2', 'seed-t-g0-s3'] });
+    const owed = hotel.slice(0, 8).reduce((sum, c) => sum + ((c.body.amount as number | undefined) ?? 0), 0);
+    expect(hotel[9].body).toEqual({ amount: owed });
     const group = plan.filter((c) => c.group === 'dealership-0').map((c) => c.path);
     expect(group).toEqual(['/api/customers', '/api/cars', '/api/cars/seed-t-car0/repaint', '/api/cars/seed-t-car0/sell', '/api/customers/seed-t-cu0/rename']);
     expect(plan[0]).toEqual({ domain: 'repository', group: 'seed-t-p0', path: '/api/projects', body: { id: 'seed-t-p0', name: 'Project 0', organization: 'demo' } });

@@ -1,11 +1,10 @@
 /**
  * Pure: the commands that seed demo data, about `eventsPerDomain` events for each sample domain
- * that has command endpoints (repository tracking and the car dealership). They are sent through
+ * (repository tracking, the car dealership, the hotel group checkout). They are sent through
  * the normal command endpoints, so the write-guard holds them like any client's writes.
- * (The hotel group checkout has events and projections but no command endpoints yet.)
  */
 export interface SeedCommand {
-  readonly domain: 'repository' | 'dealership';
+  readonly domain: 'repository' | 'dealership' | 'hotel';
   /** Commands of one group depend on each other (a sale needs its car and customer): send them in order. */
   readonly group: string;
   readonly path: string;
@@ -22,7 +21,7 @@ export function seedPlan(eventsPerDomain: number, tag: string): SeedCommand[] {
   if (!Number.isInteger(eventsPerDomain) || eventsPerDomain < 1 || eventsPerDomain > MAX_SEED_EVENTS) {
     throw new RangeError(`events per domain must be a whole number from 1 to ${MAX_SEED_EVENTS}`);
   }
-  return [...repository(eventsPerDomain, tag), ...dealership(eventsPerDomain, tag)];
+  return [...repository(eventsPerDomain, tag), ...dealership(eventsPerDomain, tag), ...hotel(eventsPerDomain, tag)];
 }
 
 function repository(n: number, tag: string): SeedCommand[] {
@@ -54,6 +53,40 @@ function dealership(n: number, tag: string): SeedCommand[] {
       { path: `/api/customers/${customer}/rename`, body: { name: `Customer ${g} (renamed)` } },
     ];
     for (const step of steps) if (commands.length < n) commands.push({ domain: 'dealership', group: `dealership-${g}`, ...step });
+  }
+  return commands;
+}
+
+/**
+ * Per group: stays checked in and charged, then a group checkout selecting them (the reactor
+ * merges them in the background) and its payment of what they owe, so the group ends confirmed.
+ * Every few groups one stay is checked out first, and shows among the group's failed stays.
+ */
+function hotel(n: number, tag: string): SeedCommand[] {
+  const commands: SeedCommand[] = [];
+  const staysPerGroup = 4;
+  for (let g = 0; commands.length < n; g++) {
+    const group = `seed-${tag}-g${g}`;
+    const steps: Omit<SeedCommand, 'domain' | 'group'>[] = [];
+    const stayIds: string[] = [];
+    let owed = 0;
+    for (let s = 0; s < staysPerGroup; s++) {
+      const stay = `${group}-s${s}`;
+      stayIds.push(stay);
+      steps.push({ path: '/api/stays', body: { id: stay } });
+      if (s === 0 && g % 3 === 2) {
+        steps.push({ path: `/api/stays/${stay}/checkout`, body: {} });
+        continue;
+      }
+      const amount = 80 + ((g * 7 + s * 13) % 120);
+      owed += amount;
+      steps.push({ path: `/api/stays/${stay}/charges`, body: { amount } });
+    }
+    steps.push({ path: '/api/group-checkouts', body: { id: group, stayIds } });
+    steps.push({ path: `/api/group-checkouts/${group}/payments`, body: { amount: owed } });
+    // A group's commands are only useful whole: a group cut short is left out.
+    if (commands.length + steps.length > n && commands.length > 0) break;
+    for (const step of steps) commands.push({ domain: 'hotel', group, ...step });
   }
   return commands;
 }

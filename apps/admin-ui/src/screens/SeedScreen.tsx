@@ -52,7 +52,7 @@ export function SeedScreen({ api }: { api: AdminApi }) {
   return (
     <section aria-labelledby="seed-title">
       <h2 id="seed-title">Seed data</h2>
-      <p>Sends demo commands for the repository-tracking and car-dealership domains through the gateway's command endpoints (one event each), so the write-guard holds them like any client's writes. The hotel group checkout has no command endpoints yet and is not seeded.</p>
+      <p>Sends demo commands for the repository-tracking, car-dealership and hotel domains through the gateway's command endpoints (one event each), so the write-guard holds them like any client's writes. Hotel groups are selected and paid; the group checkout reactor merges their stays in the background (see Reactors).</p>
       <form onSubmit={seed} className="field-row" noValidate>
         <label htmlFor="seed-count">Events per domain</label>
         <input

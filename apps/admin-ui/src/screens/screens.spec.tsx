@@ -7,6 +7,7 @@ import { node, projection, run } from '../testing/fixtures';
 import { LoginScreen } from './LoginScreen';
 import { describeWork, NodesScreen } from './NodesScreen';
 import { ProjectionsScreen } from './ProjectionsScreen';
+import { ReactorsScreen } from './ReactorsScreen';
 import { RebuildsScreen } from './RebuildsScreen';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -286,5 +287,31 @@ describe('LoginScreen', () => {
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sign in' })));
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('The gateway refused this token.'));
     expect(onLogin).not.toHaveBeenCalled();
+  });
+});
+
+describe('ReactorsScreen', () => {
+  it('lists each reactor with its state, node, position, lag and dead letters, with their errors', async () => {
+    const reactor = { name: 'GroupCheckout', categories: ['group_checkout'], state: 'running', error: null, node: 'wk-2', position: 1234, lagEvents: 3, lagMs: 40, deadLetters: 1 };
+    const letter = { eventPosition: 77, eventId: 'e-1', eventType: 'StaysSelected', streamId: 'group_checkout-g9', error: 'stay stream unreadable', attempts: 3, at: '2026-01-01T00:00:00Z' };
+    const { impl } = fakeFetch({
+      'GET /api/admin/reactors': () => json(200, [reactor]),
+      'GET /api/admin/reactors/GroupCheckout/dead-letters': () => json(200, [letter]),
+    });
+    render(<ReactorsScreen api={new AdminApi('t', impl)} />);
+    const row = await screen.findByRole('row', { name: /GroupCheckout/ });
+    expect(within(row).getByText('running')).toBeTruthy();
+    expect(row.textContent).toContain('wk-2');
+    expect(row.textContent).toContain('1,234');
+    expect(row.textContent).toContain('3 events · 40 ms');
+    expect((await screen.findByRole('heading', { name: 'Dead letters of GroupCheckout' })).textContent).toBeTruthy();
+    expect(screen.getByText('stay stream unreadable')).toBeTruthy();
+    expect(screen.getByText(/StaysSelected at position 77 on group_checkout-g9, after 3 attempts/)).toBeTruthy();
+  });
+
+  it('says so when the reactors cannot be loaded', async () => {
+    const { impl } = fakeFetch({ 'GET /api/admin/reactors': () => json(503, { error: 'UNAVAILABLE', message: 'database down' }) });
+    render(<ReactorsScreen api={new AdminApi('t', impl)} />);
+    expect((await screen.findByRole('alert')).textContent).toContain('database down');
   });
 });
