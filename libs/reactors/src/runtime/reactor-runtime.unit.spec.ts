@@ -96,6 +96,22 @@ describe('the reactor runtime', () => {
     ]);
   });
 
+  it('retries a call failing on the database for as long as it takes, without parking its events', async () => {
+    const store = new InMemoryEventStore();
+    await append(store, 'order-1', 'Placed');
+    let failures = 0;
+    const reactor = echoReactor({
+      retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 2 },
+      async handle() {
+        if (failures++ < 6) throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+      },
+    });
+    const harness = new ReactorHarness(store, reactor);
+    await harness.runUntilIdle();
+    expect(failures).toBe(7);
+    expect(harness.checkpoint.parked).toEqual([]);
+  });
+
   it('writes nothing twice when it runs again from an older checkpoint (a crash between its append and its checkpoint)', async () => {
     const store = new InMemoryEventStore();
     await append(store, 'order-1', 'Placed');

@@ -2,6 +2,10 @@ import { FeedCursor, RecordedEvent } from '@projectionist/event-store';
 import { BatchStrategy, SubscriptionContext, SubscriptionEnd, retryDelayMs } from '@projectionist/projection-daemon';
 import { Reactor, ReactionContext } from '../model/reactor';
 import { forEachBounded, groupByStream, StreamSkips } from './stream-skips';
+import { isTransientError } from './transient-error';
+
+/** Transient failures back off to at most this, however long they last. */
+const TRANSIENT_MAX_DELAY_MS = 5_000;
 
 /** An event the reactor gave up on, kept with the error for an operator. */
 export interface ParkedEvent {
@@ -102,7 +106,8 @@ export class ReactorStrategy implements BatchStrategy {
 
   /** Calls the handler until it succeeds; past the budget returns the events to park, or ends the subscription. */
   private async callWithRetries(streamId: string, events: RecordedEvent[]): Promise<ParkedEvent[] | undefined> {
-    const { policy } = this.context;
+    const { policy, logger, name } = this.context;
+    let transient = 0;
     for (let attempt = 1; ; attempt++) {
       if (this.context.stopping) throw new SubscriptionEnd({ kind: 'stopped' });
       try {
@@ -112,6 +117,13 @@ export class ReactorStrategy implements BatchStrategy {
         return undefined;
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
+        if (isTransientError(failure)) {
+          // Not the events' fault: retried until the database answers, without spending the budget.
+          attempt--;
+          logger.warn(`call for ${streamId} failed on the database (attempt ${++transient}), retrying: ${failure.message}`, name);
+          await this.context.sleep(retryDelayMs(transient, { ...policy.retry, maxDelayMs: TRANSIENT_MAX_DELAY_MS }));
+          continue;
+        }
         if (policy.retryAgain(failure, attempt)) {
           await this.context.sleep(retryDelayMs(attempt, policy.retry));
           continue;
