@@ -10,9 +10,10 @@ import { NetworkNamespace } from './support/network-namespace';
  * What is reachable when the active worker's host vanishes (power, network) rather than its
  * process dying: nothing resets its connections, so the server keeps its session, and the daemon
  * lock with it, until TCP keepalive gives up on the silent peer: DATABASE_KEEPALIVE_* (by default
- * 1 s idle + 2 probes 1 s apart = 3 s after its last packet), then one standby retry and the start.
+ * 1 s idle + 2 probes 1 s apart = 3 s after its last packet), then one standby retry and the start:
+ * 2.9-3.6 s measured on a loaded 2-core machine; the bound leaves room for a slower start.
  */
-const VANISHED_TAKEOVER_TARGET_MS = 5_000;
+const VANISHED_TAKEOVER_TARGET_MS = 6_000;
 /** Without keepalive tuned (the OS default is two hours), the lock stays taken at least this long. */
 const UNTUNED_OBSERVATION_MS = 10_000;
 
