@@ -32,6 +32,7 @@ export class CoreModule {
             migrateOnStart: config.migrateOnStart,
             applicationName: `${config.namespace}:${config.nodeId}`,
             statementTimeoutMs: options.statementTimeoutMs,
+            keepAlive: config.databaseKeepAlive,
             poolMin: options.poolMin,
             limits: { maxEventBytes: config.eventMaxPayloadBytes },
             validator: registry,

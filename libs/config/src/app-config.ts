@@ -24,6 +24,8 @@ export interface AppConfig {
   readonly nodeHeartbeatMs: number;
   /** How long a rebuilding worker may stay silent before the coordinator takes its run (REBUILD_LEASE_TIMEOUT_MS). */
   readonly rebuildLeaseTimeoutMs: number;
+  /** TCP keepalive of every database connection, both ends (docs/operations.md). */
+  readonly databaseKeepAlive: { readonly idleSeconds: number; readonly intervalSeconds: number; readonly count: number };
   readonly daemon: {
     readonly pageSize: number;
     readonly rebuildPageSize: number;
@@ -94,6 +96,11 @@ export function loadConfig(app: AppName, env: Env = process.env): AppConfig {
     gatewayUrl: parseUrl('GATEWAY_URL', required('GATEWAY_URL')),
     nodeHeartbeatMs: parseInteger('NODE_HEARTBEAT_MS', required('NODE_HEARTBEAT_MS'), 100, 600_000),
     rebuildLeaseTimeoutMs: parseInteger('REBUILD_LEASE_TIMEOUT_MS', required('REBUILD_LEASE_TIMEOUT_MS'), 1_000, 3_600_000),
+    databaseKeepAlive: {
+      idleSeconds: parseInteger('DATABASE_KEEPALIVE_IDLE_SECONDS', required('DATABASE_KEEPALIVE_IDLE_SECONDS'), 1, 7_200),
+      intervalSeconds: parseInteger('DATABASE_KEEPALIVE_INTERVAL_SECONDS', required('DATABASE_KEEPALIVE_INTERVAL_SECONDS'), 1, 600),
+      count: parseInteger('DATABASE_KEEPALIVE_COUNT', required('DATABASE_KEEPALIVE_COUNT'), 1, 100),
+    },
     daemon: loadDaemonConfig(required),
     reactors: { concurrency: parseInteger('REACTOR_CONCURRENCY', required('REACTOR_CONCURRENCY'), 1, 1_000) },
   };

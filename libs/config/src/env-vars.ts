@@ -181,6 +181,25 @@ export const ENV_VARS = [
     apps: ['gateway'],
   },
   {
+    name: 'DATABASE_KEEPALIVE_IDLE_SECONDS',
+    default: '1',
+    description:
+      'TCP keepalive of the database connections (the pool, the election locks, LISTEN), set on both ends: seconds of silence before the first probe. The server ends the session of a host that stopped answering, releasing its locks, after idle + interval × count seconds (3 by default); a killed process needs none of this.',
+    apps: ['gateway', 'projector-worker', 'coordinator'],
+  },
+  {
+    name: 'DATABASE_KEEPALIVE_INTERVAL_SECONDS',
+    default: '1',
+    description: 'TCP keepalive: seconds between unanswered probes (PostgreSQL `tcp_keepalives_interval` of the session).',
+    apps: ['gateway', 'projector-worker', 'coordinator'],
+  },
+  {
+    name: 'DATABASE_KEEPALIVE_COUNT',
+    default: '2',
+    description: 'TCP keepalive: unanswered probes after which a connection is taken for dead (PostgreSQL `tcp_keepalives_count`).',
+    apps: ['gateway', 'projector-worker', 'coordinator'],
+  },
+  {
     name: 'GATEWAY_URL',
     default: 'http://127.0.0.1:3000',
     description: 'The gateway the admin UI talks to: its server forwards `/api` and `/docs` there, so the browser sees one origin.',

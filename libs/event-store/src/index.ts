@@ -33,4 +33,6 @@ export { EventStoreModule, EVENT_STORE, EVENT_STORE_POOL } from './nest/event-st
 export type { EventStoreModuleOptions } from './nest/event-store.module';
 export { readWholeFeed } from './feed/read-whole-feed';
 export { createEventStorePool, SERVER_HEAP_WARM_UP } from './postgres/event-store-pool';
+export { DEFAULT_CONNECTION_KEEPALIVE, deadPeerTimeoutMs, keepAliveClientConfig, serverKeepAliveSql } from './postgres/connection-keepalive';
+export type { ConnectionKeepAlive } from './postgres/connection-keepalive';
 export type { EventStorePoolConfig } from './postgres/event-store-pool';

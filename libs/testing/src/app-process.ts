@@ -6,6 +6,13 @@ import { waitFor } from './wait-for';
 
 const ROOT = join(__dirname, '../../..');
 
+export interface AppProcessPlacement {
+  /** A command the process runs under, e.g. `['ip', 'netns', 'exec', 'ns1']`; it must exec node in place. */
+  readonly launcher?: readonly string[];
+  /** Where the test reaches its HTTP port; default 127.0.0.1. */
+  readonly host?: string;
+}
+
 /** One built app running as a child process, its JSON log lines kept for assertions. */
 export class AppProcess {
   readonly lines: string[] = [];
@@ -19,10 +26,11 @@ export class AppProcess {
     private readonly env: Record<string, string>,
     /** Node arguments that replace the built entry (e.g. a TypeScript entry through ts-node). */
     private readonly nodeArgs?: string[],
+    private readonly placement: AppProcessPlacement = {},
   ) {}
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://${this.placement.host ?? '127.0.0.1'}:${this.port}`;
   }
 
   get running(): boolean {
@@ -32,7 +40,8 @@ export class AppProcess {
   async start(): Promise<void> {
     const entry = join(ROOT, 'dist/apps', this.app, 'main.js');
     if (!this.nodeArgs && !existsSync(entry)) throw new Error(`${entry} is missing: build the app first (nx run ${this.app}:build)`);
-    const child = spawn(process.execPath, this.nodeArgs ?? [entry], {
+    const [command, ...launcherArgs] = [...(this.placement.launcher ?? []), process.execPath];
+    const child = spawn(command, [...launcherArgs, ...(this.nodeArgs ?? [entry])], {
       cwd: ROOT,
       env: { ...process.env, ...this.env, PORT: String(this.port), NODE_ID: this.nodeId, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Client } from 'pg';
+import { ConnectionKeepAlive, keepAliveClientConfig, serverKeepAliveSql } from '../postgres/connection-keepalive';
 import { feedChannel, quoteIdentifier } from '../postgres/identifiers';
 
 export interface FeedNotificationsOptions {
@@ -7,6 +8,12 @@ export interface FeedNotificationsOptions {
   readonly namespace: string;
   /** Delay before reconnecting after the connection dropped; default 1000 ms. */
   readonly reconnectDelayMs?: number;
+  /**
+   * TCP keepalive on both ends; unset: the OS defaults. Without it a vanished peer goes unnoticed:
+   * this node waits for notifications that never come (it still polls), and the server keeps the
+   * session, whose unread notifications hold the queue's tail for every listener.
+   */
+  readonly keepAlive?: ConnectionKeepAlive;
 }
 
 export type FeedNotificationsStatus = 'connecting' | 'listening' | 'disconnected' | 'closed';
@@ -34,13 +41,19 @@ export class FeedNotifications extends EventEmitter {
   async start(): Promise<void> {
     if (this.status === 'closed') throw new Error('FeedNotifications was closed; create a new one');
     this.setStatus('connecting');
-    const client = new Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.namespace}:listen` });
+    const keepAlive = this.options.keepAlive;
+    const client = new Client({
+      connectionString: this.options.databaseUrl,
+      application_name: `${this.options.namespace}:listen`,
+      ...(keepAlive ? keepAliveClientConfig(keepAlive) : {}),
+    });
     this.client = client;
     client.on('notification', () => this.emit('appended'));
     client.on('error', (error) => this.onDisconnect(client, error));
     client.on('end', () => this.onDisconnect(client));
     try {
       await client.connect();
+      if (keepAlive) await client.query(serverKeepAliveSql(keepAlive));
       await client.query(`LISTEN ${quoteIdentifier(feedChannel(this.options.namespace))}`);
       if (this.client === client && this.status === 'connecting') this.setStatus('listening');
     } catch (error) {

@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { AppendLimits, EventSchemaValidator } from '../append/append-request';
 import { runMigrations, RunMigrationsOptions } from '../migrations/run-migrations';
 import { EventUpcaster } from '../postgres/event-row';
+import { ConnectionKeepAlive } from '../postgres/connection-keepalive';
 import { createEventStorePool } from '../postgres/event-store-pool';
 import { PostgresEventStore } from '../postgres/postgres-event-store';
 
@@ -20,6 +21,8 @@ export interface EventStoreModuleOptions {
   readonly poolMin?: number;
   /** PostgreSQL `statement_timeout` of the pool's connections; unset: statements may run as long as they take. */
   readonly statementTimeoutMs?: number;
+  /** TCP keepalive of the pool's connections (createEventStorePool); unset: the OS defaults. */
+  readonly keepAlive?: ConnectionKeepAlive;
   readonly limits?: Partial<AppendLimits>;
   readonly validator?: EventSchemaValidator;
   readonly upcaster?: EventUpcaster;
@@ -60,6 +63,7 @@ export class EventStoreModule {
               min: o.poolMin ?? 0,
               application_name: o.applicationName,
               statement_timeout: o.statementTimeoutMs,
+              keepAlive: o.keepAlive,
             });
             // An idle client's error (e.g. the server restarted) must not crash the process; the pool replaces it.
             pool.on('error', (error) => new Logger('EventStore').warn(`idle database connection failed: ${error.message}`));

@@ -72,4 +72,16 @@ describe('createEventStorePool', () => {
       await client.end();
     }
   });
+
+  it('sets TCP keepalive on the server end of each connection when asked to, and leaves the defaults otherwise', async () => {
+    const tuned = createEventStorePool({ connectionString: TEST_DATABASE_URL, max: 1, keepAlive: { idleSeconds: 4, intervalSeconds: 3, count: 2 } });
+    const plain = createEventStorePool({ connectionString: TEST_DATABASE_URL, max: 1 });
+    pools.push(tuned, plain);
+    const settings = async (pool: Pool) =>
+      (await pool.query(`SELECT current_setting('tcp_keepalives_idle') AS idle, current_setting('tcp_keepalives_interval') AS interval, current_setting('tcp_keepalives_count') AS count, current_setting('tcp_user_timeout') AS user_timeout`)).rows[0];
+    // Seconds, and the user timeout in ms: idle + interval × count.
+    expect(await settings(tuned)).toEqual({ idle: '4', interval: '3', count: '2', user_timeout: '10000' });
+    expect(await settings(plain)).toMatchObject({ user_timeout: '0' });
+    expect((await settings(plain)).idle).not.toBe('4');
+  });
 });

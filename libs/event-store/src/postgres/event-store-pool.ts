@@ -1,4 +1,5 @@
 import { Pool, PoolConfig } from 'pg';
+import { ConnectionKeepAlive, keepAliveClientConfig, serverKeepAliveSql } from './connection-keepalive';
 import { eventStoreTypes } from './pg-types';
 
 /**
@@ -24,20 +25,28 @@ export const SERVER_HEAP_WARM_UP = `SELECT octet_length(repeat(repeat('x', 1024)
  */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
-export interface EventStorePoolConfig extends Omit<PoolConfig, 'types'> {
+export interface EventStorePoolConfig extends Omit<PoolConfig, 'types' | 'keepAlive' | 'keepAliveInitialDelayMillis'> {
   /** Run SERVER_HEAP_WARM_UP on every new connection; default true. */
   readonly warmUpServerHeap?: boolean;
+  /**
+   * TCP keepalive on both ends of every connection; unset: the OS defaults. A vanished node's
+   * open transaction keeps its row locks (a lease's FOR SHARE, a stream's lock) until its
+   * session ends, so a takeover waits for the server to notice.
+   */
+  readonly keepAlive?: ConnectionKeepAlive;
 }
 
 /** A pg pool for the event store and the read models beside it: its type parsers, and warmed connections. */
 export function createEventStorePool(config: EventStorePoolConfig): Pool {
-  const { warmUpServerHeap = true, ...poolConfig } = config;
+  const { warmUpServerHeap = true, keepAlive, ...poolConfig } = config;
   return new Pool({
     idleTimeoutMillis: DEFAULT_IDLE_TIMEOUT_MS,
+    ...(keepAlive ? keepAliveClientConfig(keepAlive) : {}),
     ...poolConfig,
     types: eventStoreTypes,
     // Awaited by the pool before it hands the new client out; a failed warm-up costs only the speed-up.
     onConnect: async (client) => {
+      if (keepAlive) await client.query(serverKeepAliveSql(keepAlive));
       if (warmUpServerHeap) await client.query(SERVER_HEAP_WARM_UP).catch(() => undefined);
       await poolConfig.onConnect?.(client);
     },

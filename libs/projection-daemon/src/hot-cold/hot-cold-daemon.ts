@@ -1,3 +1,4 @@
+import { ConnectionKeepAlive } from '@projectionist/event-store';
 import { LeaderElection } from '@projectionist/leader-election';
 import { AgentLogger } from '../agent/projection-agent';
 import { ProjectionDaemon } from '../daemon/projection-daemon';
@@ -20,6 +21,8 @@ export interface HotColdOptions {
   readonly retryMaxMs?: number;
   /** How often the active node checks its lock connection; default 1000 ms. */
   readonly lockCheckMs?: number;
+  /** TCP keepalive of the lock connection (DaemonLock); unset: the OS defaults. */
+  readonly keepAlive?: ConnectionKeepAlive;
 }
 
 /**
@@ -42,7 +45,7 @@ export class HotColdDaemon {
   constructor(private readonly options: HotColdOptions) {
     this.distributor = options.distributor ?? new AllProjections();
     this.election = new LeaderElection({
-      lock: new DaemonLock(options.databaseUrl, options.namespace, options.nodeId),
+      lock: new DaemonLock(options.databaseUrl, options.namespace, options.nodeId, 'daemon', { keepAlive: options.keepAlive }),
       name: 'daemon',
       logger: options.logger,
       context: 'HotColdDaemon',

@@ -52,8 +52,9 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
       logger: this.logger,
       retryMinMs: d.standbyRetryMs.min,
       retryMaxMs: d.standbyRetryMs.max,
+      keepAlive: config.databaseKeepAlive,
     });
-    this.notifications = new FeedNotifications({ databaseUrl: config.databaseUrl, namespace: config.namespace });
+    this.notifications = new FeedNotifications({ databaseUrl: config.databaseUrl, namespace: config.namespace, keepAlive: config.databaseKeepAlive });
     this.notifications.on('appended', () => this.daemon.notifyAppended());
     this.notifications.on('status', (status: string) => this.logger.log({ msg: 'feed notifications', status }));
     this.notifications.on('error', (error: Error) => this.logger.warn(`feed notifications: ${error.message}`));

@@ -26,7 +26,7 @@ export class CoordinatorHost implements OnApplicationBootstrap, BeforeApplicatio
       store,
       board,
       broker,
-      lock: new DaemonLock(config.databaseUrl, config.namespace, config.nodeId, 'coordinator'),
+      lock: new DaemonLock(config.databaseUrl, config.namespace, config.nodeId, 'coordinator', { keepAlive: config.databaseKeepAlive }),
       nodeId: config.nodeId,
       logger: new Logger('RebuildCoordinator'),
     });
