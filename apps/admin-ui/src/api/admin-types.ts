@@ -94,6 +94,15 @@ export interface RebuildRunItem {
   } | null;
   readonly failure: { reason: string; eventPosition: number | null } | null;
   readonly history: readonly { phase: RebuildPhase; at: number }[];
+  /** Online runs whose worker died and that went on from their checkpoint on another (absent from older coordinators). */
+  readonly resumes?: readonly {
+    readonly phase: RebuildPhase;
+    readonly lostWorker: string;
+    readonly lostAt: number;
+    readonly processedAtLoss: number | null;
+    readonly resumedBy: string | null;
+    readonly resumedAt: number | null;
+  }[];
 }
 
 export interface NodeItem {

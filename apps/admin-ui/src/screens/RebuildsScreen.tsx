@@ -2,6 +2,7 @@ import { FormEvent, useEffect, useRef, useState } from 'react';
 import { AdminApi, AdminApiError } from '../api/admin-api';
 import type { RebuildMode, RebuildRunItem } from '../api/admin-types';
 import { ProgressBar } from '../components/ProgressBar';
+import { ResumesNote } from '../components/ResumesNote';
 import { RollbackRun } from '../components/RollbackRun';
 import { StateBadge } from '../components/StateBadge';
 import { formatDuration, formatTime } from '../logic/format';
@@ -32,6 +33,7 @@ export function RebuildsScreen({ api, state, dispatch, now }: Props) {
             <div className="run-card run-card-last" data-run={past[0].id} aria-label="Last run">
               <RunTitle run={past[0]} />
               <ProgressBar view={rebuildView(past[0], now)} />
+              <ResumesNote run={past[0]} />
               {past[0].mode === 'online' && past[0].phase === 'Completed' && <RollbackRun api={api} run={past[0]} />}
             </div>
           )}
@@ -42,6 +44,7 @@ export function RebuildsScreen({ api, state, dispatch, now }: Props) {
             <li key={run.id} className="run-card" data-run={run.id}>
               <RunTitle run={run} />
               <ProgressBar view={rebuildView(run, now)} />
+              <ResumesNote run={run} />
               <CancelRun api={api} run={run} />
             </li>
           ))}
@@ -213,6 +216,7 @@ function RunHistory({ runs, now }: { runs: RebuildRunItem[]; now: number }) {
                     </li>
                   ))}
                 </ol>
+                <ResumesNote run={run} />
               </td>
               <td data-label="Error" data-testid={run.failure ? 'run-failure' : undefined}>
                 {run.failure ? (

@@ -124,6 +124,24 @@ describe('RebuildsScreen', () => {
     await waitFor(() => expect(dispatch).toHaveBeenCalledWith({ type: 'rebuild', run: expect.objectContaining({ id: 'r-9' }) }));
   });
 
+  it('says where a running online rebuild lost its worker and who resumed it from its checkpoint', () => {
+    const resumed = run({
+      mode: 'online',
+      phase: 'Building',
+      worker: 'wk-2',
+      resumes: [
+        { phase: 'Building', lostWorker: 'wk-1', lostAt: Date.UTC(2026, 11, 3, 4, 0, 0), processedAtLoss: 120_000, resumedBy: 'wk-2', resumedAt: Date.UTC(2026, 11, 3, 4, 0, 9) },
+        { phase: 'Switching', lostWorker: 'wk-2', lostAt: Date.UTC(2026, 11, 3, 4, 1, 0), processedAtLoss: null, resumedBy: null, resumedAt: null },
+      ],
+    });
+    render(<RebuildsScreen api={new AdminApi('tok', fakeFetch({}).impl)} state={withItems({ event: 'projection', data: projection() }, { event: 'rebuild', data: resumed })} dispatch={jest.fn()} now={0} />);
+    const items = within(screen.getByTestId('run-resumes')).getAllByRole('listitem');
+    expect(items.map((i) => i.textContent)).toEqual([
+      'wk-1 lost at 2026-12-03 04:00:00 UTC while Building (120,000 events done) · resumed by wk-2 from its checkpoint',
+      'wk-2 lost at 2026-12-03 04:01:00 UTC while Switching · waiting for a worker to resume it',
+    ]);
+  });
+
   it('starts an online rebuild when that mode is chosen, saying that writes go on', async () => {
     const { impl, calls } = fakeFetch({ 'POST /api/admin/projections/CarView/rebuilds': () => json(202, { rebuildId: 'r-8' }) });
     render(<RebuildsScreen api={new AdminApi('tok', impl)} state={state} dispatch={jest.fn()} now={0} />);
