@@ -3,7 +3,13 @@
 // interleaved and prefixed.
 // Ctrl-C stops them all.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import readline from 'node:readline';
+
+// .env (or ENV_FILE) as the apps read it, so that its ADMIN_TOKEN and URLs reach every app of the
+// cluster; the environment wins over the file.
+const envFile = process.env.ENV_FILE || '.env';
+if (existsSync(envFile)) process.loadEnvFile(envFile);
 
 // See docs/operations.md: a larger young generation speeds rebuilds up.
 const WORKER_NODE_OPTIONS = '--max-semi-space-size=64';

@@ -106,6 +106,26 @@ describe('admin UI server', () => {
     }
   });
 
+  it('serves /metrics with process metrics and requests by route, never by raw path', async () => {
+    await fetch(urlOf(ui) + '/api/customers?x=2', { method: 'POST', body: '{}' });
+    await fetch(urlOf(ui) + '/some/screen');
+    const metrics = await fetch(urlOf(ui) + '/metrics');
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    const text = await metrics.text();
+    expect(text).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(text).toMatch(/^projectionist_http_request_duration_seconds_count\{method="POST",route="\/api\/\*",status_code="418"\} [1-9]/m);
+    expect(text).toMatch(/^projectionist_http_request_duration_seconds_count\{method="GET",route="\/\*",status_code="200"\} [1-9]/m);
+    expect(text).not.toContain('/some/screen');
+  });
+
+  it('answers liveness and readiness, and returns the request id it was given or made up', async () => {
+    const live = await fetch(urlOf(ui) + '/health/live', { headers: { 'X-Request-Id': 'probe-1' } });
+    expect(live.status).toBe(200);
+    expect(live.headers.get('x-request-id')).toBe('probe-1');
+    expect(await (await fetch(urlOf(ui) + '/health/ready')).json()).toMatchObject({ status: 'ok', gateway: { state: 'up' } });
+    expect((await fetch(urlOf(ui) + '/')).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('refuses to start without a built page', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'admin-ui-empty-'));
     try {

@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, request as httpRequest, Server, ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LoggerService } from '@nestjs/common';
+import { collectProcessMetrics, METRICS_CONTENT_TYPE, observeRequest, renderMetrics } from '@projectionist/observability';
 import { loadStaticFiles, StaticFile } from './static-files';
 
 export interface AdminUiServerOptions {
@@ -30,16 +31,35 @@ const SECURITY_HEADERS = {
 export function startAdminUiServer(options: AdminUiServerOptions): Promise<Server> {
   const files = loadStaticFiles(options.publicDir);
   const gateway = new URL(options.gatewayUrl);
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/health') return health(res, gateway);
-    if (PROXIED_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p))) return proxy(req, res, gateway, options.logger);
-    serveFile(req, res, files, path);
-  });
+  collectProcessMetrics();
+  const observer = { logger: options.logger, routeOf: (req: IncomingMessage) => routeOf(pathOf(req), files) };
+  const server = createServer((req, res) =>
+    observeRequest(req, res, observer, () => {
+      const path = pathOf(req);
+      if (path === '/health' || path === '/health/ready') return health(res, gateway);
+      if (path === '/health/live') return json(res, 200, { status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+      if (path === '/metrics') return void renderMetrics().then((text) => res.writeHead(200, { 'Content-Type': METRICS_CONTENT_TYPE }).end(text));
+      if (isProxied(path)) return proxy(req, res, gateway, options.logger);
+      serveFile(req, res, files, path);
+    }),
+  );
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, () => resolve(server));
   });
+}
+
+const pathOf = (req: IncomingMessage) => (req.url ?? '/').split('?')[0];
+const isProxied = (path: string) => PROXIED_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p));
+const json = (res: ServerResponse, status: number, body: object) => void res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+
+/** The histogram's route label: what served the request, never the raw path (one series per URL). */
+function routeOf(path: string, files: Map<string, StaticFile>): string {
+  if (['/health', '/health/live', '/health/ready', '/metrics'].includes(path)) return path;
+  if (path.startsWith('/api/')) return '/api/*';
+  if (isProxied(path)) return '/docs*';
+  if (path.startsWith('/assets/')) return files.has(path) ? '/assets/*' : '(unmatched)';
+  return '/*';
 }
 
 function serveFile(req: IncomingMessage, res: ServerResponse, files: Map<string, StaticFile>, path: string): void {
@@ -91,13 +111,13 @@ function proxy(req: IncomingMessage, res: ServerResponse, gateway: URL, logger: 
   req.pipe(upstream);
 }
 
-/** 200 while this server runs; says whether the gateway answers, without failing on it. */
+/**
+ * /health and /health/ready: 200 while this server runs; says whether the gateway answers,
+ * without failing on it: the page itself is served either way and says when the API is down.
+ */
 function health(res: ServerResponse, gateway: URL): void {
   fetch(new URL('/health', gateway), { signal: AbortSignal.timeout(2000) })
     .then((r) => (r.ok ? 'up' : `answered ${r.status}`))
     .catch((e: Error) => `unreachable (${e.message})`)
-    .then((state) => {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok', gateway: { url: gateway.origin, state } }));
-    });
+    .then((state) => json(res, 200, { status: 'ok', gateway: { url: gateway.origin, state } }));
 }

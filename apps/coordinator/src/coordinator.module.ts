@@ -1,8 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from '@projectionist/app-runtime';
 import { AppConfig } from '@projectionist/config';
-import { MessagingModule } from '@projectionist/messaging';
+import { brokerHealthCheck, MessagingModule } from '@projectionist/messaging';
 import { CoordinatorHost, CoordinatorModule as RebuildCoordinationModule } from '@projectionist/rebuild-coordinator';
+import { sharedStateHealthCheck } from '@projectionist/shared-cache';
 import { NodeRegistryModule } from '@projectionist/cluster-nodes';
 
 /** Owns the rebuild state machine; several replicas, one leader. GET /coordinator shows which. */
@@ -12,7 +13,14 @@ export class CoordinatorModule {
     return {
       module: CoordinatorModule,
       imports: [
-        CoreModule.forRoot(config),
+        CoreModule.forRoot(config, {
+          // Every command and worker report reaches it through RabbitMQ; Redis only carries what it shares.
+          readiness: {
+            imports: [RebuildCoordinationModule],
+            inject: [CoordinatorHost],
+            useFactory: (host: CoordinatorHost) => [brokerHealthCheck(host.broker, { required: true }), sharedStateHealthCheck(host.board)],
+          },
+        }),
         MessagingModule,
         RebuildCoordinationModule,
         NodeRegistryModule.forRoot({

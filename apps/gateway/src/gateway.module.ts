@@ -2,14 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CoreModule } from '@projectionist/app-runtime';
 import { AppConfig } from '@projectionist/config';
-import { MessagingModule } from '@projectionist/messaging';
 import { AdminModule } from './admin/admin.module';
 import { DomainApiModule } from './api/domain-api.module';
 import { WriteGuardModule } from './write-guard/write-guard.module';
 import { WriteGuard } from './write-guard/write-guard.guard';
 import { NodeRegistryModule } from '@projectionist/cluster-nodes';
-import { AMQP_BROKER, MessageBroker } from '@projectionist/messaging';
-import { REBUILD_BOARD, RebuildBoardPort } from '@projectionist/shared-cache';
+import { AMQP_BROKER, brokerHealthCheck, MessageBroker, MessagingModule } from '@projectionist/messaging';
+import { REBUILD_BOARD, RebuildBoardPort, sharedStateHealthCheck } from '@projectionist/shared-cache';
 
 /** HTTP API: domain commands and queries, the admin API, and the write-guard that holds writes during blocking rebuilds. */
 @Module({})
@@ -21,7 +20,16 @@ export class GatewayModule {
       providers: guardWrites ? [{ provide: APP_GUARD, useClass: WriteGuard }] : [],
       imports: [
         // A request must not hold a pool connection for ever, e.g. behind a lock another session keeps.
-        CoreModule.forRoot(config, { statementTimeoutMs: config.databaseStatementTimeoutMs }),
+        CoreModule.forRoot(config, {
+          statementTimeoutMs: config.databaseStatementTimeoutMs,
+          // Reads and writes need PostgreSQL only: without RabbitMQ only rebuild requests fail
+          // (503), without Redis the write-guard reads PostgreSQL. Both show as degraded.
+          readiness: {
+            imports: [WriteGuardModule, MessagingModule],
+            inject: [AMQP_BROKER, REBUILD_BOARD],
+            useFactory: (broker: MessageBroker, board: RebuildBoardPort) => [brokerHealthCheck(broker, { required: false }), sharedStateHealthCheck(board)],
+          },
+        }),
         MessagingModule,
         WriteGuardModule,
         DomainApiModule,

@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from '@projectionist/app-runtime';
 import { AppConfig } from '@projectionist/config';
-import { AMQP_BROKER, AmqpBroker, MessagingModule } from '@projectionist/messaging';
-import { DaemonHost, ProjectionDaemonModule } from '@projectionist/projection-daemon';
+import { AMQP_BROKER, AmqpBroker, brokerHealthCheck, MessagingModule } from '@projectionist/messaging';
+import { DaemonHost, daemonHealthCheck, ProjectionDaemonModule } from '@projectionist/projection-daemon';
 import { NodeRegistryModule } from '@projectionist/cluster-nodes';
 import { sampleProjections } from '@projectionist/projections';
 import { ReactorsModule, sampleReactors } from '@projectionist/reactors';
@@ -23,7 +23,15 @@ export class ProjectorWorkerModule {
     return {
       module: ProjectorWorkerModule,
       imports: [
-        CoreModule.forRoot(config, { poolMin: takeoverConnections }),
+        CoreModule.forRoot(config, {
+          poolMin: takeoverConnections,
+          // Rebuild and rollback requests reach it through RabbitMQ only.
+          readiness: {
+            imports: [daemon, MessagingModule],
+            inject: [DaemonHost, AMQP_BROKER],
+            useFactory: (host: DaemonHost, broker: AmqpBroker) => [daemonHealthCheck(host), brokerHealthCheck(broker, { required: true })],
+          },
+        }),
         MessagingModule,
         daemon,
         RebuildExecutorModule.with(daemon),

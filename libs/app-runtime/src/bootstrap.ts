@@ -3,11 +3,11 @@ import { DynamicModule, INestApplication } from '@nestjs/common';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, AppName, loadConfig } from '@projectionist/config';
+import { AppConfig, AppName, loadConfig, loadEnvFile } from '@projectionist/config';
 import { JsonLogger } from '@projectionist/observability';
 
 /**
- * Starts one app: reads its configuration, logs as JSON, closes pools and channels on
+ * Starts one app: reads its configuration (the environment, and a `.env` file for local runs), logs as JSON, closes pools and channels on
  * SIGTERM/SIGINT (shutdown hooks) and listens on its PORT. Apps only say which module to run.
  */
 export interface BootstrapOptions {
@@ -25,8 +25,10 @@ export async function bootstrap(
   rootModule: (config: AppConfig) => DynamicModule,
   options: BootstrapOptions = {},
 ): Promise<INestApplication> {
+  const envFile = loadEnvFile();
   const config = loadConfig(app);
   const logger = new JsonLogger({ app, nodeId: config.nodeId, level: config.logLevel });
+  if (envFile) logger.log({ msg: 'environment file read', path: envFile }, 'Bootstrap');
   try {
     const nest = await NestFactory.create<NestExpressApplication>(rootModule(config), { logger, bufferLogs: true });
     // Express's own default (100 kB) would refuse events well under EVENT_MAX_PAYLOAD_BYTES.

@@ -20,6 +20,7 @@ export interface AppConfig {
   readonly logLevel: LogLevel;
   readonly writeGuardScope: WriteGuardScope;
   readonly databaseStatementTimeoutMs: number;
+  readonly databasePoolMax: number;
   readonly gatewayUrl: string;
   readonly nodeHeartbeatMs: number;
   /** How long a rebuilding worker may stay silent before the coordinator takes its run (REBUILD_LEASE_TIMEOUT_MS). */
@@ -93,6 +94,7 @@ export function loadConfig(app: AppName, env: Env = process.env): AppConfig {
     logLevel,
     writeGuardScope,
     databaseStatementTimeoutMs: parseInteger('DATABASE_STATEMENT_TIMEOUT_MS', required('DATABASE_STATEMENT_TIMEOUT_MS'), 100, 3_600_000),
+    databasePoolMax: parseInteger('DATABASE_POOL_MAX', required('DATABASE_POOL_MAX'), 1, 1_000),
     gatewayUrl: parseUrl('GATEWAY_URL', required('GATEWAY_URL')),
     nodeHeartbeatMs: parseInteger('NODE_HEARTBEAT_MS', required('NODE_HEARTBEAT_MS'), 100, 600_000),
     rebuildLeaseTimeoutMs: parseInteger('REBUILD_LEASE_TIMEOUT_MS', required('REBUILD_LEASE_TIMEOUT_MS'), 1_000, 3_600_000),

@@ -200,6 +200,20 @@ export const ENV_VARS = [
     apps: ['gateway', 'projector-worker', 'coordinator'],
   },
   {
+    name: 'DATABASE_POOL_MAX',
+    default: '10',
+    description:
+      "Most connections an app's pool opens to PostgreSQL. A projector-worker also opens one per election lock (the daemon's, the reactors') and one for NOTIFY besides, and keeps one per async projection (plus one) open while standing by, so that a takeover starts at once; give it at least that many.",
+    apps: ['gateway', 'projector-worker', 'coordinator'],
+  },
+  {
+    name: 'ENV_FILE',
+    default: '.env',
+    description:
+      'File of `NAME=value` lines read at start, relative to the working directory; a missing file is skipped, and a variable set in the environment wins over the file. `.env.example` lists every variable with its default.',
+    apps: 'all',
+  },
+  {
     name: 'GATEWAY_URL',
     default: 'http://127.0.0.1:3000',
     description: 'The gateway the admin UI talks to: its server forwards `/api` and `/docs` there, so the browser sees one origin.',

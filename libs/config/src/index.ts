@@ -6,3 +6,5 @@ export { ConfigError } from './config.error';
 
 /** Nest injection token for the app's AppConfig. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
+export { loadEnvFile } from './env-file';
+export { renderEnvExample } from './env-example';

@@ -1,5 +1,6 @@
 import { ChannelModel, ConfirmChannel, connect, ConsumeMessage } from 'amqplib';
 import { MessageEnvelope, Topology } from '@projectionist/messaging-contracts';
+import { opsCounters } from '@projectionist/observability';
 import { inSpan, SpanKind, traceHeaders, withHeadersContext } from '@projectionist/tracing';
 import { BrokerBase, BrokerConsumer, isDurable, sharedQueueOf } from './broker-base';
 import { MessageBroker } from './broker.port';
@@ -29,6 +30,7 @@ export class AmqpBroker extends BrokerBase<string> implements MessageBroker {
   private model: ChannelModel | undefined;
   private channel: ConfirmChannel | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private connectedBefore = false;
 
   constructor(private readonly options: AmqpBrokerOptions) {
     super();
@@ -105,6 +107,8 @@ export class AmqpBroker extends BrokerBase<string> implements MessageBroker {
       for (const consumer of this.consumers) await this.attach(channel, consumer);
       if (this.closed) throw new Error('closed while connecting');
       this.setStatus('connected');
+      if (this.connectedBefore) opsCounters.brokerReconnects.inc();
+      this.connectedBefore = true;
     } catch (error) {
       // A connection that completes after close() is closed too: left open, it would outlive the broker.
       if (this.closed) {

@@ -7,3 +7,4 @@ export { BrokerTransport, BrokerContext } from './nest/broker-transport';
 export type { BrokerTransportOptions } from './nest/broker-transport';
 export { BrokerClient } from './nest/broker-client';
 export type { Route } from './nest/broker-client';
+export { brokerHealthCheck } from './nest/broker-health-check';

@@ -1,6 +1,14 @@
 export { JsonLogger } from './logging/json-logger';
 export type { JsonLoggerOptions } from './logging/json-logger';
 export { runHealthChecks } from './health/health-check';
-export type { HealthCheck, HealthReport } from './health/health-check';
-export { HealthModule, HEALTH_CHECKS } from './health/health.module';
+export type { HealthCheck, HealthReport, HealthStatus, CheckResult } from './health/health-check';
+export { HealthModule, HEALTH_CHECKS, READINESS_CHECKS } from './health/health.module';
+export type { ReadinessOptions } from './health/health.module';
 export { postgresHealthCheck } from './health/postgres-health-check';
+export { metricsRegistry, collectProcessMetrics, renderMetrics, METRICS_CONTENT_TYPE } from './metrics/metrics-registry';
+export { opsCounters } from './metrics/ops-counters';
+export { observeHttpRequest, UNMATCHED_ROUTE } from './metrics/http-metrics';
+export { currentRequestId, requestIdFrom, runInRequest } from './http/request-context';
+export { observeRequest, REQUEST_ID_HEADER } from './http/request-observer';
+export type { RequestLogger, RequestObserverOptions } from './http/request-observer';
+export { ObservabilityModule, MetricsEndpoint } from './nest/observability.module';

@@ -39,6 +39,7 @@ export { projectionTarget } from './storage/projection-target';
 export type { ProjectionTarget, Slot } from './storage/projection-target';
 export { DaemonMetrics } from './metrics/daemon-metrics';
 export { ProjectionDaemonModule, DaemonHost, PROJECTIONS } from './nest/projection-daemon.module';
+export { daemonHealthCheck } from './nest/daemon-health-check';
 export { InlineProjector } from './inline/inline-projector';
 export { writeProjectionBatch } from './agent/write-projection-batch';
 export { ProjectionWatermark, PositionNotFoundError, StaleReadTimeoutError } from './daemon/projection-watermark';

@@ -3,3 +3,4 @@ export type { BoardStatus, RebuildBoardFallback, RebuildBoardPort } from './rebu
 export { RebuildBoard } from './rebuild-board';
 export type { RebuildBoardOptions } from './rebuild-board';
 export { RebuildBoardUnavailableError } from './rebuild-board-unavailable.error';
+export { sharedStateHealthCheck } from './shared-state-health-check';

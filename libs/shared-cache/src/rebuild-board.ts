@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import KeyvRedis, { createClient, Keyv } from '@keyv/redis';
+import { opsCounters } from '@projectionist/observability';
 import type { RebuildRun, RebuildStateSnapshot } from '@projectionist/rebuild-state';
 import { CachedFallback } from './cached-fallback';
 import { RebuildBoardFallback, RebuildBoardPort } from './rebuild-board.port';
@@ -39,6 +40,7 @@ export class RebuildBoard extends EventEmitter implements RebuildBoardPort {
   private publisherConnected: Promise<void> = Promise.resolve();
   private local: RebuildStateSnapshot | undefined;
   private live = false;
+  private liveBefore = false;
   private subscribed = false;
   private closed = false;
   /** Broadcasts received so far: tells a resync that its read may be older than a broadcast. */
@@ -182,6 +184,8 @@ export class RebuildBoard extends EventEmitter implements RebuildBoardPort {
   private setLive(live: boolean): void {
     if (this.live === live) return;
     this.live = live;
+    if (live && this.liveBefore) opsCounters.redisReconnects.inc();
+    if (live) this.liveBefore = true;
     this.emit('status', live ? 'live' : 'fallback');
   }
 }

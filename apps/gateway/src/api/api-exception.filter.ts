@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { DomainRejection } from '@projectionist/domain-commands';
+import { opsCounters } from '@projectionist/observability';
 import { DuplicateEventIdError, EventContentConflictError, EventValidationError, StreamVersionConflictError } from '@projectionist/event-store';
 import { PositionNotFoundError, StaleReadTimeoutError } from '@projectionist/projection-daemon';
 import type { Request, Response } from 'express';
@@ -8,6 +9,7 @@ import { maintenancePage } from '../write-guard/maintenance-page';
 const DOMAIN_STATUS = { NOT_FOUND: 404, ALREADY_EXISTS: 409, INVALID_STATE: 409 } as const;
 /** PostgreSQL ended the statement: it ran past statement_timeout (57014) or waited past lock_timeout (55P03). */
 const DATABASE_TIMEOUT_STATES = new Set(['57014', '55P03']);
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** One place that turns typed errors into HTTP answers with a stable `error` code. */
 @Catch()
@@ -18,6 +20,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const request = host.switchToHttp().getRequest<Request>();
     const [status, body] = this.answer(exception);
+    if (isDomainCommand(request)) opsCounters.commandsRejected.inc({ reason: reasonOf(status, body) });
     if (status >= 500 && status !== 503) this.logger.error(exception instanceof Error ? exception : new Error(String(exception)));
     const retryAfter = (body as { retryAfterSeconds?: number }).retryAfterSeconds;
     if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
@@ -55,6 +58,17 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     return [500, { statusCode: 500, error: 'INTERNAL', message: 'Internal error; see the gateway log.' }];
   }
+}
+
+/** A write of the domain API; the admin API's requests are not commands of the domain. */
+function isDomainCommand(request: Request): boolean {
+  return WRITE_METHODS.has(request.method) && request.path.startsWith('/api/') && !request.path.startsWith('/api/admin/');
+}
+
+/** The answer's stable error code; bodies without one (Nest's own exceptions) by their status. */
+function reasonOf(status: number, body: object): string {
+  const error = (body as { error?: unknown }).error;
+  return typeof error === 'string' && /^[A-Za-z_.-]{1,64}$/.test(error) ? error : `HTTP_${status}`;
 }
 
 function isClientHttpError(e: unknown): e is { status: number; type?: string; message: string } {

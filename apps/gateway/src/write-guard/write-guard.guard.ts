@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, HttpException, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { opsCounters } from '@projectionist/observability';
 import { REBUILD_BOARD, RebuildBoardPort } from '@projectionist/shared-cache';
 import type { Request } from 'express';
 import { PRODUCES } from './produces.decorator';
@@ -32,6 +33,7 @@ export class WriteGuard implements CanActivate {
       // Neither Redis nor PostgreSQL could say: hold the write rather than guess.
       const run = holdingRun({ method: request.method, path: request.path, produces }, [UNKNOWN_RUN], { scope: 'all', feeds: () => undefined });
       if (!run) return true;
+      opsCounters.writesHeld.inc({ projection: 'unknown' });
       throw new HttpException(
         { statusCode: 503, error: 'WRITES_HELD', message: `The rebuild state is unknown (${(error as Error).message}); retry shortly.`, retryAfterSeconds: RETRY_AFTER_SECONDS },
         503,
@@ -39,6 +41,7 @@ export class WriteGuard implements CanActivate {
     }
     const run = holdingRun({ method: request.method, path: request.path, produces }, active, this.policy);
     if (!run) return true;
+    opsCounters.writesHeld.inc({ projection: run.projection });
     throw new HttpException(heldBody(run), 503);
   }
 }

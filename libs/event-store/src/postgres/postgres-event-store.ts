@@ -1,3 +1,4 @@
+import { opsCounters } from '@projectionist/observability';
 import { inSpan, Span, SpanKind, traceMetadataOf } from '@projectionist/tracing';
 import { Pool, PoolClient } from 'pg';
 import { AppendLimits, AppendRequest, DEFAULT_APPEND_LIMITS, EventSchemaValidator, toAppendRequest } from '../append/append-request';
@@ -74,7 +75,10 @@ export class PostgresEventStore implements EventStore {
       const request = toAppendRequest(streamId, events, options.expectedVersion, this.limits, this.options.validator, traceStampOf(span));
       const result = await this.appendWith(this.pool, request);
       recordAppend(span, result);
-      if (!result.idempotent) this.notifier.poke();
+      if (!result.idempotent) {
+        opsCounters.eventsAppended.inc(result.recorded.length);
+        this.notifier.poke();
+      }
       return result;
     });
   }
@@ -90,16 +94,19 @@ export class PostgresEventStore implements EventStore {
       const client = await this.pool.connect();
       try {
         await client.query('BEGIN');
+        let appended = 0;
         const appendRecorded = (streamId: string, events: readonly NewEvent[], options: AppendOptions = {}) =>
           inSpan(APPEND_SPAN, appendSpanOptions(streamId), async (span) => {
             const request = toAppendRequest(streamId, events, options.expectedVersion, this.limits, this.options.validator, traceStampOf(span));
             const result = await this.appendWith(client, request);
             recordAppend(span, result);
+            appended += result.recorded.length;
             return result;
           });
         const session: PostgresSession = { client, appendRecorded, append: appendRecorded };
         const result = await work(session);
         await client.query('COMMIT');
+        opsCounters.eventsAppended.inc(appended);
         this.notifier.poke();
         return result;
       } catch (error) {

@@ -1,4 +1,5 @@
 import { LoggerService } from '@nestjs/common';
+import { currentRequestId } from '../http/request-context';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -13,7 +14,8 @@ export interface JsonLoggerOptions {
 
 /**
  * Structured logs: one JSON object per line with time, level, app, node and context, so that
- * the interleaved output of several replicas can be filtered and shipped as it is.
+ * the interleaved output of several replicas can be filtered and shipped as it is. A line written
+ * while an HTTP request is handled carries its `requestId`.
  */
 export class JsonLogger implements LoggerService {
   private readonly write: (line: string) => void;
@@ -46,12 +48,14 @@ export class JsonLogger implements LoggerService {
     // Nest passes the context as the last string argument, and an error's stack before it.
     const args = [...rest];
     const context = typeof args[args.length - 1] === 'string' ? (args.pop() as string) : undefined;
+    const requestId = currentRequestId();
     const entry: Record<string, unknown> = {
       time: new Date().toISOString(),
       level,
       app: this.options.app,
       node: this.options.nodeId,
       ...(context ? { context } : {}),
+      ...(requestId ? { requestId } : {}),
     };
     if (message instanceof Error) {
       entry.msg = message.message;

@@ -2,7 +2,7 @@ import { FeedCursor, RecordedEvent } from '@projectionist/event-store';
 import { ProjectionHandlerError } from '@projectionist/projections';
 import { DeadLetter } from '../storage/dead-letters';
 import { BatchStrategy, SubscriptionContext } from '../subscription/batch-strategy';
-import { committedOnce, INFRA_MAX_DELAY_MS, isFencedOut, SubscriptionEnd } from '../subscription/error-policy';
+import { committedOnce, countRetry, INFRA_MAX_DELAY_MS, isFencedOut, SubscriptionEnd } from '../subscription/error-policy';
 import { retryDelayMs } from '../subscription/retry-delay';
 import { StagedPage } from '../subscription/staging-queue';
 import { BatchCommitter } from './batch-committer';
@@ -91,6 +91,7 @@ export class RowBatchStrategy implements BatchStrategy {
         if (isFencedOut(error)) throw policy.fencedOut(error);
         if (!(error instanceof ProjectionHandlerError || error instanceof BatchHandlerError)) {
           infraFailures++;
+          countRetry(name, 'storage');
           logger.warn(`commit failed (attempt ${infraFailures}), retrying: ${(error as Error).message}`, name);
           await this.context.sleep(retryDelayMs(infraFailures, { ...policy.retry, maxDelayMs: INFRA_MAX_DELAY_MS }));
           continue;

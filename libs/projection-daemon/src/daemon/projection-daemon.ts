@@ -1,4 +1,5 @@
 import { FeedCursor, hasReached, WakeSignal } from '@projectionist/event-store';
+import { opsCounters } from '@projectionist/observability';
 import { checkProjectionSet, DEFAULT_RETRY, Projection } from '@projectionist/projections';
 import { retryDelayMs } from '../subscription/retry-delay';
 import { AgentOutcome, ProjectionAgent } from '../agent/projection-agent';
@@ -274,6 +275,7 @@ export class ProjectionDaemon {
     run.state = 'stopped';
     run.error = null;
     this.options.logger.warn({ msg: 'projection lease lost', projection: run.projection.name, reason }, 'ProjectionDaemon');
+    opsCounters.leaseLosses.inc({ kind: 'projection-lease' });
     this.onLeaseLost?.();
   }
 

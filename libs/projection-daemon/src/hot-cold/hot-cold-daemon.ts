@@ -1,5 +1,6 @@
 import { ConnectionKeepAlive } from '@projectionist/event-store';
 import { LeaderElection } from '@projectionist/leader-election';
+import { opsCounters } from '@projectionist/observability';
 import { AgentLogger } from '../agent/projection-agent';
 import { ProjectionDaemon } from '../daemon/projection-daemon';
 import { AllProjections, ProjectionDistributor } from '../daemon/projection-distributor';
@@ -93,6 +94,7 @@ export class HotColdDaemon {
   /** Also undoes a start that failed halfway, which may have started some agents. */
   private async standDown(reason: string): Promise<void> {
     this.options.logger.warn({ msg: 'daemon standing down', reason }, 'HotColdDaemon');
+    opsCounters.leaseLosses.inc({ kind: 'election-lock' });
     await this.options.daemon.stop();
   }
 }

@@ -4,7 +4,10 @@ import { ProjectionProgress } from '../daemon/projection-progress';
 
 const STATES = ['running', 'paused', 'rebuilding', 'error', 'stopped'] as const;
 
-/** Prometheus gauges for every projection, refreshed from the daemon's progress on scrape. */
+/**
+ * Prometheus gauges for every projection, refreshed from the daemon's progress on each scrape. A
+ * registry of its own, which the worker adds to its GET /metrics (MetricsEndpoint.include).
+ */
 export class DaemonMetrics {
   readonly registry = new Registry();
   private readonly position: Gauge;
@@ -39,10 +42,12 @@ export class DaemonMetrics {
       help: 'How long committed events have waited behind a transaction still open on the server (0 when none wait)',
       registers: [this.registry],
     });
-    this.active = new Gauge({ name: 'projectionist_daemon_active', help: '1 when this node runs the daemon (HotCold)', registers: [this.registry] });
+    // Read when the registry is collected, so every scrape sees the daemon as it is then.
+    const refresh = () => this.refresh();
+    this.active = new Gauge({ name: 'projectionist_daemon_active', help: '1 when this node runs the daemon (HotCold)', registers: [this.registry], collect: refresh });
   }
 
-  async render(): Promise<string> {
+  private refresh(): void {
     const active = this.isActive();
     this.active.set(active ? 1 : 0);
     // Only the active node watches the feed; a standby's last reading would be stale.
@@ -58,6 +63,5 @@ export class DaemonMetrics {
       this.rebuildProcessed.set(labels, p.rebuild?.processed ?? 0);
       this.rebuildTotal.set(labels, p.rebuild?.total ?? 0);
     }
-    return this.registry.metrics();
   }
 }

@@ -1,6 +1,7 @@
-import { Controller, DynamicModule, Get, Header, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Controller, DynamicModule, Get, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
 import { EVENT_STORE, EVENT_STORE_POOL, EventStore, FeedNotifications } from '@projectionist/event-store';
+import { MetricsEndpoint } from '@projectionist/observability';
 import { checkProjectionSet, Projection } from '@projectionist/projections';
 import { Pool } from 'pg';
 import { ProjectionDaemon } from '../daemon/projection-daemon';
@@ -23,6 +24,7 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(EVENT_STORE_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(PROJECTIONS) projections: readonly Projection[],
+    @Optional() private readonly metricsEndpoint?: MetricsEndpoint,
   ) {
     const d = config.daemon;
     this.daemon = new ProjectionDaemon({
@@ -63,6 +65,7 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
       () => this.hotCold.currentRole === 'active',
       () => this.daemon.feed.heldBack,
     );
+    metricsEndpoint?.include(this.metrics.registry);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -83,6 +86,7 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.metricsEndpoint?.exclude(this.metrics.registry);
     await this.hotCold.stop();
     await this.notifications.close();
   }
@@ -91,12 +95,6 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
 @Controller()
 class DaemonController {
   constructor(private readonly host: DaemonHost) {}
-
-  @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4')
-  metrics(): Promise<string> {
-    return this.host.metrics.render();
-  }
 
   /** This node's role and, when active, every projection's progress and what holds the feed back. */
   @Get('daemon')

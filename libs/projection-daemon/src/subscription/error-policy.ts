@@ -1,4 +1,5 @@
 import { FeedCursor, RecordedEvent } from '@projectionist/event-store';
+import { opsCounters } from '@projectionist/observability';
 import { DEFAULT_RETRY, ErrorPolicy as PolicyKind, RetryPolicy } from '@projectionist/projections';
 import { CheckpointMovedError, ProjectionErrorInfo } from '../storage/checkpoint-store';
 import { DeadLetter } from '../storage/dead-letters';
@@ -47,6 +48,7 @@ export class ErrorPolicy {
   /** Another attempt is due: says so and returns true, or returns false once the budget is spent. */
   retryAgain(error: Error, attempt: number): boolean {
     if (attempt >= this.retry.attempts) return false;
+    countRetry(this.name, 'handler');
     this.logger.warn(`${error.message} (attempt ${attempt} of ${this.retry.attempts})`, this.name);
     return true;
   }
@@ -56,6 +58,7 @@ export class ErrorPolicy {
     const message = error.message;
     if (this.kind.kind === 'dead-letter') {
       this.logger.error({ msg: 'event dead-lettered', position: event.position, eventId: event.id, error: message }, this.name);
+      opsCounters.deadLetters.inc({ projection: projectionOf(this.name) });
       return { deadLetter: { event, error: message, attempts } };
     }
     const at = new Date().toISOString();
@@ -72,6 +75,16 @@ export class ErrorPolicy {
     this.logger.warn(error.message, this.name);
     return new SubscriptionEnd({ kind: 'lease-lost' });
   }
+}
+
+/** A subscription is named `<projection>@<slot>`; metrics count by projection. */
+function projectionOf(subscriptionName: string): string {
+  return subscriptionName.split('@')[0];
+}
+
+/** One more attempt after a failure: of the handler, or of the storage (a feed read, a commit). */
+export function countRetry(subscriptionName: string, kind: 'handler' | 'storage'): void {
+  opsCounters.retries.inc({ projection: projectionOf(subscriptionName), kind });
 }
 
 export function isFencedOut(error: unknown): error is Error {

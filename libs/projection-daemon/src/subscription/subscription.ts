@@ -2,7 +2,7 @@ import { EventStore, FeedCursor, FeedFollower, FeedPage, ReadAllOptions, WakeSig
 import { outsideTrace } from '@projectionist/tracing';
 import { BackpressureLimits, DEFAULT_BACKPRESSURE, shouldPauseFetching } from './backpressure';
 import { BatchStrategy, CommitSummary, SubscriptionContext } from './batch-strategy';
-import { ErrorPolicy, INFRA_MAX_DELAY_MS, isFencedOut, SubscriptionEnd, SubscriptionLogger, SubscriptionOutcome } from './error-policy';
+import { countRetry, ErrorPolicy, INFRA_MAX_DELAY_MS, isFencedOut, SubscriptionEnd, SubscriptionLogger, SubscriptionOutcome } from './error-policy';
 import { retryDelayMs } from './retry-delay';
 import { StagingQueue } from './staging-queue';
 
@@ -87,7 +87,10 @@ export class Subscription {
       // The database may be restarting: keep trying, with backoff, and say so.
       retryReads: {
         delayMs: (failures) => retryDelayMs(failures, { ...options.policy.retry, maxDelayMs: INFRA_MAX_DELAY_MS }),
-        onFailure: (error, failures) => options.logger.warn(`feed read failed (attempt ${failures}): ${error.message}`, options.name),
+        onFailure: (error, failures) => {
+          countRetry(options.name, 'storage');
+          options.logger.warn(`feed read failed (attempt ${failures}): ${error.message}`, options.name);
+        },
       },
     }));
     this.done = outsideTrace(() => this.run());
@@ -208,6 +211,7 @@ export class Subscription {
         return await work();
       } catch (error) {
         if (isFencedOut(error)) throw policy.fencedOut(error);
+        countRetry(name, 'storage');
         logger.warn(`${what} failed (attempt ${failures}), retrying: ${(error as Error).message}`, name);
         await this.sleeper.wait(retryDelayMs(failures, { ...policy.retry, maxDelayMs: INFRA_MAX_DELAY_MS }));
       }

@@ -1,5 +1,6 @@
 import { ElectionLock, LeaderElection } from '@projectionist/leader-election';
 import type { MessageBroker } from '@projectionist/messaging';
+import { opsCounters } from '@projectionist/observability';
 import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
 import { awaitsWorker, RebuildCommand, RebuildMode, RebuildRejected, RebuildRun } from '@projectionist/rebuild-state';
 import type { RebuildBoardPort } from '@projectionist/shared-cache';
@@ -9,6 +10,9 @@ export interface CoordinatorLogger {
   log(message: unknown, context?: string): void;
   warn(message: unknown, context?: string): void;
 }
+
+/** Phases a run ends in: counted once, by the leader that recorded them. */
+const ENDED = new Set(['Completed', 'Failed', 'Cancelled']);
 
 /** The lock the coordinator is elected over: DaemonLock (PostgreSQL), or a fake in unit tests. */
 export type { ElectionLock };
@@ -152,7 +156,11 @@ export class RebuildCoordinator {
   private async apply(runId: string, command: Exclude<RebuildCommand, { kind: 'Request' }>): Promise<RebuildRun | undefined> {
     try {
       const { transitions, run } = await this.options.store.apply(runId, command);
-      for (const t of transitions) if (t.kind === 'Entered') this.options.logger.log({ msg: 'rebuild phase', runId, projection: run.projection, phase: t.phase }, 'RebuildCoordinator');
+      for (const t of transitions) {
+        if (t.kind !== 'Entered') continue;
+        this.options.logger.log({ msg: 'rebuild phase', runId, projection: run.projection, phase: t.phase }, 'RebuildCoordinator');
+        if (ENDED.has(t.phase)) opsCounters.rebuildRuns.inc({ mode: run.mode, outcome: t.phase.toLowerCase() });
+      }
       if (transitions.length > 0) await this.share();
       return run;
     } catch (error) {
