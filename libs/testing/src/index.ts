@@ -17,3 +17,5 @@ export { AppProcess } from './app-process';
 export type { AppProcessPlacement } from './app-process';
 export { runDbMigrate } from './db-migrate';
 export { launchChromium, CHROMIUM_PATH } from './chromium';
+export { startTcpOutage } from './tcp-outage';
+export type { TcpOutage } from './tcp-outage';
