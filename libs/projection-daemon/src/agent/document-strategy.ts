@@ -4,7 +4,7 @@ import type { BatchStorage } from '../storage/batch-storage';
 import { LeaseHold } from '../storage/lease-fence';
 import { ProjectionTarget } from '../storage/projection-target';
 import { BatchStrategy, SubscriptionContext } from '../subscription/batch-strategy';
-import { committedOnce, SubscriptionEnd } from '../subscription/error-policy';
+import { committedOnce, countRetry, SubscriptionEnd } from '../subscription/error-policy';
 import { retryDelayMs } from '../subscription/retry-delay';
 import { StagedPage } from '../subscription/staging-queue';
 import { DocumentBatchSession } from './document-batch-session';
@@ -119,7 +119,10 @@ export class DocumentStrategy implements BatchStrategy {
     const { policy } = this.context;
     for (let attempt = firstAttempt; ; attempt++) {
       try {
-        if (attempt > 1) await this.context.sleep(retryDelayMs(attempt - 1, policy.retry));
+        if (attempt > 1) {
+          countRetry(this.context.name, 'handler');
+          await this.context.sleep(retryDelayMs(attempt - 1, policy.retry));
+        }
         if (this.context.stopping) throw new SubscriptionEnd({ kind: 'stopped' });
         session.apply(event);
         return;

@@ -98,6 +98,7 @@ export class RowBatchStrategy implements BatchStrategy {
         }
         handlerFailures++;
         if (policy.retryAgain(error, handlerFailures)) {
+          countRetry(name, 'handler');
           await this.context.sleep(retryDelayMs(handlerFailures, policy.retry));
           continue;
         }

@@ -2,6 +2,13 @@ import { DocumentProjection, singleStreamProjection } from '@projectionist/proje
 import { waitFor } from '@projectionist/testing';
 import { createDaemonFixture, DaemonFixture } from '../testing/daemon-fixture';
 import { ProjectionDaemon } from './projection-daemon';
+import { opsCounters } from '@projectionist/observability';
+
+/** A counter's value for exactly these labels, as a scrape would show it. */
+async function counted(counter: { get(): Promise<{ values: { labels: object; value: number }[] }> }, labels: object): Promise<number> {
+  const values = (await counter.get()).values;
+  return values.find((v) => JSON.stringify(v.labels) === JSON.stringify(labels))?.value ?? 0;
+}
 
 interface Tally {
   versions: number[];
@@ -147,6 +154,9 @@ describe('ProjectionDaemon', () => {
     const letters = await daemon.storage.deadLetters.list(f.pool, 'Parker');
     expect(letters).toEqual([{ eventPosition: poisoned.positions[0], eventId: expect.any(String), error: expect.stringContaining('bad event'), attempts: 2 }]);
     expect(daemon.progress()[0].state).toBe('running');
+    // One retry within the budget, then the letter: both on /metrics.
+    expect(await counted(opsCounters.deadLetters, { projection: 'Parker' })).toBe(1);
+    expect(await counted(opsCounters.retries, { projection: 'Parker', kind: 'handler' })).toBe(1);
     await daemon.stop();
   });
 

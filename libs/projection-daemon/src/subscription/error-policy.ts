@@ -48,7 +48,6 @@ export class ErrorPolicy {
   /** Another attempt is due: says so and returns true, or returns false once the budget is spent. */
   retryAgain(error: Error, attempt: number): boolean {
     if (attempt >= this.retry.attempts) return false;
-    countRetry(this.name, 'handler');
     this.logger.warn(`${error.message} (attempt ${attempt} of ${this.retry.attempts})`, this.name);
     return true;
   }
