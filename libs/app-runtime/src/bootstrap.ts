@@ -4,7 +4,7 @@ import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, AppName, loadConfig, loadEnvFile } from '@projectionist/config';
-import { JsonLogger } from '@projectionist/observability';
+import { JsonLogger, requestObserverMiddleware } from '@projectionist/observability';
 
 /**
  * Starts one app: reads its configuration (the environment, and a `.env` file for local runs), logs as JSON, closes pools and channels on
@@ -31,6 +31,8 @@ export async function bootstrap(
   if (envFile) logger.log({ msg: 'environment file read', path: envFile }, 'Bootstrap');
   try {
     const nest = await NestFactory.create<NestExpressApplication>(rootModule(config), { logger, bufferLogs: true });
+    // Before the body parser: a body it refuses (400, 413) still gets a request id, a log line and its count.
+    nest.use(requestObserverMiddleware());
     // Express's own default (100 kB) would refuse events well under EVENT_MAX_PAYLOAD_BYTES.
     nest.useBodyParser('json', { limit: config.httpMaxBodyBytes });
     nest.enableShutdownHooks();

@@ -11,4 +11,4 @@ export { observeHttpRequest, UNMATCHED_ROUTE } from './metrics/http-metrics';
 export { currentRequestId, requestIdFrom, runInRequest } from './http/request-context';
 export { observeRequest, REQUEST_ID_HEADER } from './http/request-observer';
 export type { RequestLogger, RequestObserverOptions } from './http/request-observer';
-export { ObservabilityModule, MetricsEndpoint } from './nest/observability.module';
+export { ObservabilityModule, MetricsEndpoint, requestObserverMiddleware } from './nest/observability.module';

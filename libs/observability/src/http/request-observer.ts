@@ -3,6 +3,8 @@ import { observeHttpRequest } from '../metrics/http-metrics';
 import { requestIdFrom, runInRequest } from './request-context';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
+const OBSERVED = Symbol('observed request id');
+type ObservedRequest = IncomingMessage & { [OBSERVED]?: string };
 
 export interface RequestLogger {
   log(message: object, context?: string): void;
@@ -23,11 +25,16 @@ const QUIET_PATHS = /^\/(health(\/.*)?|metrics)$/;
  * What every HTTP request gets, whatever the server: a request id (the caller's `X-Request-Id`
  * or a new one) returned in the answer and present in every log line written while handling it,
  * one access log line, and the duration histogram by route and status. `next` runs inside the
- * request's context.
+ * request's context. Observing a request again only enters its context again: a server observes
+ * it first (so that answers of its body parser are counted too) and again after parsing the body,
+ * whose stream events do not carry the context through.
  */
-export function observeRequest(req: IncomingMessage, res: ServerResponse, options: RequestObserverOptions, next: () => void): void {
+export function observeRequest(req: ObservedRequest, res: ServerResponse, options: RequestObserverOptions, next: () => void): void {
+  const known = req[OBSERVED];
+  if (known !== undefined) return runInRequest(known, next);
   const started = process.hrtime.bigint();
   const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+  req[OBSERVED] = requestId;
   res.setHeader('X-Request-Id', requestId);
   res.once('finish', () => done(false));
   // A client that went away before the answer was complete (e.g. a closed event stream).

@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { JsonLogger } from '../logging/json-logger';
-import { ObservabilityModule } from './observability.module';
+import { metricsRegistry } from '../metrics/metrics-registry';
+import { ObservabilityModule, requestObserverMiddleware } from './observability.module';
 
 @Controller('orders')
 class OrdersController {
@@ -29,7 +30,8 @@ describe('ObservabilityModule in a Nest app', () => {
   beforeAll(async () => {
     const logger = new JsonLogger({ app: 'gateway', nodeId: 'gw-1', level: 'info', write: (l) => lines.push(JSON.parse(l)) });
     app = await NestFactory.create<NestExpressApplication>(AppModule, { logger });
-    app.useBodyParser('json');
+    app.use(requestObserverMiddleware());
+    app.useBodyParser('json', { limit: 200 });
     await app.init();
   });
   afterAll(() => app.close());
@@ -46,5 +48,15 @@ describe('ObservabilityModule in a Nest app', () => {
     }
     // Lines written outside any request (the start) carry none.
     expect(lines.filter((l) => l.requestId === undefined && l.msg === 'request')).toEqual([]);
+  });
+
+  it('observes a body the parser refuses, once', async () => {
+    const tooLarge = await request(app.getHttpServer()).post('/orders').set('X-Request-Id', 'big-1').send({ id: 'x'.repeat(500) });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.headers['x-request-id']).toBe('big-1');
+    // One access line (Nest's own handler may log the refusal too, with the same id).
+    expect(lines.filter((l) => l.requestId === 'big-1' && l.msg === 'request').map((l) => l.status)).toEqual([413]);
+    expect(await metricsRegistry.metrics()).toMatch(/^projectionist_http_request_duration_seconds_count\{method="POST",route="\(unmatched\)",status_code="413"\} 1$/m);
+    expect(await metricsRegistry.metrics()).toMatch(/^projectionist_http_request_duration_seconds_count\{method="POST",route="\/orders",status_code="201"\} 3$/m);
   });
 });

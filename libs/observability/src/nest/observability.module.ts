@@ -39,6 +39,16 @@ function routeOf(req: Request): string {
 }
 
 /**
+ * The request middleware (see observeRequest). bootstrap() installs it before the body parser, so
+ * that a body refused there (400, 413) is logged and counted too; the module installs it again
+ * after, where it only re-enters the request's context.
+ */
+export function requestObserverMiddleware(): (req: Request, res: Response, next: NextFunction) => void {
+  const options = { logger: new Logger('Http'), routeOf: (req: unknown) => routeOf(req as Request) };
+  return (req, res, next) => observeRequest(req, res, options, next);
+}
+
+/**
  * GET /metrics (Prometheus) with the process metrics, and for every HTTP request: a request id,
  * an access log line and the duration histogram (see observeRequest). Global, so any module can
  * add its registry to the scrape through MetricsEndpoint.
@@ -51,8 +61,6 @@ export class ObservabilityModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    const logger = new Logger('Http');
-    const options = { logger, routeOf: (req: unknown) => routeOf(req as Request) };
-    consumer.apply((req: Request, res: Response, next: NextFunction) => observeRequest(req, res, options, next)).forRoutes('*');
+    consumer.apply(requestObserverMiddleware()).forRoutes('*');
   }
 }
