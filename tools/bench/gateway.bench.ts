@@ -5,6 +5,7 @@ import { PROJECTION_DAEMON_MIGRATIONS } from '@projectionist/projection-daemon';
 import { AppProcess, freePort, waitFor } from '@projectionist/testing';
 import { Pool } from 'pg';
 import { closedLoop, LoadResult, median, percentile, post } from './http-load';
+import { CeilingResult, plainInsertCeiling } from './insert-ceiling';
 import { fmt, table } from './report';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -44,7 +45,8 @@ export async function gatewayBenchmark(): Promise<string> {
     const unguarded = await start('gateway', 'bench-gw-unguarded', { BENCH_WRITE_GUARD: 'off' }, TS_ENTRY);
     const requester = await start('gateway', 'bench-gw-requester');
 
-    const throughput = await measureThroughput(guarded, unguarded, () => caughtUp(worker));
+    const ceiling = () => plainInsertCeiling(pool, DATABASE_URL, namespace, { clients: CONNECTIONS, rowsPerInsert: 1, seconds: ROUND_MS / 1000, data: () => ({ name: 'Customer 1' }) });
+    const throughput = await measureThroughput(guarded, unguarded, () => caughtUp(worker), ceiling);
     const reaction = await measureReaction(requester, guarded);
     const on = median(throughput.on.map((r) => r.perSecond));
     const off = median(throughput.off.map((r) => r.perSecond));
@@ -56,9 +58,16 @@ export async function gatewayBenchmark(): Promise<string> {
       `${median(rounds.map((r) => r.p99Ms)).toFixed(1)} ms`,
       Object.entries(mergeStatuses(rounds)).map(([s, n]) => `${s}: ${fmt(n)}`).join(', '),
     ];
+    const plain = median(throughput.ceiling.map((r) => r.perSecond));
     return [
       `### Write throughput, guard on vs off (POST /api/customers, ${CONNECTIONS} keep-alive connections, ${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s each; no rebuild running, so every write passes the guard's check; each run starts once the worker has projected the previous one's events)`,
-      table(['gateway', 'writes/s per round', 'median writes/s', 'median p50', 'median p99', 'responses'], [row('write-guard on', throughput.on), row('write-guard off', throughput.off)]),
+      table(['gateway', 'writes/s per round', 'median writes/s', 'median p50', 'median p99', 'responses'], [
+        row('write-guard on', throughput.on),
+        row('write-guard off', throughput.off),
+        ['plain single-row `INSERT` (ceiling: pgbench, same connections)', throughput.ceiling.map((r) => fmt(r.perSecond)).join(' / '), fmt(plain), `${median(throughput.ceiling.map((r) => r.p50Ms)).toFixed(1)} ms`, `${median(throughput.ceiling.map((r) => r.p99Ms)).toFixed(1)} ms`, ''],
+      ]),
+      '',
+      `Gateway writes of the ceiling: **${Math.round((on / plain) * 100)}%** with the guard on, ${Math.round((off / plain) * 100)}% off (medians; target ≥ 30% with p99 ≤ 50 ms). The ceiling inserts into a copy of the events table (same columns, defaults, constraints and indexes), one row and one transaction per statement, prepared, in the same rounds as the gateway.`,
       '',
       // Each round runs both back to back, and whichever runs second in a round is measured a few
       // per cent slower (the first run leaves work behind: vacuum, checkpoints). The order alternates,
@@ -95,13 +104,19 @@ async function caughtUp(worker: AppProcess): Promise<void> {
   );
 }
 
-async function measureThroughput(guarded: AppProcess, unguarded: AppProcess, settle: () => Promise<void>): Promise<{ on: LoadResult[]; off: LoadResult[] }> {
+async function measureThroughput(
+  guarded: AppProcess,
+  unguarded: AppProcess,
+  settle: () => Promise<void>,
+  ceilingRound: () => Promise<CeilingResult>,
+): Promise<{ on: LoadResult[]; off: LoadResult[]; ceiling: CeilingResult[] }> {
   const write = (gateway: AppProcess, ms: number) => closedLoop(`${gateway.url}/api/customers`, (i) => ({ name: `Customer ${i}` }), CONNECTIONS, ms);
   // Warm both up (JIT, connection pools) before anything counts.
   await write(guarded, 3_000);
   await write(unguarded, 3_000);
   const on: LoadResult[] = [];
   const off: LoadResult[] = [];
+  const ceiling: CeilingResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate which goes first, so a drift of the machine does not favour one.
     const order = round % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
@@ -111,8 +126,11 @@ async function measureThroughput(guarded: AppProcess, unguarded: AppProcess, set
       (variant === 'on' ? on : off).push(result);
       console.log(`round ${round + 1}, guard ${variant}: ${fmt(result.perSecond)} writes/s, ${JSON.stringify(result.statuses)}`);
     }
+    const plain = await ceilingRound();
+    ceiling.push(plain);
+    console.log(`round ${round + 1}, plain insert ceiling: ${fmt(plain.perSecond)} inserts/s, p50 ${plain.p50Ms.toFixed(1)} ms, p99 ${plain.p99Ms.toFixed(1)} ms`);
   }
-  return { on, off };
+  return { on, off, ceiling };
 }
 
 async function measureReaction(requester: AppProcess, writer: AppProcess): Promise<{ samples: number[]; durations: number[] }> {

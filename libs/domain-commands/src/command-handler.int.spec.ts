@@ -36,6 +36,31 @@ describe('handleCommand on PostgreSQL', () => {
     expect((await store.readStream('project-b')).map((e) => e.streamVersion)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it('creates a stream expected to be new without reading it first', async () => {
+    const reads: string[] = [];
+    const counted = { readStream: (id: string) => (reads.push(id), store.readStream(id)), append: store.append.bind(store) };
+    const result = await handleCommand(counted, 'project-new', projectDecider, { kind: 'StartProject', name: 'N', organization: 'O' }, { expectNew: true });
+    expect(reads).toEqual([]);
+    expect(result.version).toBe(1);
+    expect((await store.readStream('project-new')).map((e) => e.type)).toEqual(['ProjectStarted']);
+  });
+
+  it('refuses a create expected to be new as the domain does when the stream exists after all', async () => {
+    await handleCommand(store, 'project-twice', projectDecider, { kind: 'StartProject', name: 'T', organization: 'O' });
+    const again = handleCommand(store, 'project-twice', projectDecider, { kind: 'StartProject', name: 'T2', organization: 'O' }, { expectNew: true });
+    await expect(again).rejects.toMatchObject({ name: 'DomainRejection', code: 'ALREADY_EXISTS' });
+    expect(await store.readStream('project-twice')).toHaveLength(1);
+  });
+
+  it('lets exactly one of concurrent creates of the same new stream succeed', async () => {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => handleCommand(store, 'project-race', projectDecider, { kind: 'StartProject', name: `R${i}`, organization: 'O' }, { expectNew: true })),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.code)).toEqual(Array(7).fill('ALREADY_EXISTS'));
+    expect(await store.readStream('project-race')).toHaveLength(1);
+  });
+
   it('writes nothing when the domain refuses', async () => {
     await expect(handleCommand(store, 'project-c', projectDecider, { kind: 'CloseIssue', issueId: 'i' })).rejects.toBeInstanceOf(DomainRejection);
     expect(await store.readStream('project-c')).toEqual([]);

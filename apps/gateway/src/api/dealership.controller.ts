@@ -11,6 +11,8 @@ import { ReadModels } from './read-models.service';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
 const id = new ZodValidationPipe(idSchema);
+/** A create's stream is new unless the client reuses an id: append without reading it first. */
+const CREATE = { expectNew: true };
 const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
@@ -29,7 +31,7 @@ export class CustomersController {
   @Produces('customer.created')
   @ApiZodBody(createCustomerBody)
   create(@Body(new ZodValidationPipe(createCustomerBody)) body: z.infer<typeof createCustomerBody>): Promise<CommandResult> {
-    return handleCommand(this.store, `customer-${body.id ?? randomUUID()}`, customerDecider, { kind: 'CreateCustomer', name: body.name });
+    return handleCommand(this.store, `customer-${body.id ?? randomUUID()}`, customerDecider, { kind: 'CreateCustomer', name: body.name }, CREATE);
   }
 
   @Post(':id/rename')
@@ -59,7 +61,7 @@ export class CarsController {
   @Produces('car.created')
   @ApiZodBody(createCarBody)
   create(@Body(new ZodValidationPipe(createCarBody)) body: z.infer<typeof createCarBody>): Promise<CommandResult> {
-    return handleCommand(this.store, `car-${body.id ?? randomUUID()}`, carDecider, { kind: 'CreateCar', by: body.by, color: body.color });
+    return handleCommand(this.store, `car-${body.id ?? randomUUID()}`, carDecider, { kind: 'CreateCar', by: body.by, color: body.color }, CREATE);
   }
 
   @Post(':id/repaint')
