@@ -1,7 +1,7 @@
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { Client } from 'pg';
 
 const DOC = 'docs/benchmarks.md';
@@ -18,6 +18,9 @@ export async function machineSummary(): Promise<string> {
     `- Machine: ${cpu.length} cores (${cpu[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     `- PostgreSQL ${rows[0].server_version} on the same machine (loopback)`,
     `- CPU check (compare runs of different days by it): SHA-256 of 256 MiB in ${cpuCheckMs()} ms, best of 3`,
+    // Other work on a shared host takes CPU from every process of the run: a load well above the
+    // core count makes the figures of that run lower, and its ratios less certain.
+    `- Load average at the end of the run (1 / 5 / 15 min): ${loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${cpu.length} cores`,
   ].join('\n');
 }
 
