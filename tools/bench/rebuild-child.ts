@@ -10,13 +10,16 @@ async function main(): Promise<void> {
   const namespace = process.argv[2];
   // 'memory': a full collection every 100 ms to see what is really held (slows the rebuild down).
   const measureLiveHeap = process.argv[3] === 'memory';
+  // 'catch-up': no rebuild; the live agent starts from the beginning of the feed, as a new or
+  // long-stopped projection does, and is timed until it has caught up.
+  const catchUp = process.argv[3] === 'catch-up';
   const pool = createEventStorePool({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', max: 6 });
   const store = new PostgresEventStore({ pool, namespace });
   const silent = { log: () => undefined, warn: () => undefined, error: (m: unknown) => console.error(m) };
   const daemon = new ProjectionDaemon({ pool, store, namespace, nodeId: 'bench', projections: [activeProjectProjection], logger: silent });
   // The live slot starts at the head, so only the rebuild replays the feed.
   const head = await store.readHead();
-  await pool.query(
+  if (!catchUp) await pool.query(
     `INSERT INTO "${namespace}".projection_checkpoints (projection, version, slot, cursor_tx, cursor_pos, last_position) VALUES ($1, $2, 'live', $3, $4, $5)
      ON CONFLICT (projection, version, slot) DO UPDATE SET cursor_tx = EXCLUDED.cursor_tx, cursor_pos = EXCLUDED.cursor_pos, last_position = EXCLUDED.last_position`,
     [activeProjectProjection.name, activeProjectProjection.version, head.readableCursor.transactionId, head.readableCursor.position, head.lastPosition],
@@ -40,7 +43,7 @@ async function main(): Promise<void> {
     peakLiveHeap = Math.max(peakLiveHeap, process.memoryUsage().heapUsed);
   }, 100);
   const started = Date.now();
-  const result = await daemon.rebuild(activeProjectProjection.name);
+  const result = catchUp ? await caughtUp(daemon, store, head.lastPosition) : await daemon.rebuild(activeProjectProjection.name);
   const durationMs = Date.now() - started;
   clearInterval(sampler);
   clearInterval(liveSampler);
@@ -48,6 +51,12 @@ async function main(): Promise<void> {
   await pool.end();
   if (result.status !== 'completed') throw new Error(`rebuild ${result.status}: ${JSON.stringify(result)}`);
   console.log(JSON.stringify({ processed: result.processed, durationMs, peakRssMb: mb(peakRss), peakHeapMb: mb(peakHeap), peakLiveHeapMb: mb(peakLiveHeap), baselineRssMb: mb(baselineRss) }));
+}
+
+/** Waits until the live agent has applied every event seeded before the start. */
+async function caughtUp(daemon: ProjectionDaemon, store: PostgresEventStore, lastPosition: number): Promise<{ status: string; processed: number }> {
+  await daemon.waitForNonStale({ position: lastPosition, timeoutMs: 30 * 60_000 });
+  return { status: 'completed', processed: await store.countEvents(activeProjectProjection.eventTypes) };
 }
 
 main().catch((error) => {

@@ -1,0 +1,75 @@
+import { AppProcess, freePort, waitFor } from '@projectionist/testing';
+
+const TOKEN = 'bench-token';
+
+export interface ClusterRebuildFigures {
+  /** From starting the workers on the seeded events to every projection caught up. */
+  readonly catchUpMs: number;
+  /** From the request to the `Completed` transition, as the coordinator recorded them. */
+  readonly rebuildMs: number;
+  /** From sending the request to reading `Completed` back through the API. */
+  readonly observedMs: number;
+  readonly phases: string;
+}
+
+/**
+ * A blocking rebuild of ActiveProject as a user requests it: a cluster of the built apps
+ * (coordinator, gateway, two workers) on a namespace already seeded, every projection caught up
+ * first, the rebuild requested through the gateway's admin API and followed there to `Completed`.
+ */
+export async function measureClusterRebuild(databaseUrl: string, namespace: string): Promise<ClusterRebuildFigures> {
+  const env = { NAMESPACE: namespace, DATABASE_URL: databaseUrl, ADMIN_TOKEN: TOKEN };
+  const apps: AppProcess[] = [];
+  const start = async (app: AppProcess['app'], nodeId: string) => {
+    const process = new AppProcess(app, nodeId, await freePort(), env);
+    apps.push(process);
+    await process.start();
+    return process;
+  };
+  try {
+    await start('coordinator', 'bench-coordinator');
+    const gateway = await start('gateway', 'bench-gateway');
+    const started = Date.now();
+    const workers = [await start('projector-worker', 'bench-worker-1'), await start('projector-worker', 'bench-worker-2')];
+    const active = async () => {
+      for (const w of workers) if ((await w.json<{ role: string }>('/daemon').catch(() => undefined))?.role === 'active') return w;
+      return undefined;
+    };
+    await waitFor('a worker active', async () => (await active()) !== undefined, { timeoutMs: 60_000 });
+    await waitFor(
+      'every projection caught up',
+      async () => {
+        const status = await (await active())?.json<{ projections: { lagEvents: number }[] }>('/daemon');
+        return status !== undefined && status.projections.length > 0 && status.projections.every((p) => p.lagEvents === 0);
+      },
+      { timeoutMs: 30 * 60_000, intervalMs: 200 },
+    );
+    const catchUpMs = Date.now() - started;
+    const admin = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
+    const sent = Date.now();
+    const requested = await fetch(`${gateway.url}/api/admin/projections/ActiveProject/rebuilds`, { method: 'POST', headers: admin, body: JSON.stringify({ mode: 'blocking' }) });
+    if (requested.status !== 202) throw new Error(`rebuild request answered ${requested.status}: ${await requested.text()}`);
+    const { rebuildId } = (await requested.json()) as { rebuildId: string };
+    let run: { phase: string; history: { phase: string; at: number }[] } | undefined;
+    await waitFor(
+      'the rebuild completed',
+      async () => {
+        run = (await (await fetch(`${gateway.url}/api/admin/rebuilds/${rebuildId}`, { headers: admin })).json()) as typeof run;
+        if (run && ['Failed', 'Cancelled'].includes(run.phase)) throw new Error(`rebuild ended ${run.phase}`);
+        return run?.phase === 'Completed';
+      },
+      { timeoutMs: 10 * 60_000, intervalMs: 20 },
+    );
+    const observedMs = Date.now() - sent;
+    const history = run!.history;
+    const completedAt = history.find((h) => h.phase === 'Completed')!.at;
+    return {
+      catchUpMs,
+      rebuildMs: completedAt - history[0].at,
+      observedMs,
+      phases: history.map((h, i) => `${h.phase}${i > 0 ? ` +${h.at - history[i - 1].at} ms` : ''}`).join(' → '),
+    };
+  } finally {
+    await Promise.all(apps.map((a) => a.stop()));
+  }
+}
