@@ -47,7 +47,7 @@ describe('PostgresEventStore', () => {
     const namespace = `${db.namespace}_mig`;
     namespaces.push(namespace);
     const runs = await Promise.all(Array.from({ length: 4 }, () => runMigrations({ databaseUrl: db.databaseUrl, namespace })));
-    expect(runs.flat()).toEqual(['CreateEventStore1732000000000', 'ReviseAppendToStream1732000000004']);
+    expect(runs.flat()).toEqual(['CreateEventStore1732000000000', 'ReviseAppendToStream1732000000004', 'CacheAppendPlans1732000000005']);
   });
 
   it('lets exactly one of two racing writers with the same expected version win', async () => {
