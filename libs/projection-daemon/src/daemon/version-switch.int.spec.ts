@@ -31,8 +31,9 @@ describe('a new version of a projection', () => {
     await v1.stop();
     expect(await viewTotals()).toEqual({ docs: STREAMS, total: STREAMS });
 
-    // Small pages and commits: v2's build takes many commits, and readers sample it throughout.
-    const v2 = await started(2, { pageSize: 10, liveCommitEvery: 10 });
+    // Small pages and commits (a new version catches up in rebuildCommitEvery batches): v2's build
+    // takes many commits, and readers sample it throughout.
+    const v2 = await started(2, { pageSize: 10, liveCommitEvery: 10, rebuildCommitEvery: 10 });
     const seen: string[] = [];
     let switched = false;
     while (!switched) {
@@ -55,7 +56,7 @@ describe('a new version of a projection', () => {
 
   it('waits, for read-your-writes, on the version readers see, not on a newer one still being built', async () => {
     // Tally v2 is the view now; v3 starts building and is stopped before it has caught up.
-    const v3 = await started(3, { pageSize: 1, liveCommitEvery: 1 });
+    const v3 = await started(3, { pageSize: 1, liveCommitEvery: 1, rebuildCommitEvery: 1 });
     await waitFor('v3 has committed something', async () => (await q(`SELECT count(*)::int AS n FROM %s.tally_v3`)).rows[0].n > 0);
     await v3.stop();
     expect((await viewTotals()).total).toBe(2 * STREAMS + 2);

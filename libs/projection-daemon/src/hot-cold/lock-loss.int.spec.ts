@@ -72,7 +72,7 @@ describe('HotCold after the lock connection is terminated', () => {
 
   it('applies every event exactly once when the lock connection is terminated mid-catch-up', async () => {
     const name = 'CatchUpLoss';
-    const { daemon, hotCold } = await activeHotCold('catch-up-node', name, { pageSize: 10, liveCommitEvery: 10 });
+    const { daemon, hotCold } = await activeHotCold('catch-up-node', name, { pageSize: 10, liveCommitEvery: 10, rebuildCommitEvery: 10 });
     let appending = true;
     const writer = (async () => {
       for (let i = 0; appending; i++) await f.store.append(`c-${i % 8}`, hits(name, 5));
