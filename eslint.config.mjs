@@ -51,8 +51,9 @@ const NO_IO = { group: IO_PACKAGES, message: 'Pure code holds decisions and data
 const restrictImports = (...patterns) => ['error', { patterns: [NO_APPS, ...patterns] }];
 
 // Pure folders inside io and model libs: domain-commands is io because handleCommand reads and
-// appends through the event store, and its deciders stay pure; so does the projection model.
-const PURE_FOLDERS = ['libs/domain-commands/src/deciders/**', 'libs/projections/src/model/**'];
+// appends through the event store, and its deciders stay pure; so does the projection model, and
+// the agent planner beside the node registry.
+const PURE_FOLDERS = ['libs/domain-commands/src/deciders/**', 'libs/projections/src/model/**', 'libs/cluster-nodes/src/assignment/**'];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'dist/**', 'tmp/**', '.nx/**', '**/*.js', '**/*.mjs'] },
