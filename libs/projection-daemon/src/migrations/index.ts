@@ -4,8 +4,9 @@ import { AddProjectionLeaseAgent1732000000005 } from './1732000000005-add-projec
 import { AddFeedHoldBackToProgress1733100000000 } from './1733100000000-add-feed-hold-back-to-progress';
 import { AddProjectionLeaseBuilder1733200000000 } from './1733200000000-add-projection-lease-builder';
 import { AddCheckpointRebuildRun1733300000000 } from './1733300000000-add-checkpoint-rebuild-run';
+import { AddProjectionLeaseExpiry1733400000000 } from './1733400000000-add-projection-lease-expiry';
 
-export { CreateProjectionDaemonTables1732000000001, AddProjectionLeaseAgent1732000000005, AddFeedHoldBackToProgress1733100000000, AddProjectionLeaseBuilder1733200000000, AddCheckpointRebuildRun1733300000000 };
+export { CreateProjectionDaemonTables1732000000001, AddProjectionLeaseAgent1732000000005, AddFeedHoldBackToProgress1733100000000, AddProjectionLeaseBuilder1733200000000, AddCheckpointRebuildRun1733300000000, AddProjectionLeaseExpiry1733400000000 };
 
 /** The tables this lib owns, in order; apps and `npm run db:migrate` run them through APP_MIGRATIONS. */
 export const PROJECTION_DAEMON_MIGRATIONS: readonly MigrationClass[] = [
@@ -14,4 +15,5 @@ export const PROJECTION_DAEMON_MIGRATIONS: readonly MigrationClass[] = [
   AddFeedHoldBackToProgress1733100000000,
   AddProjectionLeaseBuilder1733200000000,
   AddCheckpointRebuildRun1733300000000,
+  AddProjectionLeaseExpiry1733400000000,
 ];
