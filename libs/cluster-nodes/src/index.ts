@@ -7,3 +7,4 @@ export { NodeRegistryModule, NODE_REGISTRY } from './nest/node-registry.module';
 export type { NodeRegistryModuleOptions } from './nest/node-registry.module';
 export { agentKey, parseAgentKey, plan } from './assignment/agent-plan';
 export type { AgentCommand, AgentHealth, AgentKey, Placement, PlanAgent, PlanNode, PlanOptions } from './assignment/agent-plan';
+export { nodeLockHeldSql, nodeLockPrefix, nodeLockRole } from './registry/node-lock';

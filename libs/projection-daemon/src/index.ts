@@ -1,4 +1,4 @@
-export { CreateProjectionDaemonTables1732000000001, AddFeedHoldBackToProgress1733100000000, PROJECTION_DAEMON_MIGRATIONS } from './migrations';
+export { CreateProjectionDaemonTables1732000000001, AddFeedHoldBackToProgress1733100000000, AddProjectionLeaseExpiry1733400000000, PROJECTION_DAEMON_MIGRATIONS } from './migrations';
 export { shouldPauseFetching, DEFAULT_BACKPRESSURE } from './subscription/backpressure';
 export type { BackpressureLimits } from './subscription/backpressure';
 export { retryDelayMs } from './subscription/retry-delay';
@@ -46,3 +46,7 @@ export { ProjectionWatermark, PositionNotFoundError, StaleReadTimeoutError } fro
 export { DaemonLock } from './hot-cold/daemon-lock';
 export { ProjectionStatusReader } from './status/projection-status-reader';
 export type { ProjectionStatus } from './status/projection-status-reader';
+export { DistributedDaemon } from './distributed/distributed-daemon';
+export type { DistributedOptions, NodeAgent } from './distributed/distributed-daemon';
+export { AgentLeases } from './distributed/agent-leases';
+export { agentHealth } from './distributed/agent-health';

@@ -46,7 +46,7 @@ export class ProjectionDaemon {
   private term = 0;
   private terms = 0;
   /** Called when an agent finds its lease taken over: the node must stop applying everything. */
-  onLeaseLost: (() => void) | undefined;
+  onLeaseLost: ((projection: string) => void) | undefined;
 
   constructor(private readonly options: ProjectionDaemonOptions) {
     checkProjectionSet(options.projections);
@@ -96,6 +96,38 @@ export class ProjectionDaemon {
     await Promise.all(runs.map((run) => run.starting));
     await Promise.all(runs.map((run) => this.stopAgent(run, 'stopped')));
     this.feed.clear();
+  }
+
+  /**
+   * Distributed: runs `name` in the current term under the epoch this node just claimed (the term
+   * was started with no epochs, and agents come and go one at a time).
+   */
+  async runProjection(name: string, epoch: number): Promise<void> {
+    const run = this.known(name);
+    if (this.term === 0) throw new Error('The projection daemon is stopped; start a term before running a projection');
+    if (run.epoch === epoch) return this.startAgent(run, this.term);
+    if (run.epoch !== 0) await this.stopProjection(name);
+    run.epoch = epoch;
+    run.startFailures = 0;
+    await this.startAgent(run, this.term);
+  }
+
+  /**
+   * Distributed: stops `name`'s agent, its rebuild aborted, and gives up its epoch, so that the
+   * lease may be released once this resolves (the agent's last batch is committed by then).
+   * Returns the epoch it held; 0 when it held none.
+   */
+  async stopProjection(name: string): Promise<number> {
+    const run = this.known(name);
+    const epoch = run.epoch;
+    run.epoch = 0; // first: nothing of this term (a retry, a rebuild's end) starts it again
+    clearTimeout(run.retry);
+    run.rebuilding?.abort.abort();
+    await run.rebuilding?.done.catch(() => undefined);
+    await run.starting;
+    clearTimeout(run.retry);
+    await this.stopAgent(run, 'stopped');
+    return epoch;
   }
 
   /** Wake every agent now (a NOTIFY arrived). */
@@ -152,9 +184,14 @@ export class ProjectionDaemon {
     return rollBack(this.control, this.ownedRun(name), this.term);
   }
 
-  private ownedRun(name: string): Running {
+  private known(name: string): Running {
     const run = this.running.get(name);
     if (!run) throw new RangeError(`No async projection named "${name}" on this node`);
+    return run;
+  }
+
+  private ownedRun(name: string): Running {
+    const run = this.known(name);
     if (!this.owns(name)) throw new Error(`This node does not run projection "${name}" now`);
     if (run.rebuilding) throw new Error(`Projection "${name}" is already being rebuilt on this node`);
     return run;
@@ -278,7 +315,7 @@ export class ProjectionDaemon {
     run.error = null;
     this.options.logger.warn({ msg: 'projection lease lost', projection: run.projection.name, reason }, 'ProjectionDaemon');
     opsCounters.leaseLosses.inc({ kind: 'projection-lease' });
-    this.onLeaseLost?.();
+    this.onLeaseLost?.(run.projection.name);
   }
 
   private async stopAgent(run: Running, state: ProjectionState): Promise<void> {
@@ -291,7 +328,8 @@ export class ProjectionDaemon {
   private async refreshProgress(): Promise<void> {
     try {
       await this.feed.refresh();
-      await this.progressWriter.write(this.progress());
+      // Only what this node runs: with agents spread over nodes, each owner reports its own.
+      await this.progressWriter.write(this.progress().filter((p) => this.owns(p.name)));
       await this.previous.sweep([...this.running.values()].flatMap((r) => (r.agent ? [{ projection: r.projection, hold: r.agent.hold }] : [])));
     } catch (error) {
       this.options.logger.warn(`progress refresh failed: ${(error as Error).message}`, 'ProjectionDaemon');

@@ -1,7 +1,8 @@
 import { waitFor } from '@projectionist/testing';
 import { DaemonLock } from '../hot-cold/daemon-lock';
 import { createDaemonFixture, DaemonFixture } from '../testing/daemon-fixture';
-import { AgentLeases, nodeLockRole } from './agent-leases';
+import { nodeLockRole } from '@projectionist/cluster-nodes';
+import { AgentLeases } from './agent-leases';
 
 const TTL_MS = 60_000;
 

@@ -1,8 +1,6 @@
-import { ADVISORY_LOCK_CLASS, quoteIdentifier } from '@projectionist/event-store';
+import { nodeLockHeldSql, nodeLockPrefix } from '@projectionist/cluster-nodes';
+import { quoteIdentifier } from '@projectionist/event-store';
 import type { Pool } from 'pg';
-
-/** The role of a node's liveness lock (see NodeLiveness): a DaemonLock over `<namespace>:node:<node id>`. */
-export const nodeLockRole = (nodeId: string) => `node:${nodeId}`;
 
 export interface HeldLease {
   readonly projection: string;
@@ -34,9 +32,9 @@ export class AgentLeases {
       `INSERT INTO ${t} (projection, epoch, holder, expires_at) VALUES ($1, 1, $2, now() + $3 * interval '1 millisecond')
        ON CONFLICT (projection) DO UPDATE SET epoch = ${t}.epoch + 1, holder = EXCLUDED.holder, agent = NULL, builder = NULL,
          acquired_at = now(), expires_at = EXCLUDED.expires_at
-       WHERE ${t}.holder = EXCLUDED.holder OR ${t}.expires_at IS NULL OR ${t}.expires_at <= now() OR NOT ${this.holderAlive(`${t}.holder`)}
+       WHERE ${t}.holder = EXCLUDED.holder OR ${t}.expires_at IS NULL OR ${t}.expires_at <= now() OR NOT ${nodeLockHeldSql('$4', `${t}.holder`)}
        RETURNING epoch`,
-      [projection, holder, ttlMs, `${this.namespace}:node:`],
+      [projection, holder, ttlMs, nodeLockPrefix(this.namespace)],
     );
     return rows.length ? Number(rows[0].epoch) : undefined;
   }
@@ -57,12 +55,5 @@ export class AgentLeases {
   /** Gives the lease up after the agent stopped (its last batch committed), so that the next owner may claim it at once. */
   async release(lease: HeldLease, holder: string): Promise<void> {
     await this.pool.query(`UPDATE ${this.table} SET expires_at = now(), agent = NULL WHERE projection = $1 AND epoch = $2 AND holder = $3`, [lease.projection, lease.epoch, holder]);
-  }
-
-  /** Whether the node named by `holderSql` holds its liveness lock (`$4`: the key prefix `<namespace>:node:`). */
-  private holderAlive(holderSql: string): string {
-    return `EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2
-      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-      AND classid = ${ADVISORY_LOCK_CLASS.election}::oid AND objid = (hashtext($4 || ${holderSql})::bigint & 4294967295)::oid)`;
   }
 }
