@@ -13,11 +13,14 @@ if (existsSync(envFile)) process.loadEnvFile(envFile);
 
 // See docs/operations.md: a larger young generation speeds rebuilds up.
 const WORKER_NODE_OPTIONS = '--max-semi-space-size=64';
+// How the workers share the projections (docs/operations.md): `distributed` spreads the agents over
+// both, `hotcold` runs them all on one; DAEMON_DISTRIBUTION=hotcold npm start to try the other.
+const DISTRIBUTION = process.env.DAEMON_DISTRIBUTION || 'distributed';
 const cluster = [
   { app: 'gateway', env: { PORT: '3000', NODE_ID: 'gateway-1' } },
   { app: 'coordinator', env: { PORT: '3200', NODE_ID: 'coordinator-1' } },
-  { app: 'projector-worker', env: { PORT: '3100', NODE_ID: 'worker-1', NODE_OPTIONS: WORKER_NODE_OPTIONS } },
-  { app: 'projector-worker', env: { PORT: '3101', NODE_ID: 'worker-2', NODE_OPTIONS: WORKER_NODE_OPTIONS } },
+  { app: 'projector-worker', env: { PORT: '3100', NODE_ID: 'worker-1', NODE_OPTIONS: WORKER_NODE_OPTIONS, DAEMON_DISTRIBUTION: DISTRIBUTION } },
+  { app: 'projector-worker', env: { PORT: '3101', NODE_ID: 'worker-2', NODE_OPTIONS: WORKER_NODE_OPTIONS, DAEMON_DISTRIBUTION: DISTRIBUTION } },
   { app: 'admin-ui', env: { PORT: '4200', NODE_ID: 'admin-ui-1', GATEWAY_URL: 'http://127.0.0.1:3000' } },
 ];
 const colors = [36, 35, 33, 32, 34];

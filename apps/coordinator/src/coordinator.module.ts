@@ -4,9 +4,12 @@ import { AppConfig } from '@projectionist/config';
 import { brokerHealthCheck, MessagingModule } from '@projectionist/messaging';
 import { CoordinatorHost, CoordinatorModule as RebuildCoordinationModule } from '@projectionist/rebuild-coordinator';
 import { sharedStateHealthCheck } from '@projectionist/shared-cache';
-import { NodeRegistryModule } from '@projectionist/cluster-nodes';
+import { AgentAssignerModule, NodeRegistryModule } from '@projectionist/cluster-nodes';
 
-/** Owns the rebuild state machine; several replicas, one leader. GET /coordinator shows which. */
+/**
+ * Owns the rebuild state machine and assigns agents to workers (distributed mode); several
+ * replicas, one leader. GET /coordinator shows which.
+ */
 @Module({})
 export class CoordinatorModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -23,6 +26,11 @@ export class CoordinatorModule {
         }),
         MessagingModule,
         RebuildCoordinationModule,
+        AgentAssignerModule.forRoot({
+          imports: [RebuildCoordinationModule, MessagingModule],
+          inject: [CoordinatorHost],
+          isLeader: (host: CoordinatorHost) => () => host.coordinator.isLeader,
+        }),
         NodeRegistryModule.forRoot({
           imports: [RebuildCoordinationModule],
           inject: [CoordinatorHost],

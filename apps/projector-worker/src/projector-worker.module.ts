@@ -9,10 +9,10 @@ import { ReactorsModule, sampleReactors } from '@projectionist/reactors';
 import { RebuildExecutorModule } from '@projectionist/rebuild-coordinator';
 
 /**
- * Hosts the async projection daemon (HotCold: one active replica), executes rebuilds the
- * coordinator asks for, and runs the reactors (HotCold over their own lock, each on its own
- * checkpoint: a rebuild never runs them). GET /daemon and GET /reactors show roles and progress,
- * GET /metrics for Prometheus.
+ * Hosts the async projection daemon (distributed: the agents the coordinator assigns it; HotCold:
+ * one active replica runs them all), executes rebuilds the coordinator asks for, and runs the
+ * reactors (HotCold over their own lock, each on its own checkpoint: a rebuild never runs them).
+ * GET /daemon and GET /reactors show roles and progress, GET /metrics for Prometheus.
  */
 @Module({})
 export class ProjectorWorkerModule {
@@ -40,8 +40,8 @@ export class ProjectorWorkerModule {
           imports: [daemon, MessagingModule],
           inject: [DaemonHost, AMQP_BROKER],
           useFactory: (host: DaemonHost, broker: AmqpBroker) => () => ({
-            role: host.hotCold.currentRole,
-            details: { activeSince: host.hotCold.activeSince ?? null, projections: host.daemon.progress().map((p) => p.name), broker: broker.status },
+            role: host.role,
+            details: { ...host.describe(), broker: broker.status },
           }),
         }),
       ],

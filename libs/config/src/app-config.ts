@@ -4,6 +4,7 @@ import { ConfigError } from './config.error';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type WriteGuardScope = 'all' | 'projection';
+export type DaemonDistribution = 'distributed' | 'hotcold';
 
 export interface AppConfig {
   readonly app: AppName;
@@ -38,6 +39,13 @@ export interface AppConfig {
     readonly heldBackWarnMs: number;
     readonly keepPreviousMs: number;
     readonly testSwitchDelayMs: number;
+    readonly distribution: DaemonDistribution;
+    readonly leaseTtlMs: number;
+  };
+  readonly agents: {
+    readonly deadAfterMs: number;
+    readonly planIntervalMs: { readonly min: number; readonly max: number };
+    readonly maxPerNode: number;
   };
   readonly reactors: {
     readonly concurrency: number;
@@ -51,6 +59,7 @@ const BODY_ENVELOPE_BYTES = 64 * 1024;
 const NAMESPACE_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 const WRITE_GUARD_SCOPES: readonly WriteGuardScope[] = ['all', 'projection'];
+const DISTRIBUTIONS: readonly DaemonDistribution[] = ['distributed', 'hotcold'];
 
 /** Reads and validates the configuration of one app; throws a ConfigError naming the variable. */
 export function loadConfig(app: AppName, env: Env = process.env): AppConfig {
@@ -105,7 +114,18 @@ export function loadConfig(app: AppName, env: Env = process.env): AppConfig {
     },
     daemon: loadDaemonConfig(required),
     reactors: { concurrency: parseInteger('REACTOR_CONCURRENCY', required('REACTOR_CONCURRENCY'), 1, 1_000) },
+    agents: {
+      deadAfterMs: parseInteger('NODE_DEAD_AFTER_MS', required('NODE_DEAD_AFTER_MS'), 100, 600_000),
+      planIntervalMs: parseRange('AGENT_PLAN_INTERVAL_MS', required('AGENT_PLAN_INTERVAL_MS')),
+      maxPerNode: parseInteger('AGENT_MAX_PER_NODE', required('AGENT_MAX_PER_NODE'), 0, 100_000),
+    },
   };
+}
+
+function parseRange(name: EnvVarName, raw: string): { min: number; max: number } {
+  const match = /^(\d+)-(\d+)$/.exec(raw);
+  if (!match || Number(match[1]) > Number(match[2])) throw new ConfigError(name, `must look like "2000-5000" (min-max in ms, min <= max)`);
+  return { min: Number(match[1]), max: Number(match[2]) };
 }
 
 function loadDaemonConfig(required: (name: EnvVarName) => string): AppConfig['daemon'] {
@@ -127,6 +147,8 @@ function loadDaemonConfig(required: (name: EnvVarName) => string): AppConfig['da
     heldBackWarnMs: parseInteger('FEED_HELD_BACK_WARN_MS', required('FEED_HELD_BACK_WARN_MS'), 0, 86_400_000),
     keepPreviousMs: parseInteger('REBUILD_KEEP_PREVIOUS_MS', required('REBUILD_KEEP_PREVIOUS_MS'), 0, 30 * 86_400_000),
     testSwitchDelayMs: parseInteger('TEST_REBUILD_SWITCH_DELAY_MS', required('TEST_REBUILD_SWITCH_DELAY_MS'), 0, 60_000),
+    distribution: parseChoice('DAEMON_DISTRIBUTION', required('DAEMON_DISTRIBUTION'), DISTRIBUTIONS),
+    leaseTtlMs: parseInteger('DAEMON_LEASE_TTL_MS', required('DAEMON_LEASE_TTL_MS'), 500, 600_000),
   };
 }
 
@@ -153,4 +175,9 @@ function parseUrl(name: EnvVarName, value: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must be an http(s) URL (got "${value}")`);
   return url.origin;
+}
+
+function parseChoice<T extends string>(name: EnvVarName, raw: string, choices: readonly T[]): T {
+  if (!choices.includes(raw as T)) throw new ConfigError(name, `must be one of ${choices.join(', ')} (got "${raw}")`);
+  return raw as T;
 }

@@ -54,7 +54,11 @@ describe('loadConfig daemon settings', () => {
       heldBackWarnMs: 10_000,
       keepPreviousMs: 3_600_000,
       testSwitchDelayMs: 0,
+      distribution: 'distributed',
+      leaseTtlMs: 5_000,
     });
+    expect(loadConfig('coordinator', {}).agents).toEqual({ deadAfterMs: 5_000, planIntervalMs: { min: 2_000, max: 5_000 }, maxPerNode: 0 });
+    expect(loadConfig('projector-worker', { DAEMON_DISTRIBUTION: 'hotcold' }).daemon.distribution).toBe('hotcold');
   });
 
   it.each([
@@ -66,6 +70,10 @@ describe('loadConfig daemon settings', () => {
     [{ DAEMON_PAGE_SIZE: '0' }, 'DAEMON_PAGE_SIZE'],
     [{ FEED_HELD_BACK_WARN_MS: 'soon' }, 'FEED_HELD_BACK_WARN_MS'],
     [{ DAEMON_SWAP_LOCK_TIMEOUT_MS: '0' }, 'DAEMON_SWAP_LOCK_TIMEOUT_MS'],
+    [{ DAEMON_DISTRIBUTION: 'hot-cold' }, 'DAEMON_DISTRIBUTION'],
+    [{ DAEMON_LEASE_TTL_MS: '100' }, 'DAEMON_LEASE_TTL_MS'],
+    [{ AGENT_PLAN_INTERVAL_MS: '5000' }, 'AGENT_PLAN_INTERVAL_MS'],
+    [{ NODE_DEAD_AFTER_MS: 'late' }, 'NODE_DEAD_AFTER_MS'],
   ])('rejects %o naming %s', (env, name) => {
     expect(() => loadConfig('projector-worker', env)).toThrow(name);
   });

@@ -126,6 +126,39 @@ export const ENV_VARS = [
     apps: ['projector-worker'],
   },
   {
+    name: 'DAEMON_DISTRIBUTION',
+    default: 'distributed',
+    description:
+      "How async projections are spread over worker replicas: `distributed` (each projection's agent runs on one node, spread over every live worker by the coordinator leader) or `hotcold` (one active worker runs them all, the others stand by).",
+    apps: ['projector-worker'],
+  },
+  {
+    name: 'DAEMON_LEASE_TTL_MS',
+    default: '5000',
+    description:
+      "Distributed: how long a worker's lease on a projection holds without renewal (ms). Renewed every fifth of it; a worker that cannot renew stops the agent after three fifths, and another worker may claim it once it expired (at once if the holder's connection is gone).",
+    apps: ['projector-worker'],
+  },
+  {
+    name: 'NODE_DEAD_AFTER_MS',
+    default: '5000',
+    description:
+      "Distributed: the coordinator leader counts a worker dead when its heartbeat is older than this (ms), or at once when its liveness lock's connection is gone, and reassigns its agents. Workers up for less than twice this get no agents moved to them for balance.",
+    apps: ['coordinator'],
+  },
+  {
+    name: 'AGENT_PLAN_INTERVAL_MS',
+    default: '2000-5000',
+    description: 'Distributed: the coordinator leader re-checks where agents run at a random interval in this range (min-max, ms), and at once when a worker joins or disappears.',
+    apps: ['coordinator'],
+  },
+  {
+    name: 'AGENT_MAX_PER_NODE',
+    default: '0',
+    description: 'Distributed: the most agents the coordinator puts on one worker; 0 for no limit. Agents that fit nowhere wait for a worker with room.',
+    apps: ['coordinator'],
+  },
+  {
     name: 'DAEMON_SWAP_LOCK_TIMEOUT_MS',
     default: '5000',
     description:

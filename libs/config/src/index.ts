@@ -1,7 +1,7 @@
 export { ENV_VARS, DEFAULT_PORTS } from './env-vars';
 export type { EnvVarSpec, EnvVarName, AppName } from './env-vars';
 export { loadConfig } from './app-config';
-export type { AppConfig, LogLevel, WriteGuardScope } from './app-config';
+export type { AppConfig, DaemonDistribution, LogLevel, WriteGuardScope } from './app-config';
 export { ConfigError } from './config.error';
 
 /** Nest injection token for the app's AppConfig. */

@@ -114,9 +114,16 @@ export interface NodeItem {
   readonly pid: number;
   readonly port: number;
   readonly details: Record<string, unknown>;
+  /** Distributed workers: each agent it runs or is starting (`CarView@2`) and its health. Absent from older gateways. */
+  readonly agents?: readonly NodeAgentItem[];
   readonly startedAt: string;
   readonly heartbeatAt: string;
   readonly stoppedAt: string | null;
+}
+
+export interface NodeAgentItem {
+  readonly agent: string;
+  readonly health: string;
 }
 
 /** The gateway's error body: a stable code and a message (400s also name the field). */

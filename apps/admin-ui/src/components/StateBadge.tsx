@@ -15,6 +15,8 @@ const TONES: Record<string, { tone: string; symbol: string }> = {
   Switching: { tone: 'busy', symbol: '⇄' },
   paused: { tone: 'warn', symbol: '❚❚' },
   late: { tone: 'warn', symbol: '!' },
+  starting: { tone: 'busy', symbol: '…' },
+  failing: { tone: 'bad', symbol: '!' },
   Cancelled: { tone: 'muted', symbol: '✕' },
   stopped: { tone: 'muted', symbol: '■' },
   error: { tone: 'bad', symbol: '✖' },

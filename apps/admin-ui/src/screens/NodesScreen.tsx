@@ -37,7 +37,18 @@ export function NodesScreen({ state, now }: { state: ClusterState; now: number }
                   <StateBadge state={node.status} />
                 </td>
                 <td data-label="Heartbeat">{node.stoppedAt ? `stopped ${formatAge(node.stoppedAt, now)}` : formatAge(node.heartbeatAt, now)}</td>
-                <td data-label="Runs">{describeWork(node)}</td>
+                <td data-label="Runs">
+                  {describeWork(node)}
+                  {node.agents && node.agents.length > 0 && (
+                    <ul className="agents" aria-label={`Agents on ${node.nodeId}`}>
+                      {node.agents.map((a) => (
+                        <li key={a.agent} data-agent={a.agent}>
+                          {a.agent} <StateBadge state={a.health} />
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
                 <td data-label="Address">
                   {node.host}:{node.port} <span className="muted">pid {node.pid}</span>
                 </td>
@@ -63,6 +74,10 @@ function describeLiveWork(node: NodeItem): string {
   const suffix = links ? ` (${links})` : '';
   if (node.app === 'projector-worker') {
     const projections = Array.isArray(d.projections) ? (d.projections as string[]) : [];
+    if (d.distribution === 'distributed') {
+      const count = node.agents?.length ?? 0;
+      return `${node.role === 'active' ? `${count} agent${count === 1 ? '' : 's'}` : 'joining'}${suffix}`;
+    }
     if (node.role === 'active') return `daemon: ${projections.length ? projections.join(', ') : 'no projections'}${suffix}`;
     return `standby, ready to take over${suffix}`;
   }

@@ -278,6 +278,18 @@ describe('NodesScreen', () => {
     expect(wk.textContent).toContain('1.0 s ago');
   });
 
+  it('lists the agents of a distributed worker with their health', () => {
+    const agents = [
+      { agent: 'CarView@2', health: 'running' },
+      { agent: 'CustomerView@1', health: 'starting' },
+    ];
+    const state = clusterReducer(EMPTY_CLUSTER, { type: 'nodes', nodes: [node({ details: { distribution: 'distributed', broker: 'connected' }, agents })] });
+    render(<NodesScreen state={state} now={Date.parse('2026-12-01T10:00:10.000Z')} />);
+    const list = screen.getByRole('list', { name: /Agents on/ });
+    expect(within(list).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['CarView@2 ● running', 'CustomerView@1 … starting']);
+    expect(screen.getAllByRole('row')[1].textContent).toContain('2 agents (broker connected)');
+  });
+
   it('describes a standby worker', () => {
     expect(describeWork(node({ role: 'standby', details: {} }))).toBe('standby, ready to take over');
     expect(describeWork(node({ status: 'down', details: { projections: ['CarView'] } }))).toBe('last reported: daemon: CarView');

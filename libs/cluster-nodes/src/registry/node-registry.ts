@@ -29,6 +29,8 @@ export interface ClusterNode {
   readonly pid: number;
   readonly port: number;
   readonly details: Record<string, unknown>;
+  /** The agents a worker in distributed mode runs or is starting, with their health (from its heartbeat); empty otherwise. */
+  readonly agents: readonly { readonly agent: string; readonly health: string }[];
   readonly startedAt: string;
   readonly heartbeatAt: string;
   readonly stoppedAt: string | null;
@@ -69,6 +71,7 @@ export class NodeRegistry {
       pid: r.pid,
       port: r.port,
       details: r.details,
+      agents: agentsOf(r.details),
       startedAt: r.started_at.toISOString(),
       heartbeatAt: r.heartbeat_at.toISOString(),
       stoppedAt: r.stopped_at?.toISOString() ?? null,
@@ -86,4 +89,10 @@ export class NodeRegistry {
       [o.nodeId, o.app, role, hostname(), process.pid, o.port, details, this.startedAt, o.intervalMs],
     );
   }
+}
+
+function agentsOf(details: Record<string, unknown> | null): ClusterNode['agents'] {
+  const agents = details?.agents;
+  if (!Array.isArray(agents)) return [];
+  return agents.flatMap((a) => (typeof a?.agent === 'string' && typeof a?.health === 'string' ? [{ agent: a.agent, health: a.health }] : []));
 }

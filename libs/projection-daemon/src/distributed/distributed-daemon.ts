@@ -1,4 +1,5 @@
 import { agentKey, AgentHealth, nodeLockRole, parseAgentKey } from '@projectionist/cluster-nodes';
+import type { ConnectionKeepAlive } from '@projectionist/event-store';
 import type { AgentLogger } from '../agent/projection-agent';
 import type { ProjectionDaemon } from '../daemon/projection-daemon';
 import { DaemonLock } from '../hot-cold/daemon-lock';
@@ -13,6 +14,8 @@ export interface DistributedOptions {
   readonly logger: AgentLogger;
   /** How long a lease holds without renewal; renewed every fifth of it. */
   readonly leaseTtlMs: number;
+  /** TCP keep-alive of the liveness lock's connection, so that a dead peer is noticed. */
+  readonly keepAlive?: ConnectionKeepAlive;
   /** Behind and not moving for this long: the agent reports itself failing; default 30 s. */
   readonly stuckAfterMs?: number;
 }
@@ -55,7 +58,7 @@ export class DistributedDaemon {
   activeSince: number | undefined;
 
   constructor(private readonly options: DistributedOptions) {
-    this.lock = new DaemonLock(options.databaseUrl, options.namespace, options.nodeId, nodeLockRole(options.nodeId));
+    this.lock = new DaemonLock(options.databaseUrl, options.namespace, options.nodeId, nodeLockRole(options.nodeId), { keepAlive: options.keepAlive });
     this.leases = new AgentLeases(options.daemon.storage.pool, options.namespace);
     options.daemon.onLeaseLost = (projection) => this.forget(projection, 'its lease was taken over');
   }

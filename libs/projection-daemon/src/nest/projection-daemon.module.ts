@@ -1,20 +1,28 @@
 import { Controller, DynamicModule, Get, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { isAgentMessage, MessageEnvelope } from '@projectionist/messaging-contracts';
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
 import { EVENT_STORE, EVENT_STORE_POOL, EventStore, FeedNotifications } from '@projectionist/event-store';
 import { MetricsEndpoint } from '@projectionist/observability';
 import { checkProjectionSet, Projection } from '@projectionist/projections';
 import { Pool } from 'pg';
 import { ProjectionDaemon } from '../daemon/projection-daemon';
+import { DistributedDaemon } from '../distributed/distributed-daemon';
 import { HotColdDaemon } from '../hot-cold/hot-cold-daemon';
 import { DaemonMetrics } from '../metrics/daemon-metrics';
 
 export const PROJECTIONS = Symbol('PROJECTIONS');
 
-/** Wires the daemon into a worker: HotCold election, NOTIFY wake-ups, and its lifecycle. */
+/**
+ * Wires the daemon into a worker: its distribution (DAEMON_DISTRIBUTION: agents spread over
+ * workers by the coordinator, or HotCold election), NOTIFY wake-ups, and its lifecycle.
+ */
 @Injectable()
 export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly daemon: ProjectionDaemon;
-  readonly hotCold: HotColdDaemon;
+  /** Exactly one of the two, per DAEMON_DISTRIBUTION. */
+  readonly hotCold: HotColdDaemon | undefined;
+  readonly distributed: DistributedDaemon | undefined;
   readonly notifications: FeedNotifications;
   readonly metrics: DaemonMetrics;
   private readonly logger = new Logger('ProjectionDaemon');
@@ -46,23 +54,19 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
         testSwitchDelayMs: d.testSwitchDelayMs,
       },
     });
-    this.hotCold = new HotColdDaemon({
-      databaseUrl: config.databaseUrl,
-      namespace: config.namespace,
-      nodeId: config.nodeId,
-      daemon: this.daemon,
-      logger: this.logger,
-      retryMinMs: d.standbyRetryMs.min,
-      retryMaxMs: d.standbyRetryMs.max,
-      keepAlive: config.databaseKeepAlive,
-    });
+    const node = { databaseUrl: config.databaseUrl, namespace: config.namespace, nodeId: config.nodeId, daemon: this.daemon, logger: this.logger, keepAlive: config.databaseKeepAlive };
+    if (d.distribution === 'distributed') {
+      this.distributed = new DistributedDaemon({ ...node, leaseTtlMs: d.leaseTtlMs });
+    } else {
+      this.hotCold = new HotColdDaemon({ ...node, retryMinMs: d.standbyRetryMs.min, retryMaxMs: d.standbyRetryMs.max });
+    }
     this.notifications = new FeedNotifications({ databaseUrl: config.databaseUrl, namespace: config.namespace, keepAlive: config.databaseKeepAlive });
     this.notifications.on('appended', () => this.daemon.notifyAppended());
     this.notifications.on('status', (status: string) => this.logger.log({ msg: 'feed notifications', status }));
     this.notifications.on('error', (error: Error) => this.logger.warn(`feed notifications: ${error.message}`));
     this.metrics = new DaemonMetrics(
       () => this.daemon.progress(),
-      () => this.hotCold.currentRole === 'active',
+      () => this.role === 'active',
       () => this.daemon.feed.heldBack,
     );
     metricsEndpoint?.include(this.metrics.registry);
@@ -71,7 +75,25 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationBootstrap(): Promise<void> {
     await this.openTakeoverConnections();
     await this.notifications.start();
-    this.hotCold.start();
+    this.hotCold?.start();
+    this.distributed?.start();
+  }
+
+  /** HotCold: active, starting, standby or stopped; distributed: active once joined (running any agents it is given). */
+  get role(): string {
+    return this.distributed?.role ?? this.hotCold?.currentRole ?? 'stopped';
+  }
+
+  get activeSince(): number | undefined {
+    return this.distributed ? this.distributed.activeSince : this.hotCold?.activeSince;
+  }
+
+  /** What the node registry's heartbeat says about this worker's daemon. */
+  describe(): Record<string, unknown> {
+    const base = { distribution: this.distributed ? 'distributed' : 'hotcold', activeSince: this.activeSince ?? null };
+    if (!this.distributed) return { ...base, projections: this.daemon.progress().map((p) => p.name) };
+    const agents = this.distributed.agents();
+    return { ...base, capabilities: this.distributed.capabilities, agents, projections: agents.map((a) => a.agent.replace(/@\d+$/, '')) };
   }
 
   /**
@@ -87,7 +109,8 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationShutdown(): Promise<void> {
     this.metricsEndpoint?.exclude(this.metrics.registry);
-    await this.hotCold.stop();
+    await this.hotCold?.stop();
+    await this.distributed?.stop();
     await this.notifications.close();
   }
 }
@@ -99,15 +122,38 @@ class DaemonController {
   /** This node's role and, when active, every projection's progress and what holds the feed back. */
   @Get('daemon')
   status(): object {
-    const { hotCold, daemon } = this.host;
-    const active = hotCold.currentRole === 'active';
+    const { daemon } = this.host;
+    const active = this.host.role === 'active';
     return {
-      role: hotCold.currentRole,
-      activeSince: hotCold.activeSince ?? null,
-      startMs: hotCold.lastStartMs ?? null,
+      role: this.host.role,
+      distribution: this.host.distributed ? 'distributed' : 'hotcold',
+      activeSince: this.host.activeSince ?? null,
+      startMs: this.host.hotCold?.lastStartMs ?? null,
+      agents: this.host.distributed?.agents() ?? null,
       feed: { heldBack: active ? daemon.feed.heldBack : null },
-      projections: daemon.progress(),
+      // Distributed: only the projections this node runs (the others are another node's to report).
+      projections: daemon.progress().filter((p) => !this.host.distributed || daemon.owns(p.name)),
     };
+  }
+}
+
+/**
+ * StartAgent and StopAgent from the coordinator leader, on this worker's control queue. Not
+ * awaited: a start may wait up to a lease time for the previous holder, and the control consumer
+ * must stay free meanwhile (for the stop that may cancel it, and for rebuild messages).
+ */
+@Controller()
+class AgentMessagesController {
+  constructor(private readonly host: DaemonHost) {}
+
+  @EventPattern('StartAgent')
+  start(@Payload() message: MessageEnvelope): void {
+    if (isAgentMessage(message, 'StartAgent')) void this.host.distributed?.startAgent(message.payload.agent);
+  }
+
+  @EventPattern('StopAgent')
+  stop(@Payload() message: MessageEnvelope): void {
+    if (isAgentMessage(message, 'StopAgent')) void this.host.distributed?.stopAgent(message.payload.agent);
   }
 }
 
@@ -118,7 +164,7 @@ export class ProjectionDaemonModule {
     checkProjectionSet(projections);
     return {
       module: ProjectionDaemonModule,
-      controllers: [DaemonController],
+      controllers: [DaemonController, AgentMessagesController],
       providers: [{ provide: PROJECTIONS, useValue: projections }, DaemonHost],
       exports: [DaemonHost],
     };
