@@ -143,7 +143,7 @@ export const ENV_VARS = [
     name: 'NODE_DEAD_AFTER_MS',
     default: '5000',
     description:
-      "Distributed: the coordinator leader counts a worker dead when its heartbeat is older than this (ms), or at once when its liveness lock's connection is gone, and reassigns its agents. Workers up for less than twice this get no agents moved to them for balance.",
+      "Distributed: the coordinator leader counts a worker dead when its heartbeat is older than this (ms), or at once when its liveness lock's connection is gone, and reassigns its agents. Workers up for less than this get no agents moved to them for balance.",
     apps: ['coordinator'],
   },
   {

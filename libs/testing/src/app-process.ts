@@ -69,6 +69,15 @@ export class AppProcess {
     return (await response.json()) as T;
   }
 
+  /** SIGSTOP: the process freezes with its connections open (a long GC pause, a frozen VM); `resume` continues it. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** SIGKILL: no shutdown hook runs, connections drop as the process dies. */
   async kill(): Promise<void> {
     this.child?.kill('SIGKILL');
@@ -77,6 +86,7 @@ export class AppProcess {
 
   async stop(): Promise<void> {
     if (!this.running) return;
+    this.child?.kill('SIGCONT'); // a paused process would not act on SIGTERM
     this.child?.kill('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.exited, new Promise((r) => (timer = setTimeout(r, 10_000)))]);

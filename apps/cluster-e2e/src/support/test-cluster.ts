@@ -39,6 +39,8 @@ export class TestCluster {
       DATABASE_URL: this.db.databaseUrl,
       DAEMON_POLL_INTERVAL_MS: '200',
       DAEMON_STANDBY_RETRY_MS: '100-400',
+      // The tests written for HotCold (one active worker) say so here; distributed ones set it in their cluster's env.
+      DAEMON_DISTRIBUTION: 'hotcold',
       ...this.env,
       ...env,
     });

@@ -59,7 +59,7 @@ export class AgentAssigner {
     }
     this.ticking = true;
     try {
-      const view = clusterView(await this.readWorkers(), { deadAfterMs: this.options.deadAfterMs, settleMs: 2 * this.options.deadAfterMs });
+      const view = clusterView(await this.readWorkers(), { deadAfterMs: this.options.deadAfterMs, settleMs: this.options.deadAfterMs });
       const live = view.nodes.filter((n) => n.alive).map((n) => n.id).sort().join(',');
       const now = Date.now();
       if (live === this.lastLive && now < this.nextPlanAt) return;
