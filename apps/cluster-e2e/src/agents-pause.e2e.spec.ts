@@ -17,7 +17,6 @@ describe('a worker paused past its lease', () => {
   let cluster: TestCluster;
   let vhost: TestVhost;
   let w1: AppProcess;
-  let w2: AppProcess;
   let writes: () => Promise<CheckpointWrite[]>;
 
   beforeAll(async () => {
@@ -33,7 +32,7 @@ describe('a worker paused past its lease', () => {
     writes = await auditCheckpointWrites(cluster);
     await cluster.addApp('coordinator', 'ap-coordinator');
     w1 = await cluster.addWorker('ap-w1');
-    w2 = await cluster.addWorker('ap-w2');
+    await cluster.addWorker('ap-w2');
   });
   afterAll(async () => {
     await cluster.close();
