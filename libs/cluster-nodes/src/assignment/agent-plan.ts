@@ -21,9 +21,10 @@ export function parseAgentKey(key: AgentKey): { projection: string; version: num
 /**
  * How an agent is doing on its node. `failing`: it cannot start or makes no progress while behind
  * (the node's problem: run it elsewhere); `error`: stopped on an event it cannot apply (the
- * projection's problem, the same on every node: left in place for an operator).
+ * projection's problem, the same on every node: left in place for an operator); `rebuilding`:
+ * healthy, but not moved for balance, which would cancel its rebuild.
  */
-export type AgentHealth = 'starting' | 'running' | 'failing' | 'error';
+export type AgentHealth = 'starting' | 'running' | 'rebuilding' | 'failing' | 'error';
 
 export interface PlanNode {
   readonly id: string;
@@ -139,7 +140,7 @@ export function plan(nodes: readonly PlanNode[], agents: readonly PlanAgent[], c
 }
 
 function rank(health: AgentHealth): number {
-  return { running: 0, error: 1, starting: 2, failing: 3 }[health];
+  return { running: 0, rebuilding: 0, error: 1, starting: 2, failing: 3 }[health];
 }
 
 function leastLoaded(loads: Load[]): Load | undefined {
@@ -149,7 +150,7 @@ function leastLoaded(loads: Load[]): Load | undefined {
 function bestMove(loads: Load[], weightOf: Map<AgentKey, number>, cap: number, troubled: ReadonlySet<string>): { from: Load; to: Load; agent: AgentKey } | undefined {
   const byWeight = [...loads].sort((a, b) => b.weight - a.weight || a.node.id.localeCompare(b.node.id));
   for (const from of byWeight) {
-    // Only agents that run and are healthy move: one starting is still settling, one in error stays for the operator.
+    // Only agents that run and are healthy move: one starting is still settling, one rebuilding would lose its run, one in error stays for the operator.
     const movable = [...from.agents].filter(([, h]) => h === 'running').map(([a]) => a).sort();
     for (const agent of movable) {
       const w = weightOf.get(agent) ?? 1;

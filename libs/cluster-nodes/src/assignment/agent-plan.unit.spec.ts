@@ -143,6 +143,11 @@ const cases: Case[] = [
     then: { commands: [] },
   },
   {
+    name: 'moves no agent that is rebuilding: the move would cancel its rebuild',
+    given: { nodes: [node('n1'), node('n2')], agents: agents(['A@1', 'B@1']), current: [{ node: 'n1', agent: 'A@1', health: 'rebuilding' }, { node: 'n1', agent: 'B@1', health: 'rebuilding' }] },
+    then: { commands: [] },
+  },
+  {
     name: 'stops agents that are no longer wanted',
     given: { nodes: [node('n1')], agents: agents(['A@1']), current: running('n1', 'A@1', 'Gone@1') },
     then: { commands: [{ kind: 'stop', node: 'n1', agent: 'Gone@1' }] },

@@ -32,7 +32,7 @@ export interface ViewLimits {
   readonly settleMs: number;
 }
 
-const HEALTHS: readonly AgentHealth[] = ['starting', 'running', 'failing', 'error'];
+const HEALTHS: readonly AgentHealth[] = ['starting', 'running', 'rebuilding', 'failing', 'error'];
 
 function distributedDetails(details: Record<string, unknown>): DistributedDetails | undefined {
   if (details.distribution !== 'distributed' || !Array.isArray(details.capabilities) || !Array.isArray(details.agents)) return undefined;

@@ -11,6 +11,8 @@ export interface AgentHealthInput {
   readonly sinceProgressMs: number;
   /** Since this node claimed the lease. */
   readonly sinceClaimMs: number;
+  /** An online rebuild runs beside the live agent (whose state stays `running`). */
+  readonly rebuilding?: boolean;
 }
 
 export interface AgentHealthLimits {
@@ -27,7 +29,7 @@ export interface AgentHealthLimits {
  */
 export function agentHealth(a: AgentHealthInput, limits: AgentHealthLimits): AgentHealth {
   if (a.state === 'error') return 'error';
-  if (a.state === 'rebuilding') return 'running';
+  if (a.state === 'rebuilding' || a.rebuilding) return 'rebuilding';
   if (a.state !== 'running') return a.sinceClaimMs > limits.startWithinMs ? 'failing' : 'starting';
   const stuck = a.lagEvents > 0 && !a.heldBack && a.sinceProgressMs > limits.stuckAfterMs;
   return stuck ? 'failing' : 'running';

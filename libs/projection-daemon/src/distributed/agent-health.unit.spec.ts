@@ -12,7 +12,8 @@ describe('agentHealth', () => {
     ['just claimed, not started yet', given({ state: 'stopped', sinceClaimMs: 2_000 }), 'starting'],
     ['claimed long ago and its start keeps failing', given({ state: 'stopped', sinceClaimMs: 16_000 }), 'failing'],
     ['stopped on an event it cannot apply', given({ state: 'error', sinceClaimMs: 60_000 }), 'error'],
-    ['rebuilding', given({ state: 'rebuilding', lagEvents: 10_000, sinceProgressMs: 60_000 }), 'running'],
+    ['rebuilding, blocking', given({ state: 'rebuilding', lagEvents: 10_000, sinceProgressMs: 60_000 }), 'rebuilding'],
+    ['rebuilding online beside its live agent', given({ rebuilding: true }), 'rebuilding'],
   ] as const)('%s', (_, input, expected) => {
     expect(agentHealth(input, limits)).toBe(expected);
   });

@@ -96,7 +96,7 @@ export class DistributedDaemon {
         w.epoch === 0 || !p
           ? 'starting'
           : agentHealth(
-              { state: p.state, lagEvents: p.lagEvents, heldBack: p.heldBack !== null, sinceProgressMs: now - w.progress.at, sinceClaimMs: now - w.claimedAt },
+              { state: p.state, lagEvents: p.lagEvents, heldBack: p.heldBack !== null, sinceProgressMs: now - w.progress.at, sinceClaimMs: now - w.claimedAt, rebuilding: p.rebuild !== null && !['done', 'failed', 'cancelled'].includes(p.rebuild.phase) },
               { stuckAfterMs: this.options.stuckAfterMs ?? 30_000, startWithinMs: 3 * this.options.leaseTtlMs },
             );
       return { agent: w.key, health, epoch: w.epoch };
