@@ -73,6 +73,20 @@ describe('DistributedDaemon', () => {
     await waitFor('Left applied on b', async () => (await doc('left', 'Left-0'))?.versions.length === 3);
   });
 
+  it('stops every agent at once when its liveness lock connection is terminated, and joins again', async () => {
+    const d = await node('d', 60_000);
+    await d.distributed.startAgent('Right@1');
+    await waitFor('Right running on d', () => health(d.distributed)['Right@1'] === 'running');
+    await f.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [`${f.db.namespace}:node:d-lock:d`]);
+    // Others may claim its leases the moment the lock is gone: it must have stopped applying.
+    await waitFor('d stopped Right', () => !d.daemon.owns('Right'));
+    expect(d.distributed.agents()).toEqual([]);
+    await waitFor('d joined again', () => d.distributed.role === 'active');
+    await d.distributed.startAgent('Right@1');
+    await waitFor('Right running on d again', () => health(d.distributed)['Right@1'] === 'running');
+    await d.distributed.stopAgent('Right@1');
+  });
+
   it("takes a killed node's agents at once: its liveness lock is gone, its lease not yet expired", async () => {
     const c = await node('c', 60_000);
     await c.distributed.startAgent('Right@1');

@@ -79,7 +79,7 @@ export class DistributedDaemon {
 
   async stop(): Promise<void> {
     this.state = 'stopped';
-    clearTimeout(this.lockTimer);
+    clearInterval(this.lockTimer);
     clearInterval(this.renewTimer);
     await Promise.all([...this.wanted.keys()].map((name) => this.stopAgent(this.wanted.get(name)!.key)));
     await this.options.daemon.stop();
@@ -186,6 +186,8 @@ export class DistributedDaemon {
   private async lockLost(reason: string): Promise<void> {
     if (this.state !== 'active') return;
     this.state = 'joining';
+    clearInterval(this.renewTimer);
+    clearInterval(this.lockTimer);
     this.options.logger.warn({ msg: 'liveness lock lost, stopping every agent', reason }, 'DistributedDaemon');
     await this.stopAll();
     await this.options.daemon.stop();
