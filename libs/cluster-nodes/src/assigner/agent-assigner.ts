@@ -38,6 +38,9 @@ export class AgentAssigner {
   private lastLive = '';
   private nextPlanAt = 0;
   private pending: { readonly command: AgentCommand; readonly at: number }[] = [];
+  /** Checks run (leading or not) and plans made (leading), for tests. */
+  checks = 0;
+  plansMade = 0;
 
   constructor(private readonly options: AgentAssignerOptions) {}
 
@@ -52,6 +55,7 @@ export class AgentAssigner {
 
   private async tick(): Promise<void> {
     if (this.ticking) return;
+    this.checks++;
     if (!this.options.isLeader()) {
       this.pending = [];
       this.lastLive = '';
@@ -68,6 +72,7 @@ export class AgentAssigner {
       const { min, max } = this.options.planIntervalMs;
       this.nextPlanAt = now + min + Math.random() * (max - min);
       this.pending = this.pending.filter((p) => now - p.at < PENDING_MS);
+      this.plansMade++;
       const commands = plan(view.nodes, view.agents, this.withPending(view.current), { maxAgentsPerNode: this.options.maxAgentsPerNode });
       if (commands.length > 0) await this.send(commands, now);
     } catch (error) {
