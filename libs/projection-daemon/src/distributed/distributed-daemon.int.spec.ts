@@ -1,4 +1,5 @@
 import { DocumentProjection, singleStreamProjection } from '@projectionist/projections';
+import { nodeLockHeldSql, nodeLockPrefix } from '@projectionist/cluster-nodes';
 import { waitFor } from '@projectionist/testing';
 import { createDaemonFixture, DaemonFixture } from '../testing/daemon-fixture';
 import { DistributedDaemon } from './distributed-daemon';
@@ -85,6 +86,16 @@ describe('DistributedDaemon', () => {
     await d.distributed.startAgent('Right@1');
     await waitFor('Right running on d again', () => health(d.distributed)['Right@1'] === 'running');
     await d.distributed.stopAgent('Right@1');
+  });
+
+  it('stopped while it joins, it keeps no liveness lock and starts nothing', async () => {
+    const daemon = f.daemon(PROJECTIONS, {}, 'e');
+    const distributed = new DistributedDaemon({ databaseUrl: f.db.databaseUrl, namespace: f.db.namespace, nodeId: 'e', daemon, logger: f.logger, leaseTtlMs: 3_000 });
+    distributed.start();
+    await distributed.stop();
+    expect(distributed.role).toBe('stopped');
+    const { rows } = await f.pool.query(`SELECT ${nodeLockHeldSql('$1', `'e'`)} AS held`, [nodeLockPrefix(f.db.namespace)]);
+    expect(rows[0].held).toBe(false);
   });
 
   it("takes a killed node's agents at once: its liveness lock is gone, its lease not yet expired", async () => {

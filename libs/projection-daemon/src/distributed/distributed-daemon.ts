@@ -53,6 +53,7 @@ export class DistributedDaemon {
   private renewTimer: NodeJS.Timeout | undefined;
   private lockTimer: NodeJS.Timeout | undefined;
   private renewing = false;
+  private joining: Promise<void> = Promise.resolve();
   private state: 'stopped' | 'joining' | 'active' = 'stopped';
   /** When this node last became active (ms since epoch). */
   activeSince: number | undefined;
@@ -74,11 +75,14 @@ export class DistributedDaemon {
 
   start(): void {
     this.state = 'joining';
-    void this.join();
+    this.joining = this.join();
   }
 
   async stop(): Promise<void> {
+    const wasJoining = this.state === 'joining';
     this.state = 'stopped';
+    // A join under way ends first (it gives back a lock it took meanwhile), so nothing starts after this stop.
+    if (wasJoining) await this.joining;
     clearInterval(this.lockTimer);
     clearInterval(this.renewTimer);
     await Promise.all([...this.wanted.keys()].map((name) => this.stopAgent(this.wanted.get(name)!.key)));
@@ -164,7 +168,13 @@ export class DistributedDaemon {
     while (this.state === 'joining') {
       try {
         if (await this.lock.tryAcquire((reason) => void this.lockLost(reason))) {
+          // Stopped while taking the lock: give it back rather than start a node nobody will stop.
+          if (this.state !== 'joining') {
+            await this.lock.release();
+            return;
+          }
           await this.options.daemon.start(new Map());
+          if (this.state !== 'joining') return; // stopped meanwhile: stop() stops the daemon and releases the lock once this returns
           this.state = 'active';
           this.activeSince = Date.now();
           this.renewTimer = setInterval(() => void this.tick(), Math.max(100, Math.floor(this.options.leaseTtlMs / 5)));
@@ -191,7 +201,7 @@ export class DistributedDaemon {
     this.options.logger.warn({ msg: 'liveness lock lost, stopping every agent', reason }, 'DistributedDaemon');
     await this.stopAll();
     await this.options.daemon.stop();
-    void this.join();
+    this.joining = this.join();
   }
 
   /**
