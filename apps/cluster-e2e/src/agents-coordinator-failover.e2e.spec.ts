@@ -1,3 +1,4 @@
+import { sampleProjections } from '@projectionist/projections';
 import { randomHistory } from '@projectionist/projections/testing';
 import { createTestVhost, TestVhost, waitFor } from '@projectionist/testing';
 import { AppProcess } from './support/app-process';
@@ -7,6 +8,7 @@ import { TestCluster } from './support/test-cluster';
 
 /** The target is 5 s; the assertion leaves room for a loaded CI machine (the measured figure is logged). */
 const REASSIGNED_BOUND_MS = 15_000;
+const AGENTS = sampleProjections.filter((p) => p.mode === 'async').length;
 
 /**
  * The coordinator leader is SIGKILLed as it reassigns the agents of a worker that was just
@@ -50,11 +52,11 @@ describe('coordinator leader killed during a reassignment', () => {
   const evenly = async (nodes: number) => {
     const rows = await leases(cluster);
     const counts = Object.values(spread(rows));
-    return rows.filter((r) => r.bound).length === 6 && counts.length === nodes && counts.every((c) => c === 6 / nodes);
+    return rows.filter((r) => r.bound).length === AGENTS && counts.length === nodes && Math.max(...counts) - Math.min(...counts) <= 1;
   };
 
   it('the other coordinator finishes it: no agent twice, none running nowhere for long', async () => {
-    await waitFor('six agents spread 2/2/2', () => evenly(3), { timeoutMs: 30_000, intervalMs: 100 });
+    await waitFor('the agents spread evenly', () => evenly(3), { timeoutMs: 30_000, intervalMs: 100 });
     const first = await waitFor('a coordinator leader', leader, { timeoutMs: 10_000, intervalMs: 100 });
 
     const history = randomHistory({ seed: 29, events: 3_000, streams: 150 });
@@ -84,10 +86,10 @@ describe('coordinator leader killed during a reassignment', () => {
     const reassignedMs = Date.now() - killedAt;
     const second = await waitFor('the other coordinator leading', leader, { timeoutMs: 15_000, intervalMs: 100 });
     expect(second).not.toBe(first);
-    await waitFor('3/3 over the two workers left', () => evenly(2), { timeoutMs: 30_000, intervalMs: 100 });
+    await waitFor('spread over the two workers left', () => evenly(2), { timeoutMs: 30_000, intervalMs: 100 });
 
     await victim.start();
-    await waitFor('the restarted worker given agents back by the new leader: 2/2/2', () => evenly(3), { timeoutMs: 30_000, intervalMs: 100 });
+    await waitFor('the restarted worker given agents back by the new leader', () => evenly(3), { timeoutMs: 30_000, intervalMs: 100 });
     writing = false;
     await appending;
     await cluster.waitCaughtUp();
