@@ -28,8 +28,6 @@ export interface ProjectionAgentOptions {
   readonly feedEncoding?: ReadAllOptions['encoding'];
   /** Events applied per transaction at most; whole pages, so at least one page. */
   readonly commitEvery?: number;
-  /** Events per transaction while behind (see SubscriptionOptions.commitEveryWhileBehind). */
-  readonly commitEveryWhileBehind?: number;
   /** Document projections also commit once this many documents have changed; default 20,000. */
   readonly maxDirtyDocuments?: number;
   readonly backpressure?: BackpressureLimits;
@@ -76,7 +74,6 @@ export class ProjectionAgent {
       pageSize: options.pageSize,
       feedEncoding: options.feedEncoding,
       commitEvery: options.commitEvery,
-      commitEveryWhileBehind: options.commitEveryWhileBehind,
       backpressure: options.backpressure,
       pollIntervalMs: options.pollIntervalMs,
       readGapMs: options.readGapMs,

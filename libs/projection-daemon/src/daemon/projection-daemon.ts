@@ -251,8 +251,6 @@ export class ProjectionDaemon {
       ...{ target, store, storage: this.storage, hold, from: checkpoint.cursor, wake, logger },
       pageSize: this.tuning.pageSize,
       commitEvery: this.tuning.liveCommitEvery,
-      // Catching up a backlog (a new projection, a long stop) is a rebuild's work: its batches.
-      commitEveryWhileBehind: this.tuning.rebuildCommitEvery,
       backpressure: this.tuning.backpressure,
       pollIntervalMs: this.tuning.pollIntervalMs,
       readGapMs: this.tuning.liveReadGapMs,
