@@ -30,11 +30,16 @@ describe('backpressure', () => {
     await daemon.start(new Map([['Slow', await daemon.storage.fence.claim('Slow', 'node-1')]]));
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, daemon.progress()[0].staged)), 5);
-    await waitFor('the fetcher to reach the limit', () => daemon.progress()[0].staged > 300);
-    // An observation window, not a synchronisation: an unbounded fetcher would stage all 5,000 in it.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const stagedWhileBlocked = daemon.progress()[0].staged;
-    release();
+    let stagedWhileBlocked: number;
+    try {
+      await waitFor('the fetcher to reach the limit', () => daemon.progress()[0].staged > 300);
+      // An observation window, not a synchronisation: an unbounded fetcher would stage all 5,000 in it.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      stagedWhileBlocked = daemon.progress()[0].staged;
+    } finally {
+      // Whatever happened, the blocked batch's transaction must end, or it holds the feed of every namespace back.
+      release();
+    }
     await daemon.waitForNonStale({ timeoutMs: 20_000 });
     clearInterval(sampler);
     expect(handled).toBe(5000);
