@@ -53,6 +53,8 @@ describeWithNamespaces(`A standby takes over from a worker whose host vanished${
     const ns = namespaces[index];
     const env = {
       NAMESPACE: namespace,
+      // HotCold: the standby takes the active worker's place (no coordinator runs here to assign agents).
+      DAEMON_DISTRIBUTION: 'hotcold',
       DAEMON_POLL_INTERVAL_MS: '200',
       DAEMON_STANDBY_RETRY_MS: '100-400',
       // Neither broker nor cache is reachable from the namespace (its loopback has neither): the
