@@ -27,9 +27,13 @@ describe('group checkout across processes', () => {
     if (response.status >= 300) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
     return response.json() as Promise<{ position: number }>;
   };
-  const group = (id: string, gateway = gateways[0]) => gateway.json<Group>(`/api/group-checkouts/${id}`).catch(() => undefined);
-  const until = (id: string, status: Group['status'], timeoutMs = 30_000) =>
-    waitFor(`group ${id} ${status}`, async () => ((await group(id))?.status === status ? group(id) : undefined), { timeoutMs, intervalMs: 50 });
+  // minPosition: a read right after a payment must see it, not the balance before it.
+  const group = (id: string, minPosition = 0) => gateways[0].json<Group>(`/api/group-checkouts/${id}${minPosition ? `?minPosition=${minPosition}` : ''}`).catch(() => undefined);
+  const until = (id: string, status: Group['status'], minPosition = 0, timeoutMs = 30_000) =>
+    waitFor(`group ${id} ${status}`, async () => {
+      const seen = await group(id, minPosition);
+      return seen?.status === status ? seen : undefined;
+    }, { timeoutMs, intervalMs: 50 });
   const events = (sql: string, values: unknown[]) => bed.cluster.pool.query(`SELECT * FROM ${quoteIdentifier(bed.cluster.db.namespace)}.events WHERE ${sql}`, values);
   const reactorWorker = async () => {
     for (const worker of bed.cluster.workers.filter((w) => w.running)) {
@@ -65,8 +69,8 @@ describe('group checkout across processes', () => {
     expect(ready.failedStayIds).toEqual(['big-out']);
     expect(ready.mergedStays).toHaveLength(STAYS);
     expect(ready.balance).toBe(total);
-    await send(gw, '/api/group-checkouts/big/payments', { amount: total - 500 });
-    expect((await until('big', 'ready')).balance).toBe(500);
+    const firstPayment = await send(gw, '/api/group-checkouts/big/payments', { amount: total - 500 });
+    expect((await until('big', 'ready', firstPayment.position)).balance).toBe(500);
     await send(gateways[1], '/api/group-checkouts/big/payments', { paymentId: 'rest', amount: 500 });
     expect(await until('big', 'confirmed')).toMatchObject({ status: 'confirmed', balance: 0 });
   });

@@ -32,6 +32,7 @@ export { CheckpointStore } from './storage/checkpoint-store';
 export type { Checkpoint, CheckpointKey, ProjectionErrorInfo, ProjectionState } from './storage/checkpoint-store';
 export { LeaseFence, LeaseLostError } from './storage/lease-fence';
 export type { LeaseHold } from './storage/lease-fence';
+export { inFencedTransaction } from './storage/fenced-transaction';
 export { CheckpointMovedError } from './storage/checkpoint-store';
 export { DeadLetterTable } from './storage/dead-letters';
 export type { DeadLetter } from './storage/dead-letters';

@@ -1,5 +1,5 @@
 import { FeedCursor } from '@projectionist/event-store';
-import { CheckpointKey, CheckpointMovedError, CheckpointStore, DeadLetterTable, LeaseFence, LeaseHold } from '@projectionist/projection-daemon';
+import { CheckpointKey, CheckpointMovedError, CheckpointStore, DeadLetterTable, inFencedTransaction, LeaseFence, LeaseHold } from '@projectionist/projection-daemon';
 import { Pool, PoolClient } from 'pg';
 import { Reactor, reactorSubject } from '../model/reactor';
 import { ParkedEvent, ReactorCheckpoint } from '../runtime/reactor-strategy';
@@ -28,22 +28,8 @@ export class ReactorStorage {
   }
 
   /** One transaction that holds the reactor's lease (FOR SHARE), or with `bind` makes `hold` its current holder. */
-  async fenced<T>(hold: LeaseHold, work: (client: PoolClient) => Promise<T>, { bind = false } = {}): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      if (bind) await this.fence.bind(client, hold);
-      else await this.fence.checkIn(client, hold);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      // The original error is what matters; a failed ROLLBACK means the connection is gone anyway.
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  fenced<T>(hold: LeaseHold, work: (client: PoolClient) => Promise<T>, { bind = false } = {}): Promise<T> {
+    return inFencedTransaction(this, hold, work, { bind });
   }
 
   /** The checkpoint a reactor's agent commits through, fenced by its hold. */
