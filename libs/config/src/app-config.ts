@@ -34,6 +34,7 @@ export interface AppConfig {
     readonly backpressureHigh: number;
     readonly backpressureLow: number;
     readonly pollIntervalMs: number;
+    readonly liveReadGapMs: number;
     readonly standbyRetryMs: { readonly min: number; readonly max: number };
     readonly swapLockTimeoutMs: number;
     readonly heldBackWarnMs: number;
@@ -142,6 +143,7 @@ function loadDaemonConfig(required: (name: EnvVarName) => string): AppConfig['da
     backpressureHigh: high,
     backpressureLow: low,
     pollIntervalMs: parseInteger('DAEMON_POLL_INTERVAL_MS', required('DAEMON_POLL_INTERVAL_MS'), 10, 600_000),
+    liveReadGapMs: parseInteger('DAEMON_LIVE_READ_GAP_MS', required('DAEMON_LIVE_READ_GAP_MS'), 0, 10_000),
     standbyRetryMs: { min: Number(retry[1]), max: Number(retry[2]) },
     swapLockTimeoutMs: parseInteger('DAEMON_SWAP_LOCK_TIMEOUT_MS', required('DAEMON_SWAP_LOCK_TIMEOUT_MS'), 1, 600_000),
     heldBackWarnMs: parseInteger('FEED_HELD_BACK_WARN_MS', required('FEED_HELD_BACK_WARN_MS'), 0, 86_400_000),

@@ -49,6 +49,7 @@ describe('loadConfig daemon settings', () => {
       backpressureHigh: 1000,
       backpressureLow: 500,
       pollIntervalMs: 1000,
+      liveReadGapMs: 10,
       standbyRetryMs: { min: 300, max: 900 },
       swapLockTimeoutMs: 5_000,
       heldBackWarnMs: 10_000,

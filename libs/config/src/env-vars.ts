@@ -120,6 +120,13 @@ export const ENV_VARS = [
     apps: ['projector-worker'],
   },
   {
+    name: 'DAEMON_LIVE_READ_GAP_MS',
+    default: '10',
+    description:
+      'Following the head, the least time between the end of one feed read of a projection and its next: under a steady stream of writes one read and one commit then take what the whole gap wrote, instead of a read and a commit per notification. Adds up to this much to the catch-up lag; 0 reads on every notification.',
+    apps: ['projector-worker'],
+  },
+  {
     name: 'DAEMON_STANDBY_RETRY_MS',
     default: '300-900',
     description: 'HotCold: a standby worker tries to take the daemon lock at a random interval in this range (min-max, ms).',

@@ -18,7 +18,7 @@ export { StreamOrderConflictError } from './errors/stream-order-conflict.error';
 export { PostgresEventStore, DEFAULT_PAGE_SIZE } from './postgres/postgres-event-store';
 export type { PostgresEventStoreOptions, PostgresSession } from './postgres/postgres-event-store';
 export type { EventUpcaster } from './postgres/event-row';
-export { quoteIdentifier, feedChannel } from './postgres/identifiers';
+export { quoteIdentifier, feedChannel, statementName } from './postgres/identifiers';
 export { ADVISORY_LOCK_CLASS, advisoryLockArgs } from './locks/advisory-locks';
 export type { AdvisoryLockKind } from './locks/advisory-locks';
 export { InMemoryEventStore } from './in-memory/in-memory-event-store';

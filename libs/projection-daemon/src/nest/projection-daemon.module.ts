@@ -48,6 +48,7 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
         rebuildCommitEvery: d.rebuildPageSize * 50,
         backpressure: { high: d.backpressureHigh, low: d.backpressureLow },
         pollIntervalMs: d.pollIntervalMs,
+        liveReadGapMs: d.liveReadGapMs,
         swapLockTimeoutMs: d.swapLockTimeoutMs,
         heldBackWarnMs: d.heldBackWarnMs,
         keepPreviousMs: d.keepPreviousMs,

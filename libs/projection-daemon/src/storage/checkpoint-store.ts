@@ -1,4 +1,4 @@
-import { compareCursors, FEED_START, FeedCursor, quoteIdentifier } from '@projectionist/event-store';
+import { compareCursors, FEED_START, FeedCursor, quoteIdentifier, statementName } from '@projectionist/event-store';
 import { Pool, PoolClient } from 'pg';
 import { Slot } from './projection-target';
 
@@ -91,7 +91,8 @@ export class CheckpointStore {
   /** Moves the checkpoint from `from` (where the batch starts) to `cursor`; throws CheckpointMovedError when it is not at `from`. */
   async saveIn(client: PoolClient, key: CheckpointKey, from: FeedCursor, cursor: FeedCursor, lastPosition: number): Promise<void> {
     const values = [key.projection, key.version, key.slot, cursor.transactionId, cursor.position, lastPosition, from.transactionId, from.position];
-    const { rowCount } = await client.query(this.saveQuery(['$1', '$2', '$3', '$4', '$5', '$6']), values);
+    const text = this.saveQuery(['$1', '$2', '$3', '$4', '$5', '$6']);
+    const { rowCount } = await client.query({ name: statementName(text), text, values });
     if (rowCount === 0) throw new CheckpointMovedError(key, from, await this.cursorIn(client, key));
   }
 

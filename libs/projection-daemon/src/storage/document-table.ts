@@ -1,4 +1,5 @@
 import { DocumentChanges, DocumentLoads, StoredDocument } from '@projectionist/projections';
+import { statementName } from '@projectionist/event-store';
 import { Pool, PoolClient } from 'pg';
 
 /** Loads every document a page needs in one round trip: by id, and by look-up field. */
@@ -9,7 +10,9 @@ export async function loadDocuments(client: Pool | PoolClient, table: string, lo
     values.push(field, wanted);
     parts.push(`SELECT id, data, last_position FROM ${table} WHERE data->>$${values.length - 1} = ANY ($${values.length}::text[])`);
   }
-  const { rows } = await client.query(parts.join(' UNION '), values);
+  const text = parts.join(' UNION ');
+  // By id only: named, so each connection plans it once. A look-up keeps its custom plan (the field must be a literal to the planner for its expression index).
+  const { rows } = await client.query(loads.lookups.size === 0 ? { name: statementName(text), text, values } : { text, values });
   return new Map(rows.map((r) => [r.id as string, { data: r.data, lastPosition: Number(r.last_position) }]));
 }
 

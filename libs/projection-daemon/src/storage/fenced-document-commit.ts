@@ -1,4 +1,4 @@
-import { FeedCursor } from '@projectionist/event-store';
+import { FeedCursor, statementName } from '@projectionist/event-store';
 import { DocumentChanges } from '@projectionist/projections';
 import type { BatchStorage } from './batch-storage';
 import { CheckpointKey, CheckpointMovedError } from './checkpoint-store';
@@ -47,7 +47,8 @@ export async function commitDocumentsFenced(
     from.position,
     hold.agent,
   ];
-  const { rows } = await storage.pool.query<{ leased: boolean; at: boolean }>(text, values);
+  // Named: following the head this runs for every batch of every agent, and parsing and planning it each time cost more than running it.
+  const { rows } = await storage.pool.query<{ leased: boolean; at: boolean }>({ name: statementName(text), text, values });
   if (!rows[0].leased) throw new LeaseLostError(key.projection, hold.epoch);
   if (!rows[0].at) throw new CheckpointMovedError(key, from, await storage.checkpoints.cursorIn(storage.pool, key));
 }

@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '@projectionist/event-store';
+import { quoteIdentifier, statementName } from '@projectionist/event-store';
 import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 
@@ -92,7 +92,8 @@ export class LeaseFence {
   }
 
   async checkIn(client: PoolClient, hold: LeaseHold): Promise<void> {
-    const { rowCount } = await client.query(this.checkInQuery('$1', '$2', '$3', hold), [hold.projection, hold.epoch, hold.agent]);
+    const text = this.checkInQuery('$1', '$2', '$3', hold);
+    const { rowCount } = await client.query({ name: statementName(text), text, values: [hold.projection, hold.epoch, hold.agent] });
     if (rowCount === 0) throw new LeaseLostError(hold.projection, hold.epoch);
   }
 
