@@ -17,6 +17,11 @@ export interface FeedFollowerOptions {
    */
   readonly handle: (page: FeedPage) => void | Promise<void>;
   readonly pageSize?: number;
+  /**
+   * After a full page (a backlog), read pages this way instead until caught up: a consumer
+   * catching up reads as a rebuild does. The page in flight when it catches up may still be one.
+   */
+  readonly whileBehind?: { readonly pageSize: number; readonly encoding?: ReadAllOptions['encoding'] };
   readonly types?: readonly string[];
   readonly categories?: readonly string[];
   /** How pages travel (see ReadAllOptions); default rows. */
@@ -86,8 +91,16 @@ export class FeedFollower {
 
   private async run(): Promise<void> {
     await Promise.resolve();
-    const { store, pageSize, types, categories, encoding, until } = this.options;
-    const reads = new FeedReadAhead((after) => store.readAll({ after, limit: pageSize, types, categories, encoding }));
+    const { store, pageSize, types, categories, encoding, until, whileBehind } = this.options;
+    // Set as each page arrives, before the read ahead asks for the next one.
+    let behind = false;
+    const reads = new FeedReadAhead(async (after) => {
+      const page = await (behind && whileBehind
+        ? store.readAll({ after, limit: whileBehind.pageSize, types, categories, encoding: whileBehind.encoding })
+        : store.readAll({ after, limit: pageSize, types, categories, encoding }));
+      behind = !page.caughtUp;
+      return page;
+    });
     let failures = 0;
     const reached = until && 'reached' in until ? until.reached : undefined;
     try {

@@ -1,4 +1,4 @@
-import { EventStore, FEED_START, FeedCursor, ReadAllOptions, WakeSignal } from '@projectionist/event-store';
+import { EventStore, FEED_START, FeedCursor, FeedFollowerOptions, ReadAllOptions, WakeSignal } from '@projectionist/event-store';
 import { LeaseHold } from '../storage/lease-fence';
 import { ProjectionTarget } from '../storage/projection-target';
 import type { BatchStorage } from '../storage/batch-storage';
@@ -26,8 +26,12 @@ export interface ProjectionAgentOptions {
   readonly pageSize?: number;
   /** How feed pages travel (see ReadAllOptions); default rows. */
   readonly feedEncoding?: ReadAllOptions['encoding'];
+  /** Pages while behind (see FeedFollowerOptions.whileBehind). */
+  readonly pagesWhileBehind?: FeedFollowerOptions['whileBehind'];
   /** Events applied per transaction at most; whole pages, so at least one page. */
   readonly commitEvery?: number;
+  /** Events per transaction while behind (see SubscriptionOptions.commitEveryWhileBehind). */
+  readonly commitEveryWhileBehind?: number;
   /** Document projections also commit once this many documents have changed; default 20,000. */
   readonly maxDirtyDocuments?: number;
   readonly backpressure?: BackpressureLimits;
@@ -73,7 +77,9 @@ export class ProjectionAgent {
       strategy: (context) => strategyFor(options, context),
       pageSize: options.pageSize,
       feedEncoding: options.feedEncoding,
+      pagesWhileBehind: options.pagesWhileBehind,
       commitEvery: options.commitEvery,
+      commitEveryWhileBehind: options.commitEveryWhileBehind,
       backpressure: options.backpressure,
       pollIntervalMs: options.pollIntervalMs,
       readGapMs: options.readGapMs,

@@ -251,6 +251,11 @@ export class ProjectionDaemon {
       ...{ target, store, storage: this.storage, hold, from: checkpoint.cursor, wake, logger },
       pageSize: this.tuning.pageSize,
       commitEvery: this.tuning.liveCommitEvery,
+      // Catching up a backlog (a new projection, a long stop) is a rebuild's work: its batches, for
+      // document projections only, which hold changed documents between commits (bounded by
+      // maxDirtyDocuments). Other kinds hold their batch's events, which backpressure must bound.
+      commitEveryWhileBehind: run.projection.kind === 'document' ? this.tuning.rebuildCommitEvery : undefined,
+      pagesWhileBehind: run.projection.kind === 'document' ? { pageSize: this.tuning.rebuildPageSize, encoding: this.tuning.rebuildFeedEncoding } : undefined,
       backpressure: this.tuning.backpressure,
       pollIntervalMs: this.tuning.pollIntervalMs,
       readGapMs: this.tuning.liveReadGapMs,

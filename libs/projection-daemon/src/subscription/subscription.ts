@@ -1,4 +1,4 @@
-import { EventStore, FeedCursor, FeedFollower, FeedPage, ReadAllOptions, WakeSignal } from '@projectionist/event-store';
+import { EventStore, FeedCursor, FeedFollower, FeedFollowerOptions, FeedPage, ReadAllOptions, WakeSignal } from '@projectionist/event-store';
 import { outsideTrace } from '@projectionist/tracing';
 import { BackpressureLimits, DEFAULT_BACKPRESSURE, shouldPauseFetching } from './backpressure';
 import { BatchStrategy, CommitSummary, SubscriptionContext } from './batch-strategy';
@@ -22,8 +22,17 @@ export interface SubscriptionOptions {
   readonly pageSize?: number;
   /** How feed pages travel (see ReadAllOptions); default rows. */
   readonly feedEncoding?: ReadAllOptions['encoding'];
+  /** Pages while behind (see FeedFollowerOptions.whileBehind). */
+  readonly pagesWhileBehind?: FeedFollowerOptions['whileBehind'];
   /** Events per commit at most; whole pages, so at least one page. Default 500. */
   readonly commitEvery?: number;
+  /**
+   * While behind (pages still staged or the feed has more), commit only full batches of this
+   * many events instead: a live agent catching up a backlog writes as a rebuild does. A document
+   * written once per commit is then written once per this many events, not once per
+   * `commitEvery`. Following the head, `commitEvery` applies.
+   */
+  readonly commitEveryWhileBehind?: number;
   readonly backpressure?: BackpressureLimits;
   readonly pollIntervalMs?: number;
   /** Caught up, the least time between the end of one read and the next; default 0. */
@@ -77,6 +86,7 @@ export class Subscription {
       types: options.types,
       categories: options.categories,
       encoding: options.feedEncoding,
+      whileBehind: options.pagesWhileBehind,
       pollIntervalMs: options.pollIntervalMs,
       wake: options.wake,
       readGapMs: options.readGapMs,
@@ -165,13 +175,15 @@ export class Subscription {
   }
 
   private async applyPages(): Promise<void> {
-    const { commitEvery = 500, pollIntervalMs = 1000, until, fullBatchesWhileBehind } = this.options;
+    const { commitEvery = 500, commitEveryWhileBehind, pollIntervalMs = 1000, until, fullBatchesWhileBehind } = this.options;
     const strategy = this.strategy;
     while (!this.stopping) {
       await strategy.checkFailed();
       // Following the head, commit as soon as nothing more is staged; up to `until`, only full
       // batches, or what is readable once the feed has nothing more (the end, or a feed held back).
-      const mayCommitPartial = !(until || fullBatchesWhileBehind) || this.fetchDone || this.follower.caughtUp;
+      const mayCommitPartial = !(until || fullBatchesWhileBehind || commitEveryWhileBehind) || this.fetchDone || this.follower.caughtUp;
+      const behind = commitEveryWhileBehind !== undefined && !this.fetchDone && !(this.follower.caughtUp && this.queue.isEmpty);
+      const batch = behind ? commitEveryWhileBehind : commitEvery;
       const page = this.queue.take(1);
       if (!page) {
         if (strategy.open && mayCommitPartial) await strategy.flush();
@@ -179,10 +191,10 @@ export class Subscription {
         else await this.applyWake.wait(pollIntervalMs);
         continue;
       }
-      if (strategy.open && strategy.pending > 0 && strategy.pending + page.count > commitEvery) await strategy.flush();
+      if (strategy.open && strategy.pending > 0 && strategy.pending + page.count > batch) await strategy.flush();
       await strategy.add(page);
       this.drained.notify();
-      if (strategy.pending >= commitEvery || strategy.full || (this.queue.isEmpty && mayCommitPartial)) await strategy.flush();
+      if (strategy.pending >= batch || strategy.full || (this.queue.isEmpty && mayCommitPartial)) await strategy.flush();
     }
   }
 

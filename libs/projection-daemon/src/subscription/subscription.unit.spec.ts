@@ -97,6 +97,19 @@ describe('Subscription', () => {
     expect(summaries[summaries.length - 1]).toMatchObject({ caughtUp: true, cursor: subscription.cursor });
   });
 
+  it('given a backlog while following the head, when it runs with commitEveryWhileBehind, then it commits full batches of that size until caught up', async () => {
+    await append(57);
+    const subscription = subscribe({ commitEvery: 5, commitEveryWhileBehind: 30 });
+    await waitFor('the backlog committed', () => strategy.commits.flat().length === 57);
+    expect(strategy.commits.map((c) => c.length)).toEqual([30, 27]);
+    expect(strategy.commits.flat()).toEqual(Array.from({ length: 57 }, (_, i) => i + 1));
+    // Caught up, each event is committed as soon as it is read again.
+    await append(2);
+    await waitFor('the new events committed', () => strategy.commits.flat().length === 59);
+    expect(strategy.commits.slice(2).flat()).toEqual([58, 59]);
+    await subscription.stop();
+  });
+
   it('given a filtered feed, when only other types follow, then the checkpoint still moves past them', async () => {
     await append(3);
     await append(4, 'ignored');
