@@ -12,8 +12,8 @@ interface Car {
 }
 
 /**
- * Blue/green by version with two builds of the worker (nx run projector-worker:build:car-view-v1
- * and :car-view-v2): CarView v1 never listened to customer renames, v2 is the fix (the seed
+ * Blue/green by version with two builds of the worker (nx run projector-worker:build-car-view-v1
+ * and :build-car-view-v2): CarView v1 never listened to customer renames, v2 is the fix (the seed
  * scenario: Bob renamed Charlie). A v2 worker joins a cluster serving v1 and builds v2 beside it
  * while writes go on; readers move to v2 in one step once it has caught up; a rollback takes them
  * back to v1's table at once, current because the v1 worker kept applying; v2 leaves them there;

@@ -34,7 +34,7 @@ export class TestCluster {
     let nodeArgs: string[] | undefined;
     if (build) {
       const entry = join(__dirname, '../../../..', 'dist/apps', build, 'main.js');
-      if (!existsSync(entry)) throw new Error(`${entry} is missing: build it first (nx run projector-worker:build:${build.replace('projector-worker-', '')})`);
+      if (!existsSync(entry)) throw new Error(`${entry} is missing: build it first (nx run projector-worker:build-${build.replace('projector-worker-', '')})`);
       nodeArgs = [entry];
     }
     const worker = await this.addApp('projector-worker', nodeId, {}, nodeArgs);
