@@ -4,7 +4,7 @@ import { AppConfig } from '@projectionist/config';
 import { AMQP_BROKER, AmqpBroker, brokerHealthCheck, MessagingModule } from '@projectionist/messaging';
 import { DaemonHost, daemonHealthCheck, ProjectionDaemonModule } from '@projectionist/projection-daemon';
 import { NodeRegistryModule } from '@projectionist/cluster-nodes';
-import { sampleProjections } from '@projectionist/projections';
+import { Projection, sampleProjections } from '@projectionist/projections';
 import { ReactorsModule, sampleReactors } from '@projectionist/reactors';
 import { RebuildExecutorModule } from '@projectionist/rebuild-coordinator';
 
@@ -16,10 +16,11 @@ import { RebuildExecutorModule } from '@projectionist/rebuild-coordinator';
  */
 @Module({})
 export class ProjectorWorkerModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    const daemon = ProjectionDaemonModule.forRoot(sampleProjections);
+  /** `projections`: the sample set by default; a release build may carry other versions of them. */
+  static forRoot(config: AppConfig, projections: readonly Projection[] = sampleProjections): DynamicModule {
+    const daemon = ProjectionDaemonModule.forRoot(projections);
     // A takeover claims the leases and starts every agent at once: one open connection each.
-    const takeoverConnections = sampleProjections.filter((p) => p.mode === 'async').length + 1;
+    const takeoverConnections = projections.filter((p) => p.mode === 'async').length + 1;
     return {
       module: ProjectorWorkerModule,
       imports: [

@@ -50,10 +50,10 @@ export interface RebuildMessages {
   RebuildFailed: { runId: string; worker: string; reason: string; eventPosition: number | null };
   /** Control → all workers: the one holding the projection's lease switches back to the table its last online rebuild replaced. */
   RollbackProjection: { requestId: string; projection: string };
-  /** Events ← worker: rolled back; the projection paused this long. */
-  RollbackCompleted: { requestId: string; projection: string; worker: string; pauseMs: number };
-  /** Events ← worker: not rolled back; `code` says why (no previous table kept, a rebuild running, anything else). */
-  RollbackFailed: { requestId: string; projection: string; worker: string; code: 'NO_PREVIOUS_TABLE' | 'REBUILD_RUNNING' | 'FAILED'; reason: string };
+  /** Events ← worker: rolled back; the projection paused this long; `version`: the one readers read now (absent from older workers). */
+  RollbackCompleted: { requestId: string; projection: string; worker: string; pauseMs: number; version?: number };
+  /** Events ← worker: not rolled back; `code` says why (no previous table kept, a rebuild running, the version to go to runs nowhere, anything else). */
+  RollbackFailed: { requestId: string; projection: string; worker: string; code: 'NO_PREVIOUS_TABLE' | 'REBUILD_RUNNING' | 'VERSION_NOT_RUNNING' | 'FAILED'; reason: string };
 }
 
 export type RebuildMessageType = keyof RebuildMessages;

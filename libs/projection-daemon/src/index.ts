@@ -25,6 +25,7 @@ export { describeHoldBack, watchHoldBack } from './daemon/hold-back-warning';
 export type { HoldBackNotice, HoldBackWatch } from './daemon/hold-back-warning';
 export type { RebuildResult } from './rebuild/rebuild-runner';
 export { NoPreviousTableError } from './rebuild/previous-table';
+export { VersionNotRunningError } from './daemon/version-rollback';
 export { HotColdDaemon } from './hot-cold/hot-cold-daemon';
 export type { DaemonRole, HotColdOptions } from './hot-cold/hot-cold-daemon';
 export { standbyRetryDelayMs } from './hot-cold/standby-interval';

@@ -9,7 +9,10 @@ export interface LeaseRow {
   readonly bound: boolean;
 }
 
-/** Every projection's lease as the database has it: who may write it now. Reactors' leases (`reactor:<name>`, HotCold on their own lock) are not agents. */
+/**
+ * Every projection's lease as the database has it: who may write it now; distributed, one per
+ * agent (`CarView@1`). Reactors' leases (`reactor:<name>`, HotCold on their own lock) are not agents.
+ */
 export async function leases(cluster: TestCluster): Promise<LeaseRow[]> {
   const { rows } = await cluster.pool.query(
     `SELECT projection, holder, epoch, agent IS NOT NULL AND (expires_at IS NULL OR expires_at > now()) AS bound
@@ -55,7 +58,8 @@ export async function auditCheckpointWrites(cluster: TestCluster): Promise<() =>
     BEGIN
       INSERT INTO ${s}.checkpoint_writes (projection, writer, holder, epoch)
         SELECT NEW.projection, split_part(current_setting('application_name'), ':', 2), l.holder, l.epoch
-          FROM ${s}.projection_leases l WHERE l.projection = NEW.projection;
+          FROM ${s}.projection_leases l WHERE l.projection IN (NEW.projection || '@' || NEW.version, NEW.projection)
+         ORDER BY l.projection = NEW.projection LIMIT 1;
       RETURN NEW;
     END $$;
     CREATE TRIGGER audit_checkpoint_write AFTER INSERT OR UPDATE ON ${s}.projection_checkpoints

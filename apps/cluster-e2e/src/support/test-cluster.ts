@@ -2,6 +2,8 @@ import { PROJECTION_DAEMON_MIGRATIONS } from '@projectionist/projection-daemon';
 import { createEventStorePool, hasReached, PostgresEventStore, quoteIdentifier, runMigrations } from '@projectionist/event-store';
 import { createSampleRegistry } from '@projectionist/domain-events';
 import { createTestNamespace, TestNamespace, waitFor } from '@projectionist/testing';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Pool } from 'pg';
 import { AppProcess, freePort } from './app-process';
 
@@ -27,13 +29,20 @@ export class TestCluster {
     return new TestCluster(db, pool, new PostgresEventStore({ pool, namespace: db.namespace, validator: registry, upcaster: registry }), env);
   }
 
-  async addWorker(nodeId: string): Promise<AppProcess> {
-    const worker = await this.addApp('projector-worker', nodeId);
+  /** `build`: a release build of the worker in dist/apps/<build> (e.g. `projector-worker-car-view-v1`) instead of the usual one. */
+  async addWorker(nodeId: string, { build }: { build?: string } = {}): Promise<AppProcess> {
+    let nodeArgs: string[] | undefined;
+    if (build) {
+      const entry = join(__dirname, '../../../..', 'dist/apps', build, 'main.js');
+      if (!existsSync(entry)) throw new Error(`${entry} is missing: build it first (nx run projector-worker:build-${build.replace('projector-worker-', '')})`);
+      nodeArgs = [entry];
+    }
+    const worker = await this.addApp('projector-worker', nodeId, {}, nodeArgs);
     this.workers.push(worker);
     return worker;
   }
 
-  async addApp(app: AppProcess['app'], nodeId: string, env: Record<string, string> = {}): Promise<AppProcess> {
+  async addApp(app: AppProcess['app'], nodeId: string, env: Record<string, string> = {}, nodeArgs?: string[]): Promise<AppProcess> {
     const process = new AppProcess(app, nodeId, await freePort(), {
       NAMESPACE: this.db.namespace,
       DATABASE_URL: this.db.databaseUrl,
@@ -43,7 +52,7 @@ export class TestCluster {
       DAEMON_DISTRIBUTION: 'hotcold',
       ...this.env,
       ...env,
-    });
+    }, nodeArgs);
     this.apps.push(process);
     await process.start();
     return process;

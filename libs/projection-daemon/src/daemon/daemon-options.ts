@@ -12,6 +12,12 @@ export interface ProjectionDaemonOptions {
   readonly projections: readonly Projection[];
   readonly logger: AgentLogger;
   readonly tuning?: Partial<DaemonTuning>;
+  /**
+   * What a lease is taken on: `projection` (default, HotCold: one writer per projection name) or
+   * `version` (distributed: one per agent, `CarView@2`, so that nodes running different versions of
+   * a projection each build and update their own version's table at the same time).
+   */
+  readonly leases?: 'projection' | 'version';
   /** Observes every committed batch of the live agents (benchmarks, tests, metrics). */
   readonly onCommitted?: (projection: string, positions: readonly number[]) => void;
 }

@@ -1,3 +1,4 @@
+import { agentKey } from '@projectionist/cluster-nodes';
 import { FeedCursor, hasReached, WakeSignal } from '@projectionist/event-store';
 import { opsCounters } from '@projectionist/observability';
 import { checkProjectionSet, DEFAULT_RETRY, Projection } from '@projectionist/projections';
@@ -19,6 +20,8 @@ import { ProjectionProgress } from './projection-progress';
 import { ProgressWriter } from './progress-writer';
 import { newRun, progressOf, recordCommit, Running } from './projection-run';
 import { switchReadersWhenCaughtUp } from './version-switch';
+import { planRollback } from './version-rollback';
+import { readVersionState } from '../storage/live-version';
 import { waitUntilReached } from './wait-until-reached';
 
 /**
@@ -54,7 +57,7 @@ export class ProjectionDaemon {
     this.storage = {
       pool: options.pool,
       checkpoints: new CheckpointStore(options.pool, options.namespace),
-      fence: new LeaseFence(options.pool, options.namespace),
+      fence: new LeaseFence(options.pool, options.namespace, leaseSubjects(options)),
       deadLetters: new DeadLetterTable(options.namespace),
     };
     this.progressWriter = new ProgressWriter(options.pool, options.namespace, options.nodeId);
@@ -63,6 +66,11 @@ export class ProjectionDaemon {
     for (const projection of this.asyncProjections) {
       this.running.set(projection.name, newRun(projection));
     }
+  }
+
+  /** The lease row `name`'s agents are fenced by: its name, or its agent key with leases per version. */
+  leaseSubject(name: string): string {
+    return this.storage.fence.subjectOf(name);
   }
 
   get asyncProjections(): Projection[] {
@@ -179,9 +187,37 @@ export class ProjectionDaemon {
     return done;
   }
 
-  /** Switches back to the table the last online rebuild retired (see rollBack). */
-  rollback(name: string): Promise<{ pauseMs: number }> {
-    return rollBack(this.control, this.ownedRun(name), this.term);
+  /**
+   * Rolls `name` back: to the table the live version's last online rebuild retired (see rollBack),
+   * else between versions (see planRollback). Throws when this node does not do it.
+   */
+  async rollback(name: string): Promise<{ pauseMs: number; version: number }> {
+    const done = await this.rollbackIfMine(name);
+    if (!done) throw new Error(`This node does not roll back projection "${name}": another version's holder does`);
+    return done;
+  }
+
+  /**
+   * A rollback request, answered by one node: the holder of the version readers go to (or of the
+   * live one, for a rebuild's table or a refusal); undefined on every other node.
+   */
+  async rollbackIfMine(name: string): Promise<{ pauseMs: number; version: number } | undefined> {
+    const run = this.known(name);
+    if (!this.owns(name)) return undefined;
+    const outcome = await planRollback(this.control, run);
+    if (outcome === undefined) return undefined;
+    if (outcome.kind === 'switched') return outcome;
+    return { ...(await rollBack(this.control, this.ownedRun(name), this.term)), version: run.projection.version };
+  }
+
+  /**
+   * Whether this node runs the version of `name` readers read: the one whose lease holder runs its
+   * rebuilds (versions side by side each hold their own lease; only the live one is rebuilt).
+   */
+  async runsReadersOf(name: string): Promise<boolean> {
+    if (!this.owns(name)) return false;
+    const { reading } = await readVersionState(this.storage.pool, this.options.namespace, name);
+    return reading === undefined || reading === this.known(name).projection.version;
   }
 
   private known(name: string): Running {
@@ -338,4 +374,9 @@ export class ProjectionDaemon {
       this.options.logger.warn(`progress refresh failed: ${(error as Error).message}`, 'ProjectionDaemon');
     }
   }
+}
+
+function leaseSubjects(options: ProjectionDaemonOptions): Map<string, string> {
+  if (options.leases !== 'version') return new Map();
+  return new Map(options.projections.filter((p) => p.mode === 'async').map((p) => [p.name, agentKey(p.name, p.version)]));
 }

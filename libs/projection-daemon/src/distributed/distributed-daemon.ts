@@ -129,7 +129,7 @@ export class DistributedDaemon {
     this.wanted.delete(name);
     return this.serially(name, async () => {
       const epoch = await this.options.daemon.stopProjection(name);
-      if (epoch !== 0) await this.leases.release({ projection: name, epoch }, this.options.nodeId).catch((e: Error) => this.warn('could not release a lease', name, e));
+      if (epoch !== 0) await this.leases.release({ projection: this.options.daemon.leaseSubject(name), epoch }, this.options.nodeId).catch((e: Error) => this.warn('could not release a lease', name, e));
       this.options.logger.log({ msg: 'agent stopped', agent: key, epoch }, 'DistributedDaemon');
     });
   }
@@ -139,7 +139,7 @@ export class DistributedDaemon {
     const giveUpAt = Date.now() + leaseTtlMs + 2_000;
     while (this.wanted.get(name) === wanted && this.state === 'active') {
       const sentAt = Date.now();
-      const epoch = await this.leases.claimIfFree(name, nodeId, leaseTtlMs).catch((e: Error) => void this.warn('could not claim a lease', name, e));
+      const epoch = await this.leases.claimIfFree(daemon.leaseSubject(name), nodeId, leaseTtlMs).catch((e: Error) => void this.warn('could not claim a lease', name, e));
       if (epoch !== undefined) {
         wanted.epoch = epoch;
         wanted.claimedAt = Date.now();
@@ -218,15 +218,15 @@ export class DistributedDaemon {
     }
     if (this.renewing) return;
     this.renewing = true;
-    const held = [...this.wanted].filter(([, w]) => w.epoch !== 0).map(([projection, w]) => ({ projection, epoch: w.epoch }));
+    const held = [...this.wanted].filter(([, w]) => w.epoch !== 0).map(([name, w]) => ({ name, projection: this.options.daemon.leaseSubject(name), epoch: w.epoch }));
     const sentAt = Date.now();
     try {
       const renewed = await this.leases.renew(nodeId, held, leaseTtlMs);
       for (const lease of held) {
-        const w = this.wanted.get(lease.projection);
+        const w = this.wanted.get(lease.name);
         if (w?.epoch !== lease.epoch) continue;
         if (renewed.has(lease.projection)) w.renewedAt = sentAt;
-        else await this.forget(lease.projection, 'its lease was taken over');
+        else await this.forget(lease.name, 'its lease was taken over');
       }
     } catch (error) {
       this.options.logger.warn({ msg: 'could not renew leases', error: (error as Error).message }, 'DistributedDaemon');

@@ -42,6 +42,8 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
       nodeId: config.nodeId,
       projections,
       logger: this.logger,
+      // Distributed: each version of a projection its own agent and lease, so a rolling deployment builds the new version beside the old one.
+      leases: d.distribution === 'distributed' ? 'version' : 'projection',
       tuning: {
         pageSize: d.pageSize,
         rebuildPageSize: d.rebuildPageSize,

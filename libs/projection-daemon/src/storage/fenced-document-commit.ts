@@ -27,7 +27,7 @@ export async function commitDocumentsFenced(
   lastPosition: number,
 ): Promise<void> {
   const held = 'EXISTS (SELECT 1 FROM lease) AND EXISTS (SELECT 1 FROM at)';
-  const text = `WITH lease AS (${storage.fence.checkInQuery('$1', '$2', '$12', hold)}),
+  const text = `WITH lease AS (${storage.fence.checkInQuery('$13', '$2', '$12', hold)}),
     at AS (${storage.checkpoints.atQuery(['$1', '$5', '$6', '$10', '$11'])}),
     upserted AS (${upsertDocumentsQuery(table, '$3', held)}),
     deleted AS (${deleteDocumentsQuery(table, '$4', held)}),
@@ -46,9 +46,10 @@ export async function commitDocumentsFenced(
     from.transactionId,
     from.position,
     hold.agent,
+    hold.subject,
   ];
   // Named: following the head this runs for every batch of every agent, and parsing and planning it each time cost more than running it.
   const { rows } = await storage.pool.query<{ leased: boolean; at: boolean }>({ name: statementName(text), text, values });
-  if (!rows[0].leased) throw new LeaseLostError(key.projection, hold.epoch);
+  if (!rows[0].leased) throw new LeaseLostError(hold.subject, hold.epoch);
   if (!rows[0].at) throw new CheckpointMovedError(key, from, await storage.checkpoints.cursorIn(storage.pool, key));
 }

@@ -21,7 +21,14 @@ export class LeaseLostError extends Error {
  * live agent that follows it, or an agent of a term that should have ended).
  */
 export interface LeaseHold {
+  /** The projection's name: what its tables, view and DDL lock are named after. */
   readonly projection: string;
+  /**
+   * The lease row this hold is checked against: the projection's name, or in distributed mode
+   * its agent key (`CarView@2`), so that two versions of a projection each have their own
+   * writer (each writes only its own version's table and checkpoint).
+   */
+  readonly subject: string;
   readonly epoch: number;
   readonly agent: string;
   /**
@@ -46,8 +53,15 @@ export class LeaseFence {
   constructor(
     private readonly pool: Pool,
     namespace: string,
+    /** The lease subject of each projection name held here when it is not the name itself (see LeaseHold.subject). */
+    private readonly subjects: ReadonlyMap<string, string> = new Map(),
   ) {
     this.table = `${quoteIdentifier(namespace)}.projection_leases`;
+  }
+
+  /** The lease row `projection`'s agents are fenced by. */
+  subjectOf(projection: string): string {
+    return this.subjects.get(projection) ?? projection;
   }
 
   async claim(projection: string, holder: string): Promise<number> {
@@ -73,7 +87,7 @@ export class LeaseFence {
 
   /** A new agent's hold under `epoch`; it becomes current once bound (see bind). */
   newHold(projection: string, epoch: number, role: LeaseHold['role'] = 'live'): LeaseHold {
-    return { projection, epoch, agent: randomUUID(), role };
+    return { projection, subject: this.subjectOf(projection), epoch, agent: randomUUID(), role };
   }
 
   /**
@@ -82,23 +96,23 @@ export class LeaseFence {
    */
   async bind(client: PoolClient, hold: LeaseHold): Promise<void> {
     const column = tokenColumn(hold);
-    const { rowCount } = await client.query(`UPDATE ${this.table} SET ${column} = $3 WHERE projection = $1 AND epoch = $2`, [hold.projection, hold.epoch, hold.agent]);
-    if (rowCount === 0) throw new LeaseLostError(hold.projection, hold.epoch);
+    const { rowCount } = await client.query(`UPDATE ${this.table} SET ${column} = $3 WHERE projection = $1 AND epoch = $2`, [hold.subject, hold.epoch, hold.agent]);
+    if (rowCount === 0) throw new LeaseLostError(hold.subject, hold.epoch);
   }
 
   /** Ends the builder's hold (the online rebuild switched, failed or was cancelled), inside the caller's transaction. */
   async releaseBuilderIn(client: PoolClient, hold: LeaseHold): Promise<void> {
-    await client.query(`UPDATE ${this.table} SET builder = NULL WHERE projection = $1 AND epoch = $2 AND builder = $3`, [hold.projection, hold.epoch, hold.agent]);
+    await client.query(`UPDATE ${this.table} SET builder = NULL WHERE projection = $1 AND epoch = $2 AND builder = $3`, [hold.subject, hold.epoch, hold.agent]);
   }
 
   async checkIn(client: PoolClient, hold: LeaseHold): Promise<void> {
     const text = this.checkInQuery('$1', '$2', '$3', hold);
-    const { rowCount } = await client.query({ name: statementName(text), text, values: [hold.projection, hold.epoch, hold.agent] });
-    if (rowCount === 0) throw new LeaseLostError(hold.projection, hold.epoch);
+    const { rowCount } = await client.query({ name: statementName(text), text, values: [hold.subject, hold.epoch, hold.agent] });
+    if (rowCount === 0) throw new LeaseLostError(hold.subject, hold.epoch);
   }
 
-  /** The check-in over the given placeholders: one row while epoch and the hold's token are current, locked until the transaction ends. */
-  checkInQuery(projection: string, epoch: string, agent: string, hold: Pick<LeaseHold, 'role'> = {}): string {
-    return `SELECT 1 FROM ${this.table} WHERE projection = ${projection} AND epoch = ${epoch} AND ${tokenColumn(hold)} = ${agent} FOR SHARE`;
+  /** The check-in over the given placeholders (`subject`: the hold's lease subject): one row while epoch and the hold's token are current, locked until the transaction ends. */
+  checkInQuery(subject: string, epoch: string, agent: string, hold: Pick<LeaseHold, 'role'> = {}): string {
+    return `SELECT 1 FROM ${this.table} WHERE projection = ${subject} AND epoch = ${epoch} AND ${tokenColumn(hold)} = ${agent} FOR SHARE`;
   }
 }

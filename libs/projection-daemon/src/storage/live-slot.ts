@@ -5,6 +5,8 @@ import { inFencedTransaction } from './fenced-transaction';
 import { LeaseHold } from './lease-fence';
 import { dropRebuildTable, ensureProjectionTable, liveSlotInPlace, liveViewState } from './projection-tables';
 import { projectionTarget } from './projection-target';
+import { readVersionState } from './live-version';
+import { mayTakeReaders } from '../daemon/version-rules';
 
 /** Where the live agent starts, and whether readers still use another version's table. */
 export interface LiveSlot {
@@ -12,7 +14,9 @@ export interface LiveSlot {
   /**
    * The stable view reads another version of the projection (the one deployed before): this
    * version is built in its own table while readers keep the complete one, and the view moves
-   * to it once it has caught up (switchReadersWhenCaughtUp), never to a half-built table.
+   * to it once it has caught up (switchReadersWhenCaughtUp), never to a half-built table. False
+   * for an older version than the one read, or one a rollback left (see mayTakeReaders): it keeps
+   * its own table up to date without taking the readers.
    */
   readonly viewPending: boolean;
 }
@@ -33,8 +37,14 @@ export function prepareLiveSlot(storage: BatchStorage, namespace: string, projec
       let viewPending = false;
       const resumable = (await storage.checkpoints.runOfIn(client, { ...key, slot: 'rebuild' }))?.runId != null;
       if (!(await liveSlotInPlace(client, namespace, projection, { rebuildStays: resumable }))) {
-        viewPending = (await liveViewState(client, namespace, projection)) === 'other';
-        await ensureProjectionTable(client, projectionTarget(namespace, projection, 'live'), { pointView: !viewPending });
+        // Another version's table is read: this one is built beside it, and takes the readers once
+        // caught up only if it is newer and no rollback left it (an older one never takes them back).
+        const other = (await liveViewState(client, namespace, projection)) === 'other';
+        if (other) {
+          const { reading, pin } = await readVersionState(client, namespace, projection.name);
+          viewPending = mayTakeReaders(projection.version, reading, pin);
+        }
+        await ensureProjectionTable(client, projectionTarget(namespace, projection, 'live'), { pointView: !other });
         if (!resumable) await dropRebuildTable(client, namespace, projection);
       }
       await storage.checkpoints.deleteUnresumableRebuildIn(client, projection.name, projection.version);

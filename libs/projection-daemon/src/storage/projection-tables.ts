@@ -114,8 +114,16 @@ export async function swapInRebuiltTable(client: PoolClient, namespace: string, 
   const rebuilt = projectionTarget(namespace, projection, 'rebuild');
   const retired = `${live.table}__old`;
   await lockDdl(client, namespace, projection.name);
-  const { rows } = await client.query(`SELECT to_regclass($1) AS view`, [live.qualifiedView]);
+  const { rows } = await client.query(`SELECT to_regclass($1) AS view, ${viewReadsSql('$1', '$2')} AS reads_live`, [live.qualifiedView, live.qualifiedTable]);
   const retiredTable = `${live.schema}.${quoteIdentifier(retired)}`;
+  if (rows[0].view !== null && !rows[0].reads_live) {
+    // Readers read another version (a newer one took them, or a rollback went to an older one):
+    // this version's tables change places without moving the readers to it.
+    await client.query(
+      [`DROP TABLE IF EXISTS ${retiredTable}`, `ALTER TABLE IF EXISTS ${live.qualifiedTable} RENAME TO ${quoteIdentifier(retired)}`, `ALTER TABLE ${rebuilt.qualifiedTable} RENAME TO ${quoteIdentifier(live.table)}`, ...(keepRetired ? [] : [`DROP TABLE IF EXISTS ${retiredTable}`])].join(';\n'),
+    );
+    return;
+  }
   // The view first: a reader locks the view, then its table, so a swap that took the table first
   // and then waited for the view would deadlock with it. Readers queue from here until the
   // commit and then read the new table; what runs meanwhile is sent in one round trip.

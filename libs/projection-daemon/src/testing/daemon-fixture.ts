@@ -3,7 +3,7 @@ import { Projection } from '@projectionist/projections';
 import { createTestNamespace, TestNamespace } from '@projectionist/testing';
 import { Pool } from 'pg';
 import { AgentLogger } from '../agent/projection-agent';
-import { DaemonTuning } from '../daemon/daemon-options';
+import { DaemonTuning, ProjectionDaemonOptions } from '../daemon/daemon-options';
 import { ProjectionDaemon } from '../daemon/projection-daemon';
 import { PROJECTION_DAEMON_MIGRATIONS } from '../migrations';
 
@@ -13,7 +13,7 @@ export interface DaemonFixture {
   readonly store: PostgresEventStore;
   readonly logs: string[];
   readonly logger: AgentLogger;
-  daemon(projections: readonly Projection[], tuning?: Partial<DaemonTuning>, nodeId?: string): ProjectionDaemon;
+  daemon(projections: readonly Projection[], tuning?: Partial<DaemonTuning>, nodeId?: string, options?: Pick<ProjectionDaemonOptions, 'leases'>): ProjectionDaemon;
   close(): Promise<void>;
 }
 
@@ -34,8 +34,8 @@ export async function createDaemonFixture(label: string): Promise<DaemonFixture>
     store,
     logs,
     logger,
-    daemon(projections, tuning = {}, nodeId = 'node-1') {
-      const daemon = new ProjectionDaemon({ pool, store, namespace: db.namespace, nodeId, projections, logger, tuning: { pollIntervalMs: 100, ...tuning } });
+    daemon(projections, tuning = {}, nodeId = 'node-1', options = {}) {
+      const daemon = new ProjectionDaemon({ pool, store, namespace: db.namespace, nodeId, projections, logger, tuning: { pollIntervalMs: 100, ...tuning }, ...options });
       daemons.push(daemon);
       return daemon;
     },

@@ -1,6 +1,6 @@
 import type { MessageBroker } from '@projectionist/messaging';
 import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
-import { NoPreviousTableError, ProjectionDaemon } from '@projectionist/projection-daemon';
+import { NoPreviousTableError, ProjectionDaemon, VersionNotRunningError } from '@projectionist/projection-daemon';
 import type { RebuildMode, RebuildWorkerPhase } from '@projectionist/rebuild-state';
 
 /** What the daemon's rebuild does: blocking (stop, replay, swap) or online (build beside, catch up, switch). */
@@ -39,7 +39,7 @@ export class RebuildExecutor {
     }
     if (!isRebuildMessage(message, 'StartRebuild')) return;
     const { runId, projection } = message.payload;
-    if (!this.answersFor(projection) || this.running.has(runId)) return;
+    if (!(await this.answersFor(projection)) || this.running.has(runId)) return;
     // Refused, not guessed: rebuilding in another mode than asked could hold or lose writes.
     const mode: unknown = message.payload.mode;
     if (!RUNNABLE_MODES.includes(mode as RebuildMode)) {
@@ -51,8 +51,9 @@ export class RebuildExecutor {
   }
 
   /**
-   * RollbackProjection: the worker holding the projection's lease switches back to the table its
-   * last online rebuild replaced and says how it went; the others ignore it.
+   * RollbackProjection: one worker answers (see ProjectionDaemon.rollbackIfMine): the live
+   * version's holder switches back to the table its last online rebuild replaced, or the holder of
+   * the version readers go back to (or forward again to) moves them; the others ignore it.
    */
   async handleRollback(message: MessageEnvelope): Promise<void> {
     if (!isRebuildMessage(message, 'RollbackProjection')) return;
@@ -61,22 +62,28 @@ export class RebuildExecutor {
     if (!daemon.owns(projection)) return;
     let reply;
     try {
-      const { pauseMs } = await daemon.rollback(projection);
-      reply = rebuildMessage('RollbackCompleted', { requestId, projection, worker: nodeId, pauseMs }, nodeId);
+      const done = await daemon.rollbackIfMine(projection);
+      if (!done) return;
+      reply = rebuildMessage('RollbackCompleted', { requestId, projection, worker: nodeId, pauseMs: done.pauseMs, version: done.version }, nodeId);
     } catch (error) {
-      const code = error instanceof NoPreviousTableError ? 'NO_PREVIOUS_TABLE' : /being rebuilt/.test((error as Error).message) ? 'REBUILD_RUNNING' : 'FAILED';
+      const code =
+        error instanceof NoPreviousTableError ? 'NO_PREVIOUS_TABLE'
+        : error instanceof VersionNotRunningError ? 'VERSION_NOT_RUNNING'
+        : /being rebuilt/.test((error as Error).message) ? 'REBUILD_RUNNING'
+        : 'FAILED';
       reply = rebuildMessage('RollbackFailed', { requestId, projection, worker: nodeId, code, reason: (error as Error).message }, nodeId);
     }
     await broker.publishEvent(reply).catch(() => undefined);
   }
 
   /**
-   * The lease holder rebuilds. A projection no worker has cannot have one: any worker running a
-   * term reports it unknown (the coordinator ignores a second report of an ended run).
+   * The holder of the version readers read rebuilds (a version built beside it is not). A
+   * projection no worker has cannot have one: any worker running a term reports it unknown (the
+   * coordinator ignores a second report of an ended run).
    */
-  private answersFor(projection: string): boolean {
+  private async answersFor(projection: string): Promise<boolean> {
     const { daemon } = this.options;
-    if (daemon.asyncProjections.some((p) => p.name === projection)) return daemon.owns(projection);
+    if (daemon.asyncProjections.some((p) => p.name === projection)) return daemon.runsReadersOf(projection).catch(() => false);
     return daemon.asyncProjections.some((p) => daemon.owns(p.name));
   }
 
