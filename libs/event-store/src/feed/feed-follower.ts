@@ -19,6 +19,9 @@ export interface FeedFollowerOptions {
   readonly pageSize?: number;
   readonly types?: readonly string[];
   readonly categories?: readonly string[];
+  /** Only this partition of the streams, only up to this cursor (see ReadAllOptions). */
+  readonly partition?: ReadAllOptions['partition'];
+  readonly upTo?: ReadAllOptions['upTo'];
   /** How pages travel (see ReadAllOptions); default rows. */
   readonly encoding?: ReadAllOptions['encoding'];
   /** Fallback when no notification arrives (lost while disconnected); default 1000 ms. */
@@ -86,8 +89,8 @@ export class FeedFollower {
 
   private async run(): Promise<void> {
     await Promise.resolve();
-    const { store, pageSize, types, categories, encoding, until } = this.options;
-    const reads = new FeedReadAhead((after) => store.readAll({ after, limit: pageSize, types, categories, encoding }));
+    const { store, pageSize, types, categories, encoding, until, partition, upTo } = this.options;
+    const reads = new FeedReadAhead((after) => store.readAll({ after, limit: pageSize, types, categories, encoding, partition, upTo }));
     let failures = 0;
     const reached = until && 'reached' in until ? until.reached : undefined;
     try {
