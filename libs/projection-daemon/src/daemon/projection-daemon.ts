@@ -190,7 +190,10 @@ export class ProjectionDaemon {
    * Any node with the projection's code may, lease or not: the partition is fenced by its own
    * token. Aborted with the term (stop), like the node's rebuilds.
    */
-  async rebuildPartition(name: string, options: { runId: string; partition: number; partitions: number; signal?: AbortSignal; onProgress?: (progress: RebuildProgress) => void }): Promise<RebuildResult> {
+  async rebuildPartition(
+    name: string,
+    options: { runId: string; partition: number; partitions: number; signal?: AbortSignal; onProgress?: (progress: RebuildProgress) => void; waitForPartitionMs?: number },
+  ): Promise<RebuildResult> {
     const run = this.known(name);
     this.checkPartitioned(name, 'online', options.runId, options.partitions);
     const abort = new AbortController();
