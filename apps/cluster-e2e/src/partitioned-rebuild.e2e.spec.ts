@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '@projectionist/event-store';
+import { compareCursors, FEED_START, FeedCursor, quoteIdentifier } from '@projectionist/event-store';
 import { waitFor } from '@projectionist/testing';
 import { adminApi, clusterOnOwnVhost } from './support/admin-api';
 import { expectProjectionsMatchReference } from './support/projection-equality';
@@ -61,15 +61,17 @@ describe('partitioned online rebuild across workers', () => {
       }
     })();
     // Each partition's checkpoint only moves forward.
-    const partitionSql = `SELECT slot, cursor_pos FROM ${schema}.projection_checkpoints WHERE projection = 'ActiveProject' AND slot LIKE 'partition:%'`;
+    // Cursors compare by (transaction, position): a partition past its last event moves to (horizon, 0).
+    const partitionSql = `SELECT slot, cursor_tx, cursor_pos FROM ${schema}.projection_checkpoints WHERE projection = 'ActiveProject' AND slot LIKE 'partition:%'`;
     const movedBack: string[] = [];
-    const last = new Map<string, number>();
+    const last = new Map<string, FeedCursor>();
     const watcher = (async () => {
       while (going) {
-        const { rows } = await cluster.pool.query(partitionSql).catch(() => ({ rows: [] as { slot: string; cursor_pos: string }[] }));
+        const { rows } = await cluster.pool.query(partitionSql).catch(() => ({ rows: [] as { slot: string; cursor_tx: string; cursor_pos: string }[] }));
         for (const row of rows) {
-          const at = Number(row.cursor_pos);
-          if (at < (last.get(row.slot) ?? 0)) movedBack.push(`${row.slot} ${last.get(row.slot)} → ${at}`);
+          const at = { transactionId: Number(row.cursor_tx), position: Number(row.cursor_pos) };
+          const before = last.get(row.slot) ?? FEED_START;
+          if (compareCursors(at, before) < 0) movedBack.push(`${row.slot} ${JSON.stringify(before)} → ${JSON.stringify(at)}`);
           last.set(row.slot, at);
         }
       }
@@ -85,14 +87,15 @@ describe('partitioned online rebuild across workers', () => {
       const victim = await waitFor('a partition part-way on a helper worker', async () => {
         const r = await run();
         if (r.phase !== 'Building') throw new Error(`the run left Building before a kill: ${r.phase} ${r.failure?.reason ?? ''}`);
-        const target = r.partitions?.find((p) => p.worker !== null && p.worker !== r.worker && !p.done && (p.progress?.processed ?? 0) > 0);
+        const target = r.partitions?.find((p) => p.worker !== null && p.worker !== r.worker && !p.done && p.progress && p.progress.processed > 0 && p.progress.processed < p.progress.total * 0.7);
         const worker = target && workers.find((w) => w.nodeId === target.worker && w.running);
-        return target && worker ? { partition: target, worker } : undefined;
+        // Mid-way in the database too: its checkpoint at an event (a finished partition's stands past the last one, at position 0).
+        const at = target && last.get(`partition:${target.index}/${PARTITIONS}`);
+        return target && worker && at && at.position > 0 ? { partition: target, worker } : undefined;
       }, { timeoutMs: 60_000, intervalMs: 25 });
       const slot = `partition:${victim.partition.index}/${PARTITIONS}`;
       await victim.worker.kill();
-      const killedAt = last.get(slot) ?? 0;
-      console.log(`killed ${victim.worker.nodeId} building ${slot} at checkpoint ${killedAt} (${victim.partition.progress?.processed} events)`);
+      console.log(`killed ${victim.worker.nodeId} building ${slot} at checkpoint ${JSON.stringify(last.get(slot))} (${victim.partition.progress?.processed} events)`);
       restarts.push(victim.worker.start());
 
       const ended = await waitFor('the run ended', async () => {
@@ -121,6 +124,7 @@ describe('partitioned online rebuild across workers', () => {
       expect(movedBack).toEqual([]);
       expect(refused).toEqual([]);
     } finally {
+      console.log(workers.flatMap((w) => w.lines.filter((l) => l.includes('partition')).map((l) => `${w.nodeId} ${l.slice(0, 300)}`)).join('\n'));
       going = false;
       await Promise.all([writer, watcher]);
       await Promise.allSettled(restarts);

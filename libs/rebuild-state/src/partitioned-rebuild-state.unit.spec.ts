@@ -58,6 +58,12 @@ describe('RebuildStateMachine, partitioned online runs', () => {
     // The owner goes on once all are built: its own progress counts again.
     const after = handle(run, { kind: 'Progress', worker: 'owner', phase: 'catching-up', progress: counts(100, 100) }, 1500).run;
     expect(after).toMatchObject({ phase: 'CatchingUp', progress: { processed: 100 } });
+    // The owner only goes on once every partition is built, whether or not their last reports arrived.
+    expect(after.partitions?.map((p) => [p.done, p.leaseExpiresAt])).toEqual([
+      [true, null],
+      [true, null],
+      [true, null],
+    ]);
   });
 
   it('loses a silent partition worker and hands its partition to another, which resumes it; the fenced-out one is not heard', () => {

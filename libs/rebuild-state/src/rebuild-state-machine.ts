@@ -197,6 +197,8 @@ export function evolve(run: RebuildRun | undefined, transition: RebuildTransitio
     case 'Entered':
       return {
         ...run,
+        // Past Building, every partition was built: the owner goes on only then (a worker killed after its last commit may not have said so).
+        ...(run.partitions && run.phase === 'Building' && transition.phase !== 'Building' && !['Failed', 'Cancelled'].includes(transition.phase) && { partitions: run.partitions.map((p) => ({ ...p, done: true, leaseExpiresAt: null })) }),
         phase: transition.phase,
         worker: transition.worker ?? run.worker,
         failure: transition.failure ?? run.failure,
