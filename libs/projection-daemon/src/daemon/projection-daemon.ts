@@ -1,6 +1,6 @@
 import { FeedCursor, hasReached, WakeSignal } from '@projectionist/event-store';
 import { opsCounters } from '@projectionist/observability';
-import { checkProjectionSet, DEFAULT_RETRY, isSingleStream, Projection } from '@projectionist/projections';
+import { checkProjectionSet, DEFAULT_RETRY, Projection } from '@projectionist/projections';
 import { retryDelayMs } from '../subscription/retry-delay';
 import { AgentOutcome, ProjectionAgent } from '../agent/projection-agent';
 import type { BatchStorage } from '../storage/batch-storage';
@@ -12,7 +12,7 @@ import { prepareLiveSlot } from '../storage/live-slot';
 import { projectionTarget } from '../storage/projection-target';
 import { PreviousTableSweeper } from '../rebuild/previous-table';
 import type { RebuildResult } from '../rebuild/rebuild-runner';
-import { PartitionBuild } from '../rebuild/partition-build';
+import { checkPartitionable, PartitionBuild } from '../rebuild/partition-build';
 import { AgentControl, rollBack, runRebuild } from './rebuild-control';
 import { DaemonTuning, DEFAULT_DAEMON_TUNING, ProjectionDaemonOptions } from './daemon-options';
 import { FeedHealth } from './feed-health';
@@ -174,7 +174,7 @@ export class ProjectionDaemon {
    */
   async rebuild(name: string, options: { signal?: AbortSignal; mode?: 'blocking' | 'online'; runId?: string; partitions?: number } = {}): Promise<RebuildResult> {
     const partitions = options.partitions ?? 1;
-    if (partitions > 1) this.checkPartitioned(name, options.mode ?? 'blocking', options.runId, partitions);
+    if (partitions > 1) checkPartitionable(this.known(name).projection, options.mode ?? 'blocking', options.runId, partitions);
     const [run, term] = [this.ownedRun(name), this.term];
     const abort = new AbortController();
     const forward = () => abort.abort();
@@ -195,7 +195,7 @@ export class ProjectionDaemon {
     options: { runId: string; partition: number; partitions: number; signal?: AbortSignal; onProgress?: (progress: RebuildProgress) => void; waitForPartitionMs?: number },
   ): Promise<RebuildResult> {
     const run = this.known(name);
-    this.checkPartitioned(name, 'online', options.runId, options.partitions);
+    checkPartitionable(run.projection, 'online', options.runId, options.partitions);
     const abort = new AbortController();
     const forward = () => abort.abort();
     options.signal?.addEventListener('abort', forward);
@@ -212,15 +212,6 @@ export class ProjectionDaemon {
       this.partitionBuilds.delete(abort);
       options.signal?.removeEventListener('abort', forward);
     }
-  }
-
-  /** Partitioned rebuilds: online, of a single-stream projection, for a coordinator's run. */
-  private checkPartitioned(name: string, mode: 'blocking' | 'online', runId: string | undefined, partitions: number): void {
-    const projection = this.known(name).projection;
-    if (!Number.isInteger(partitions) || partitions < 1) throw new RangeError(`partitions must be a positive integer, not ${partitions}`);
-    if (!isSingleStream(projection)) throw new Error(`${name} is not a single-stream projection: its rebuild cannot be split by stream`);
-    if (mode !== 'online') throw new Error('Only online rebuilds are partitioned');
-    if (runId === undefined) throw new Error('A partitioned rebuild needs its run id');
   }
 
   /** Switches back to the table the last online rebuild retired (see rollBack). */

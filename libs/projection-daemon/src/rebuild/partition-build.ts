@@ -29,6 +29,14 @@ export interface PartitionBuildOptions {
 
 const FIND_EVERY_MS = 200;
 
+/** Partitioned rebuilds: online, of a single-stream projection, for a coordinator's run. */
+export function checkPartitionable(projection: Projection, mode: 'blocking' | 'online', runId: string | undefined, partitions: number): void {
+  if (!Number.isInteger(partitions) || partitions < 1) throw new RangeError(`partitions must be a positive integer, not ${partitions}`);
+  if (!isSingleStream(projection)) throw new Error(`${projection.name} is not a single-stream projection: its rebuild cannot be split by stream`);
+  if (mode !== 'online') throw new Error('Only online rebuilds are partitioned');
+  if (runId === undefined) throw new Error('A partitioned rebuild needs its run id');
+}
+
 /**
  * Builds one partition of a partitioned online rebuild: the events of its streams (hash of the
  * stream id modulo the count), from its checkpoint up to the rebuild's target, into the rebuild
