@@ -1,7 +1,7 @@
 export { CreateClusterNodes1732000000003, CLUSTER_NODES_MIGRATIONS } from './migrations';
 export { nodeStatus } from './registry/node-status';
 export type { NodeStatus } from './registry/node-status';
-export { NodeRegistry } from './registry/node-registry';
+export { NodeRegistry, upNodeIds } from './registry/node-registry';
 export type { ClusterNode, NodeDescription, NodeRegistryOptions } from './registry/node-registry';
 export { NodeRegistryModule, NODE_REGISTRY } from './nest/node-registry.module';
 export type { NodeRegistryModuleOptions } from './nest/node-registry.module';

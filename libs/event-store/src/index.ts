@@ -2,7 +2,7 @@ export type { EventStore, EventStoreSession, FeedHead } from './model/event-stor
 export type { AppendOptions, AppendResult, EventMetadata, ExpectedVersion, NewEvent, RecordedEvent } from './model/recorded-event';
 export { FEED_START, compareCursors, hasReached, formatCursor, parseCursor } from './model/feed-cursor';
 export type { FeedCursor } from './model/feed-cursor';
-export type { FeedPage, ReadAllOptions } from './model/feed-page';
+export type { FeedPage, ReadAllOptions, StreamPartition } from './model/feed-page';
 export type { FeedHoldBack, FeedHolder } from './model/feed-hold-back';
 export { readFeedHoldBack } from './postgres/read-feed-hold-back';
 export { categoryOf, DEFAULT_APPEND_LIMITS } from './append/append-request';

@@ -4,21 +4,32 @@ import { MessageEnvelope } from './message-envelope';
 
 /**
  * Version 1 of every rebuild message; a node refuses versions it does not know. Fields added
- * since (`phase`, `distanceToHead`, `switchPauseMs`) are optional within version 1, so nodes of
+ * since (`phase`, `distanceToHead`, `switchPauseMs`, `partitions`) are optional within version 1, so nodes of
  * the previous release still read the messages and only miss what those fields add.
  */
 export const REBUILD_MESSAGE_VERSION = 1;
 
 export interface RebuildMessages {
-  /** Command queue → coordinator leader: take over the run the gateway recorded as Requested. */
-  RequestRebuild: { runId: string; projection: string; mode: RebuildMode };
+  /** Command queue → coordinator leader: take over the run the gateway recorded as Requested (`partitions`: split in that many). */
+  RequestRebuild: { runId: string; projection: string; mode: RebuildMode; partitions?: number };
   /** Command queue → coordinator leader. */
   CancelRebuild: { runId: string };
   /**
    * Control → all workers: the active one stops the projection and rebuilds it in `mode`. A
    * worker that cannot run the mode (or gets none, from an older sender) answers RebuildFailed.
    */
-  StartRebuild: { runId: string; projection: string; mode: RebuildMode };
+  StartRebuild: { runId: string; projection: string; mode: RebuildMode; partitions?: number };
+  /**
+   * Control → all workers: `worker` builds partition `partition` (0-based) of `partitions` of the
+   * online run (from the partition's checkpoint, when another worker built some of it before).
+   * The other workers ignore it.
+   */
+  StartRebuildPartition: { runId: string; projection: string; partition: number; partitions: number; worker: string };
+  /** Events ← worker: it took its partition (also the partition's first heartbeat). */
+  RebuildPartitionStarted: { runId: string; worker: string; partition: number };
+  /** Events ← worker: the partition's progress and lease heartbeat; `done` once built up to the run's target. */
+  RebuildPartitionProgress: { runId: string; worker: string; partition: number; processed: number; total: number; eventsPerSecond: number; etaMs: number | null; done: boolean };
+  RebuildPartitionFailed: { runId: string; worker: string; partition: number; reason: string; eventPosition: number | null };
   /** Control → all workers: abort the run if it is yours. */
   AbortRebuild: { runId: string };
   /**
@@ -75,6 +86,10 @@ export const REBUILD_MESSAGE_ROUTES: { readonly [T in RebuildMessageType]: Messa
   RequestRebuild: { to: 'commands' },
   CancelRebuild: { to: 'commands' },
   StartRebuild: { to: 'control', target: 'all' },
+  StartRebuildPartition: { to: 'control', target: 'all' },
+  RebuildPartitionStarted: { to: 'events' },
+  RebuildPartitionProgress: { to: 'events' },
+  RebuildPartitionFailed: { to: 'events' },
   AbortRebuild: { to: 'control', target: 'all' },
   RebuildStarted: { to: 'events' },
   RebuildProgress: { to: 'events' },

@@ -3,7 +3,7 @@ export { checkProjectionSet } from './model/projection-set';
 export { ProjectionRegistrationError } from './model/projection-registration.error';
 export type { ProjectionRegistrationErrorCode } from './model/projection-registration.error';
 export type { ProjectionTableNames } from './model/projection-table';
-export { DEFAULT_RETRY } from './model/projection-definition';
+export { DEFAULT_RETRY, isSingleStream } from './model/projection-definition';
 export type {
   CustomProjection,
   DocumentProjection,

@@ -68,7 +68,29 @@ export interface RebuildRun {
    * to resume it from its checkpoint (absent on runs recorded before resumes existed).
    */
   readonly resumes?: readonly RebuildResume[];
+  /**
+   * A partitioned online run: the build up to the head split by stream over workers, each
+   * partition with its worker, lease and progress (absent on runs that are not partitioned).
+   * While Building, the run's progress is the sum of theirs.
+   */
+  readonly partitions?: readonly RebuildPartition[];
 }
+
+/** One partition of a partitioned run's build. */
+export interface RebuildPartition {
+  readonly index: number;
+  /** The worker building it; null while it waits for one (not assigned yet, or its worker was lost). */
+  readonly worker: string | null;
+  readonly leaseExpiresAt: number | null;
+  readonly progress: RebuildProgressSnapshot | null;
+  /** Built up to the run's target. */
+  readonly done: boolean;
+  /** Workers lost while building it; each next one resumed it from the partition's checkpoint. */
+  readonly losses: number;
+}
+
+/** The most partitions a run may be split into. */
+export const MAX_REBUILD_PARTITIONS = 16;
 
 /** A worker lost mid-run, and who took the run over (from its checkpoint), once someone did. */
 export interface RebuildResume {

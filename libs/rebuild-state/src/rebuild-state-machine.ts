@@ -1,8 +1,10 @@
+import { assignPartitions, evolvePartitions, lostPartitions, newPartitions, PartitionCommand, partitionOf, PartitionTransition } from './rebuild-partitions';
 import { FINAL_PHASES, isActive, ONLINE_PHASES, RebuildFailure, RebuildMode, RebuildPhase, RebuildProgressSnapshot, RebuildRun, RebuildWorkerPhase } from './rebuild-run';
 
 /** What the coordinator is told; `now` is passed in so that decisions stay pure and testable. */
 export type RebuildCommand =
-  | { readonly kind: 'Request'; readonly id: string; readonly projection: string; readonly mode: RebuildMode }
+  /** `partitions`: an online run of a single-stream projection split in that many (2 or more; checked by the requester). */
+  | { readonly kind: 'Request'; readonly id: string; readonly projection: string; readonly mode: RebuildMode; readonly partitions?: number }
   /**
    * The coordinator takes the run over and asks the workers. `overdueOnly`: only a run left
    * Requested for `dispatchAfterMs` (its RequestRebuild never came), else nothing happens.
@@ -20,7 +22,8 @@ export type RebuildCommand =
   | { readonly kind: 'Restarted'; readonly worker: string }
   | { readonly kind: 'WorkerFailed'; readonly worker: string; readonly failure: RebuildFailure }
   | { readonly kind: 'Cancel' }
-  | { readonly kind: 'CheckLease' };
+  | { readonly kind: 'CheckLease' }
+  | PartitionCommand;
 
 /** What happened, as the coordinator stores and publishes it. */
 export type RebuildTransition =
@@ -30,7 +33,8 @@ export type RebuildTransition =
   | { readonly kind: 'WorkerAssigned'; readonly at: number; readonly worker: string }
   /** Online: the worker went silent; the run stays in its phase and waits for the next lease holder to resume it. */
   | { readonly kind: 'WorkerLost'; readonly at: number; readonly worker: string }
-  | { readonly kind: 'LeaseRenewed'; readonly at: number };
+  | { readonly kind: 'LeaseRenewed'; readonly at: number }
+  | PartitionTransition;
 
 export interface RebuildPolicy {
   /** How long a worker may stay silent before its run is failed; default 10 s. */
@@ -103,11 +107,15 @@ export function decide(run: RebuildRun | undefined, command: RebuildCommand, now
       }
       expectPhase(run, 'Stopping');
       return [{ kind: 'Entered', phase: 'Rebuilding', at: now, worker: command.worker }, { kind: 'LeaseRenewed', at: lease }];
-    case 'Progress':
+    case 'Progress': {
       expectWorker(run, command.worker);
-      if (run.mode === 'online') return [...onlineAdvance(run, command.worker, command.phase, now), { kind: 'ProgressReported', at: now, progress: command.progress }, { kind: 'LeaseRenewed', at: lease }];
+      // Partitioned, the owner only waits while Building: the run's progress is its partitions' sum.
+      const waiting = run.partitions !== undefined && run.phase === 'Building' && (command.phase ?? 'building') === 'building';
+      const progress: RebuildTransition[] = waiting ? [] : [{ kind: 'ProgressReported', at: now, progress: command.progress }];
+      if (run.mode === 'online') return [...onlineAdvance(run, command.worker, command.phase, now), ...progress, { kind: 'LeaseRenewed', at: lease }];
       expectPhase(run, 'Rebuilding');
-      return [{ kind: 'ProgressReported', at: now, progress: command.progress }, { kind: 'LeaseRenewed', at: lease }];
+      return [...progress, { kind: 'LeaseRenewed', at: lease }];
+    }
     case 'Heartbeat':
       expectWorker(run, command.worker);
       return [{ kind: 'LeaseRenewed', at: lease }];
@@ -129,8 +137,30 @@ export function decide(run: RebuildRun | undefined, command: RebuildCommand, now
       return [{ kind: 'Entered', phase: 'Failed', at: now, failure: command.failure }];
     case 'Cancel':
       return [{ kind: 'Entered', phase: 'Cancelled', at: now }];
-    case 'CheckLease':
-      if (run.leaseExpiresAt === null || now < run.leaseExpiresAt) return [];
+    case 'AssignPartitions':
+      return assignPartitions(run, command.workers, now, policy.leaseTimeoutMs);
+    case 'PartitionStarted':
+    case 'PartitionProgress': {
+      const partition = partitionOf(run, command.partition, command.worker);
+      if (typeof partition === 'string') throw new RebuildRejected('WRONG_WORKER', partition);
+      const report = command.kind === 'PartitionProgress' ? { progress: command.progress, done: command.done } : {};
+      return [{ kind: 'PartitionReported', at: now, partition: command.partition, worker: command.worker, leaseUntil: lease, ...report }];
+    }
+    case 'PartitionFailed': {
+      // Only the partition's current worker speaks for it: one fenced out by a takeover says it failed, and is ignored.
+      const partition = partitionOf(run, command.partition, command.worker);
+      if (typeof partition === 'string' || partition.worker !== command.worker) throw new RebuildRejected('WRONG_WORKER', typeof partition === 'string' ? partition : `Partition ${command.partition} is not ${command.worker}'s`);
+      const reason = `partition ${command.partition + 1} of ${run.partitions?.length} on ${command.worker}: ${command.failure.reason}`;
+      return [{ kind: 'Entered', phase: 'Failed', at: now, failure: { ...command.failure, reason } }];
+    }
+    case 'CheckLease': {
+      const lost = lostPartitions(run, now);
+      const losses = (run.partitions ?? []).reduce((n, p) => n + p.losses, 0) + lost.length;
+      if (lost.length > 0 && losses > (policy.maxResumes ?? DEFAULT_MAX_RESUMES)) {
+        return [{ kind: 'Entered', phase: 'Failed', at: now, failure: { reason: `partition workers were lost ${losses} times: more than ${policy.maxResumes ?? DEFAULT_MAX_RESUMES}`, eventPosition: null } }];
+      }
+      if (run.leaseExpiresAt === null || now < run.leaseExpiresAt) return lost;
+      if (resumable(run, policy)) return [...lost, { kind: 'WorkerLost', at: now, worker: run.worker as string }];
       if (resumable(run, policy)) return [{ kind: 'WorkerLost', at: now, worker: run.worker as string }];
       return [
         {
@@ -140,16 +170,20 @@ export function decide(run: RebuildRun | undefined, command: RebuildCommand, now
           failure: { reason: `worker ${run.worker} stopped renewing its lease (no heartbeat for ${policy.leaseTimeoutMs} ms)${resumesText(run)}`, eventPosition: null },
         },
       ];
+    }
   }
 }
 
-export function evolve(run: RebuildRun | undefined, transition: RebuildTransition, request?: { id: string; projection: string; mode: RebuildMode }): RebuildRun {
+export function evolve(run: RebuildRun | undefined, transition: RebuildTransition, request?: { id: string; projection: string; mode: RebuildMode; partitions?: number }): RebuildRun {
   if (!run) {
     if (!request || transition.kind !== 'Entered' || transition.phase !== 'Requested') {
       throw new Error('A run begins with its Requested transition and the request');
     }
+    const { partitions, ...requested } = request;
+    const split = newPartitions(partitions);
     return {
-      ...request,
+      ...requested,
+      ...(split && { partitions: split }),
       phase: 'Requested',
       requestedAt: transition.at,
       worker: null,
@@ -163,6 +197,8 @@ export function evolve(run: RebuildRun | undefined, transition: RebuildTransitio
     case 'Entered':
       return {
         ...run,
+        // Past Building, every partition was built: the owner goes on only then (a worker killed after its last commit may not have said so).
+        ...(run.partitions && run.phase === 'Building' && transition.phase !== 'Building' && !['Failed', 'Cancelled'].includes(transition.phase) && { partitions: run.partitions.map((p) => ({ ...p, done: true, leaseExpiresAt: null })) }),
         phase: transition.phase,
         worker: transition.worker ?? run.worker,
         failure: transition.failure ?? run.failure,
@@ -179,13 +215,17 @@ export function evolve(run: RebuildRun | undefined, transition: RebuildTransitio
       const lost = { phase: run.phase, lostWorker: transition.worker, lostAt: transition.at, processedAtLoss: run.progress?.processed ?? null, resumedBy: null, resumedAt: null };
       return { ...run, worker: null, leaseExpiresAt: null, resumes: [...(run.resumes ?? []), lost] };
     }
+    case 'PartitionAssigned':
+    case 'PartitionReported':
+    case 'PartitionLost':
+      return evolvePartitions(run, transition);
   }
 }
 
 /** Applies a command: decide, then evolve; returns the new run and what to persist and publish. */
 export function handle(run: RebuildRun | undefined, command: RebuildCommand, now: number, policy = DEFAULT_REBUILD_POLICY): { run: RebuildRun; transitions: RebuildTransition[] } {
   const transitions = decide(run, command, now, policy);
-  const request = command.kind === 'Request' ? { id: command.id, projection: command.projection, mode: command.mode } : undefined;
+  const request = command.kind === 'Request' ? { id: command.id, projection: command.projection, mode: command.mode, partitions: command.partitions } : undefined;
   let next = command.kind === 'Request' ? undefined : run;
   for (const transition of transitions) next = evolve(next, transition, request);
   return { run: next ?? (run as RebuildRun), transitions };

@@ -103,6 +103,14 @@ export interface RebuildRunItem {
     readonly resumedBy: string | null;
     readonly resumedAt: number | null;
   }[];
+  /** A partitioned online run: each partition of its build, its worker and progress (absent otherwise). */
+  readonly partitions?: readonly {
+    readonly index: number;
+    readonly worker: string | null;
+    readonly progress: { readonly processed: number; readonly total: number } | null;
+    readonly done: boolean;
+    readonly losses: number;
+  }[];
 }
 
 export interface NodeItem {

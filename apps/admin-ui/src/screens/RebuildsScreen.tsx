@@ -2,6 +2,7 @@ import { FormEvent, useEffect, useRef, useState } from 'react';
 import { AdminApi, AdminApiError } from '../api/admin-api';
 import type { RebuildMode, RebuildRunItem } from '../api/admin-types';
 import { ProgressBar } from '../components/ProgressBar';
+import { PartitionsNote } from '../components/PartitionsNote';
 import { ResumesNote } from '../components/ResumesNote';
 import { RollbackRun } from '../components/RollbackRun';
 import { StateBadge } from '../components/StateBadge';
@@ -44,6 +45,7 @@ export function RebuildsScreen({ api, state, dispatch, now }: Props) {
             <li key={run.id} className="run-card" data-run={run.id}>
               <RunTitle run={run} />
               <ProgressBar view={rebuildView(run, now)} />
+              <PartitionsNote run={run} />
               <ResumesNote run={run} />
               <CancelRun api={api} run={run} />
             </li>

@@ -142,6 +142,26 @@ describe('RebuildsScreen', () => {
     ]);
   });
 
+  it('shows each partition of a partitioned run with its worker and progress', () => {
+    const split = run({
+      mode: 'online',
+      phase: 'Building',
+      worker: 'wk-1',
+      partitions: [
+        { index: 0, worker: 'wk-2', progress: { processed: 1_500, total: 3_000 }, done: false, losses: 1 },
+        { index: 1, worker: 'wk-1', progress: { processed: 2_900, total: 2_900 }, done: true, losses: 0 },
+        { index: 2, worker: null, progress: null, done: false, losses: 0 },
+      ],
+    });
+    render(<RebuildsScreen api={new AdminApi('tok', fakeFetch({}).impl)} state={withItems({ event: 'projection', data: projection() }, { event: 'rebuild', data: split })} dispatch={jest.fn()} now={0} />);
+    const items = within(screen.getByTestId('run-partitions')).getAllByRole('listitem');
+    expect(items.map((i) => i.textContent)).toEqual([
+      'Partition 1/3 on wk-2 · 1,500 / 3,000 events · 1 worker lost, resumed from its checkpoint',
+      'Partition 2/3 on wk-1 · 2,900 / 2,900 events · built',
+      'Partition 3/3 · waiting for a worker',
+    ]);
+  });
+
   it('starts an online rebuild when that mode is chosen, saying that writes go on', async () => {
     const { impl, calls } = fakeFetch({ 'POST /api/admin/projections/CarView/rebuilds': () => json(202, { rebuildId: 'r-8' }) });
     render(<RebuildsScreen api={new AdminApi('tok', impl)} state={state} dispatch={jest.fn()} now={0} />);

@@ -70,6 +70,10 @@ describe('gateway admin API', () => {
     expect((await http.get('/api/admin/rebuilds').set(auth).expect(200)).body).toHaveLength(1);
     const unsupported = await http.post('/api/admin/projections/CarView/rebuilds').set(auth).send({ mode: 'sideways' }).expect(400);
     expect(unsupported.body).toMatchObject({ error: 'VALIDATION_FAILED', issues: [expect.objectContaining({ path: 'mode' })] });
+    for (const body of [{ mode: 'blocking', partitions: 2 }, { mode: 'online', partitions: 0 }, { mode: 'online', partitions: 2.5 }, { mode: 'online', partitions: 99 }]) {
+      const refused = await http.post('/api/admin/projections/CarView/rebuilds').set(auth).send(body).expect(400);
+      expect(refused.body).toMatchObject({ error: 'VALIDATION_FAILED', issues: [expect.objectContaining({ path: 'partitions' })] });
+    }
     await t.db.pool.query(`INSERT INTO "${t.db.namespace}".projection_checkpoints (projection, version, slot) VALUES ('ActiveProject', 1, 'live')`);
     const online = await http.post('/api/admin/projections/ActiveProject/rebuilds').set(auth).send({ mode: 'online' }).expect(202);
     const onlineRun = await http.get(`/api/admin/rebuilds/${online.body.rebuildId}`).set(auth).expect(200);

@@ -6,7 +6,8 @@ import { AMQP_BROKER, BROKER_CLIENT, BrokerUnavailableError, MessageBroker } fro
 import { MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
 import { ProjectionStatusReader } from '@projectionist/projection-daemon/status';
 import { REBUILD_RUN_STORE, RebuildRunStorePort } from '@projectionist/rebuild-coordinator';
-import { REBUILD_MODES, RebuildRejected, RebuildRun } from '@projectionist/rebuild-state';
+import { isSingleStream, Projection, sampleProjections } from '@projectionist/projections';
+import { MAX_REBUILD_PARTITIONS, REBUILD_MODES, RebuildRejected, RebuildRun } from '@projectionist/rebuild-state';
 import { REBUILD_BOARD, RebuildBoardPort } from '@projectionist/shared-cache';
 import { randomUUID } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
@@ -15,7 +16,13 @@ import { ApiZodBody } from '../docs/api-zod-body.decorator';
 import { ZodValidationPipe } from '../api/zod-validation.pipe';
 import { AdminTokenGuard } from './admin-token.guard';
 
-const rebuildBody = z.strictObject({ mode: z.enum(REBUILD_MODES).default('blocking') });
+const rebuildBody = z
+  .strictObject({
+    mode: z.enum(REBUILD_MODES).default('blocking'),
+    /** Online, single-stream projections: the build split by stream over this many workers' partitions. */
+    partitions: z.number().int().min(1).max(MAX_REBUILD_PARTITIONS).default(1),
+  })
+  .refine((body) => body.partitions === 1 || body.mode === 'online', { path: ['partitions'], message: 'only online rebuilds are split into partitions: ask for mode "online"' });
 const runId = new ZodValidationPipe(z.uuid());
 const RETRY_AFTER_S = 5;
 
@@ -40,21 +47,27 @@ export class RebuildsController {
     private readonly projections: ProjectionStatusReader,
   ) {}
 
+  /** The projections' definitions, as the workers run them: whether one may be partitioned. */
+  private readonly definitions: readonly Projection[] = sampleProjections;
+
   @Post('projections/:name/rebuilds')
   @HttpCode(202)
   @ApiZodBody(rebuildBody)
   async request(@Param('name') name: string, @Body(new ZodValidationPipe(rebuildBody)) body: z.infer<typeof rebuildBody>) {
     await this.requireProjection(name);
+    if (body.partitions > 1) this.requireSingleStream(name);
     this.requireBroker();
     let run: RebuildRun;
     try {
-      run = await this.runs.request({ kind: 'Request', id: randomUUID(), projection: name, mode: body.mode });
+      const split = body.partitions > 1 ? { partitions: body.partitions } : {};
+      run = await this.runs.request({ kind: 'Request', id: randomUUID(), projection: name, mode: body.mode, ...split });
     } catch (error) {
       if (error instanceof RebuildRejected) throw conflict(error);
       throw error;
     }
     try {
-      await this.send(rebuildMessage('RequestRebuild', { runId: run.id, projection: name, mode: run.mode }, this.config.nodeId));
+      const partitions = run.partitions?.length;
+      await this.send(rebuildMessage('RequestRebuild', { runId: run.id, projection: name, mode: run.mode, ...(partitions && { partitions }) }, this.config.nodeId));
     } catch (error) {
       await this.withdrawOrKeep(run.id, error);
     }
@@ -114,6 +127,20 @@ export class RebuildsController {
 
   private async requireProjection(name: string): Promise<void> {
     if (!(await this.projections.get(name))) throw new NotFoundException({ statusCode: 404, error: 'NOT_FOUND', message: `No projection named ${name}` });
+  }
+
+  /**
+   * A partition writes only its streams' documents: a projection whose documents gather several
+   * streams' events (or that is not made of documents) would be built wrong in partitions.
+   */
+  private requireSingleStream(name: string): void {
+    const projection = this.definitions.find((p) => p.name === name);
+    if (projection && isSingleStream(projection)) return;
+    throw new ConflictException({
+      statusCode: 409,
+      error: 'NOT_SINGLE_STREAM',
+      message: `${name} is not a single-stream projection (one document per stream, built from that stream's events alone): its rebuild cannot be split into partitions; ask for partitions: 1`,
+    });
   }
 
   private requireBroker(): void {

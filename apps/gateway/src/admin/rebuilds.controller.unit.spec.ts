@@ -26,14 +26,31 @@ describe('RebuildsController', () => {
 
   it('records the run and sends RequestRebuild with its mode', async () => {
     const b = broker(async () => undefined);
-    const { rebuildId } = await controller(b).request('CarView', { mode: 'blocking' });
+    const { rebuildId } = await controller(b).request('CarView', { mode: 'blocking', partitions: 1 });
     expect(b.sendCommand.mock.calls[0][0]).toMatchObject({ type: 'RequestRebuild', payload: { runId: rebuildId, projection: 'CarView', mode: 'blocking' } });
     expect(await store.get(rebuildId)).toMatchObject({ phase: 'Requested', mode: 'blocking' });
   });
 
+  it('records a partitioned online run of a single-stream projection and sends RequestRebuild with its partitions', async () => {
+    const b = broker(async () => undefined);
+    const { rebuildId } = await controller(b).request('CustomerView', { mode: 'online', partitions: 3 });
+    expect(b.sendCommand.mock.calls[0][0]).toMatchObject({ type: 'RequestRebuild', payload: { runId: rebuildId, mode: 'online', partitions: 3 } });
+    expect((await store.get(rebuildId))?.partitions?.map((p) => p.worker)).toEqual([null, null, null]);
+  });
+
+  it('refuses to partition a projection that is not single-stream with 409 naming why, recording nothing', async () => {
+    const b = broker(async () => undefined);
+    await expect(controller(b).request('CarView', { mode: 'online', partitions: 2 })).rejects.toMatchObject({
+      status: 409,
+      response: { error: 'NOT_SINGLE_STREAM', message: expect.stringContaining('CarView is not a single-stream projection') },
+    });
+    expect(await store.list()).toEqual([]);
+    expect(b.sendCommand).not.toHaveBeenCalled();
+  });
+
   it('withdraws a run it could not hand over and answers 503, so that nothing starts behind it', async () => {
     const refused = controller(broker(async () => Promise.reject(new BrokerUnavailableError('the channel closed'))));
-    await expect(refused.request('CarView', { mode: 'blocking' })).rejects.toBeInstanceOf(ServiceUnavailableException);
+    await expect(refused.request('CarView', { mode: 'blocking', partitions: 1 })).rejects.toBeInstanceOf(ServiceUnavailableException);
     const [run] = await store.list();
     expect(run).toMatchObject({ phase: 'Cancelled', history: [{ phase: 'Requested' }, { phase: 'Cancelled' }] });
     expect(await store.active()).toEqual([]);
@@ -45,7 +62,7 @@ describe('RebuildsController', () => {
       await store.apply((m.payload as { runId: string }).runId, { kind: 'Dispatch' });
       throw new BrokerUnavailableError('the confirm was lost');
     });
-    const { rebuildId } = await controller(b).request('CarView', { mode: 'blocking' });
+    const { rebuildId } = await controller(b).request('CarView', { mode: 'blocking', partitions: 1 });
     expect(await store.get(rebuildId)).toMatchObject({ phase: 'Stopping' });
   });
 });

@@ -91,6 +91,12 @@ export class NodeRegistry {
   }
 }
 
+/** The ids of `app`'s nodes whose heartbeat is current (status `up`), judged by the database clock. */
+export async function upNodeIds(pool: Pool, namespace: string, app: string): Promise<string[]> {
+  const { rows } = await pool.query(`SELECT node_id, heartbeat_at, stopped_at, interval_ms, now() AS db_now FROM ${quoteIdentifier(namespace)}.cluster_nodes WHERE app = $1 ORDER BY node_id`, [app]);
+  return rows.filter((r) => nodeStatus(r.heartbeat_at, r.stopped_at, r.interval_ms, r.db_now) === 'up').map((r) => r.node_id as string);
+}
+
 function agentsOf(details: Record<string, unknown> | null): ClusterNode['agents'] {
   const agents = details?.agents;
   if (!Array.isArray(agents)) return [];

@@ -24,6 +24,9 @@ export interface FeedFollowerOptions {
   readonly whileBehind?: { readonly pageSize: number; readonly encoding?: ReadAllOptions['encoding'] };
   readonly types?: readonly string[];
   readonly categories?: readonly string[];
+  /** Only this partition of the streams, only up to this cursor (see ReadAllOptions). */
+  readonly partition?: ReadAllOptions['partition'];
+  readonly upTo?: ReadAllOptions['upTo'];
   /** How pages travel (see ReadAllOptions); default rows. */
   readonly encoding?: ReadAllOptions['encoding'];
   /** Fallback when no notification arrives (lost while disconnected); default 1000 ms. */
@@ -91,13 +94,13 @@ export class FeedFollower {
 
   private async run(): Promise<void> {
     await Promise.resolve();
-    const { store, pageSize, types, categories, encoding, until, whileBehind } = this.options;
+    const { store, pageSize, types, categories, encoding, until, whileBehind, partition, upTo } = this.options;
     // Set as each page arrives, before the read ahead asks for the next one.
     let behind = false;
     const reads = new FeedReadAhead(async (after) => {
       const page = await (behind && whileBehind
-        ? store.readAll({ after, limit: whileBehind.pageSize, types, categories, encoding: whileBehind.encoding })
-        : store.readAll({ after, limit: pageSize, types, categories, encoding }));
+        ? store.readAll({ after, limit: whileBehind.pageSize, types, categories, encoding: whileBehind.encoding, partition, upTo })
+        : store.readAll({ after, limit: pageSize, types, categories, encoding, partition, upTo }));
       behind = !page.caughtUp;
       return page;
     });

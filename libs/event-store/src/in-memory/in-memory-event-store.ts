@@ -5,7 +5,7 @@ import { EventContentConflictError } from '../errors/event-content-conflict.erro
 import { StreamVersionConflictError } from '../errors/stream-version-conflict.error';
 import { EventStore, EventStoreSession, FeedHead } from '../model/event-store.port';
 import { compareCursors, FEED_START, FeedCursor, hasReached } from '../model/feed-cursor';
-import { FeedPage, ReadAllOptions } from '../model/feed-page';
+import { FeedPage, ReadAllOptions, StreamPartition } from '../model/feed-page';
 import { AppendOptions, AppendResult, NewEvent, RecordedEvent } from '../model/recorded-event';
 import { DEFAULT_PAGE_SIZE } from '../postgres/postgres-event-store';
 
@@ -88,6 +88,8 @@ export class InMemoryEventStore implements EventStore {
       next = { transactionId: event.transactionId, position: event.position };
       if (options.types?.length && !options.types.includes(event.type)) continue;
       if (options.categories?.length && !options.categories.includes(event.category)) continue;
+      if (options.partition && !inPartition(event.streamId, options.partition)) continue;
+      if (options.upTo && !hasReached(options.upTo, event)) continue;
       page.push(event);
     }
     return { events: page, count: page.length, next, caughtUp: true, pending: false };
@@ -107,9 +109,11 @@ export class InMemoryEventStore implements EventStore {
     return event && { transactionId: event.transactionId, position };
   }
 
-  async countEvents(types: readonly string[], upTo?: FeedCursor): Promise<number> {
+  async countEvents(types: readonly string[], upTo?: FeedCursor, partition?: StreamPartition): Promise<number> {
     const wanted = new Set(types);
-    return this.events.filter((e) => wanted.has(e.type) && (!upTo || hasReached(upTo, { transactionId: e.transactionId, position: e.position }))).length;
+    return this.events.filter(
+      (e) => wanted.has(e.type) && (!upTo || hasReached(upTo, { transactionId: e.transactionId, position: e.position })) && (!partition || inPartition(e.streamId, partition)),
+    ).length;
   }
 
   private result(streamId: string, events: readonly RecordedEvent[], idempotent: boolean): AppendResult {
@@ -130,4 +134,14 @@ export class InMemoryEventStore implements EventStore {
  */
 function sameJson(json: string, value: unknown): boolean {
   return isDeepStrictEqual(JSON.parse(json), JSON.parse(JSON.stringify(value)));
+}
+
+/**
+ * A stable hash of the stream id (FNV-1a) modulo the count. Not PostgreSQL's hashtext: the
+ * partitions of a store only have to agree among themselves.
+ */
+function inPartition(streamId: string, { index, count }: StreamPartition): boolean {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < streamId.length; i++) hash = Math.imul(hash ^ streamId.charCodeAt(i), 0x01000193) >>> 0;
+  return hash % count === index;
 }

@@ -1,4 +1,4 @@
-import { FeedPage, ReadAllOptions } from './feed-page';
+import { FeedPage, ReadAllOptions, StreamPartition } from './feed-page';
 import { AppendOptions, AppendResult, NewEvent, RecordedEvent } from './recorded-event';
 import { FeedCursor } from './feed-cursor';
 
@@ -17,9 +17,9 @@ export interface EventStore extends EventStoreSession {
   /**
    * How many committed events have one of `types` (none for an empty list), e.g. the total a
    * rebuild replays; with `upTo`, only those a reader at that cursor has read (what a resumed
-   * rebuild has processed).
+   * rebuild has processed); with `partition`, only those of its streams (see ReadAllOptions).
    */
-  countEvents(types: readonly string[], upTo?: FeedCursor): Promise<number>;
+  countEvents(types: readonly string[], upTo?: FeedCursor, partition?: StreamPartition): Promise<number>;
   /**
    * Runs `work` in one database transaction (e.g. appends plus inline projection writes).
    * `work` may run more than once: it is retried when a StreamOrderConflictError shows that

@@ -18,6 +18,20 @@ export interface ReadAllOptions {
    * Stores without a wire format ignore it.
    */
   readonly encoding?: 'rows' | 'json';
+  /**
+   * Only events of the streams in this partition: a stable hash of the stream id modulo `count`
+   * equals `index`. The partitions of one count split the feed by stream, each stream's events
+   * in one of them, in feed order (a partitioned rebuild gives each to its own reader).
+   */
+  readonly partition?: StreamPartition;
+  /** Only events up to this cursor, included (a partition's build stops at the rebuild's target). */
+  readonly upTo?: FeedCursor;
+}
+
+/** Partition `index` of `count` (0 ≤ index < count) of the feed's streams. */
+export interface StreamPartition {
+  readonly index: number;
+  readonly count: number;
 }
 
 export interface FeedPage {

@@ -83,9 +83,12 @@ describe('feed page plans', () => {
 
   async function expectEveryPagePlan(db: TestNamespace, table: string, types: string[]): Promise<void> {
     const middle = await cursorAt(db, table, Math.floor(EVENTS / 2));
+    const nearEnd = await cursorAt(db, table, EVENTS - 100);
     for (const after of [FEED_START, middle]) {
       for (const encoding of ['rows', 'json'] as const) {
         expectPagePlan(await plan(db, { after, encoding }));
+        // A partitioned rebuild's read: half the streams, up to its target (the bound of the index range).
+        expectPagePlan(await plan(db, { after, encoding, partition: { index: 1, count: 2 }, upTo: nearEnd }));
         expectPagePlan(await plan(db, { after, encoding, types }));
         expectPagePlan(await plan(db, { after, encoding, categories: ['bulk'] }));
       }

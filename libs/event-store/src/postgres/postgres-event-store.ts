@@ -8,12 +8,12 @@ import { StreamOrderConflictError } from '../errors/stream-order-conflict.error'
 import { StreamVersionConflictError } from '../errors/stream-version-conflict.error';
 import { EventStore, EventStoreSession, FeedHead } from '../model/event-store.port';
 import { FEED_START, FeedCursor } from '../model/feed-cursor';
-import { FeedPage, ReadAllOptions } from '../model/feed-page';
+import { FeedPage, ReadAllOptions, StreamPartition } from '../model/feed-page';
 import { AppendOptions, AppendResult, EventMetadata, NewEvent, RecordedEvent } from '../model/recorded-event';
 import { EventUpcaster, toRecordedEvent } from './event-row';
 import { CommitNotifier } from './commit-notifier';
 import { feedChannel, quoteIdentifier, statementName } from './identifiers';
-import { readFeedPage } from './read-feed-page';
+import { readFeedPage, streamPartitionCondition } from './read-feed-page';
 
 export interface PostgresEventStoreOptions {
   readonly pool: Pool;
@@ -150,13 +150,15 @@ export class PostgresEventStore implements EventStore {
     return rows.length === 0 ? undefined : { transactionId: rows[0].transaction_id, position };
   }
 
-  async countEvents(types: readonly string[], upTo?: FeedCursor): Promise<number> {
-    const { rows } = upTo
-      ? await this.pool.query(
-          `SELECT count(*)::bigint AS n FROM ${this.schema}.events WHERE type = ANY ($1::text[]) AND (transaction_id, position) <= ($2::text::xid8, $3::bigint)`,
-          [types, String(upTo.transactionId), upTo.position],
-        )
-      : await this.pool.query(`SELECT count(*)::bigint AS n FROM ${this.schema}.events WHERE type = ANY ($1::text[])`, [types]);
+  async countEvents(types: readonly string[], upTo?: FeedCursor, partition?: StreamPartition): Promise<number> {
+    const conditions = ['type = ANY ($1::text[])'];
+    const values: unknown[] = [types];
+    if (upTo) {
+      values.push(String(upTo.transactionId), upTo.position);
+      conditions.push('(transaction_id, position) <= ($2::text::xid8, $3::bigint)');
+    }
+    if (partition) conditions.push(streamPartitionCondition('stream_id', partition));
+    const { rows } = await this.pool.query(`SELECT count(*)::bigint AS n FROM ${this.schema}.events WHERE ${conditions.join(' AND ')}`, values);
     return Number(rows[0].n);
   }
 

@@ -1,6 +1,6 @@
 import { escapeLiteral, Pool } from 'pg';
 import { compareCursors, FEED_START, FeedCursor } from '../model/feed-cursor';
-import { FeedPage, ReadAllOptions } from '../model/feed-page';
+import { FeedPage, ReadAllOptions, StreamPartition } from '../model/feed-page';
 import { RecordedEvent } from '../model/recorded-event';
 import { EventUpcaster, upcastStored } from './event-row';
 import { inFeedOrder } from './feed-order';
@@ -75,6 +75,9 @@ export function feedPageQuery(schema: string, options: ReadAllOptions & { limit:
   const filters: string[] = [];
   if (options.types?.length) filters.push(`AND e.type = ANY (${textArray(options.types)})`);
   if (options.categories?.length) filters.push(`AND e.category = ANY (${textArray(options.categories)})`);
+  if (options.partition) filters.push(`AND ${streamPartitionCondition('e.stream_id', options.partition)}`);
+  // An upper bound of the index range: the ordered scan stops there instead of filtering on.
+  if (options.upTo) filters.push(`AND (e.transaction_id, e.position) <= ('${integer(options.upTo.transactionId)}'::xid8, ${integer(options.upTo.position)}::bigint)`);
   return {
     snapshot: `
       (SELECT x.horizon, (SELECT max(transaction_id) FROM ${schema}.events) >= x.horizon AS pending
@@ -86,6 +89,20 @@ export function feedPageQuery(schema: string, options: ReadAllOptions & { limit:
        ORDER BY e.transaction_id, e.position`,
     limit: integer(limit),
   };
+}
+
+/**
+ * The condition that puts a stream in `partition`: PostgreSQL's stable hashtext of the stream id,
+ * its sign bit cleared, modulo the count. Evaluated per row read, so a partition's scan still
+ * reads every event of the range (and the index order stays the plan); what it saves its reader
+ * is decoding and applying the other partitions' events.
+ */
+export function streamPartitionCondition(column: string, partition: StreamPartition): string {
+  const { index, count } = partition;
+  if (!Number.isSafeInteger(count) || count < 1 || !Number.isSafeInteger(index) || index < 0 || index >= count) {
+    throw new RangeError(`feed read: partition ${index} of ${count} does not exist`);
+  }
+  return `(hashtext(${column}) & 2147483647) % ${count} = ${index}`;
 }
 
 function integer(value: number): number {

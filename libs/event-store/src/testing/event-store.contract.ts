@@ -182,6 +182,39 @@ export function eventStoreContract(name: string, createStore: () => Promise<Even
       expect(await store.countEvents(['car.repainted', 'customer.created'], (await store.readHead()).lastCursor)).toBe(6);
     });
 
+    it('splits the feed by stream into partitions, each in feed order, up to a cursor', async () => {
+      const streams = Array.from({ length: 12 }, (_, i) => `part-${randomUUID()}-${i}`);
+      for (const stream of streams) await store.append(stream, started(2));
+      const upTo = (await store.readHead()).lastCursor;
+      await store.append(streams[0], started(1)); // past upTo: no partition reads it
+      const mine = new Set(streams);
+      const seen: RecordedEvent[][] = [];
+      for (let index = 0; index < 3; index++) {
+        const partition = { index, count: 3 };
+        const events: RecordedEvent[] = [];
+        let after = FEED_START;
+        for (;;) {
+          const page = await settled(store, { after, limit: 5, types: ['car.repainted'], partition, upTo });
+          events.push(...page.events.filter((e) => mine.has(e.streamId)));
+          after = page.next;
+          if (page.caughtUp) break;
+        }
+        seen.push(events);
+        const counted = await store.countEvents(['car.repainted'], upTo, partition);
+        expect(counted).toBeGreaterThanOrEqual(events.length);
+      }
+      const all = seen.flat();
+      expect(all).toHaveLength(24);
+      expect(new Set(all.map((e) => e.id)).size).toBe(24);
+      for (const events of seen) {
+        const partitionStreams = new Set(events.map((e) => e.streamId));
+        // A stream lies in one partition, with its versions in order.
+        for (const other of seen.filter((o) => o !== events)) expect(other.some((e) => partitionStreams.has(e.streamId))).toBe(false);
+        for (const stream of partitionStreams) expect(events.filter((e) => e.streamId === stream).map((e) => e.streamVersion)).toEqual([1, 2]);
+      }
+      expect(seen.filter((events) => events.length > 0).length).toBeGreaterThan(1);
+    });
+
     it('keeps metadata', async () => {
       const metadata = { correlationId: 'c-1', causationId: 'c-0', tenant: 'acme', user: 'ann' };
       await store.append('car-11', [{ type: 'car.created', data: { by: 'ann', color: 'red' }, metadata }]);

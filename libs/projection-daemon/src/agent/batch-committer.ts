@@ -23,7 +23,7 @@ export class BatchCommitter {
     private readonly target: ProjectionTarget,
     private readonly hold: LeaseHold,
   ) {
-    this.key = { projection: target.projection.name, version: target.projection.version, slot: target.slot };
+    this.key = { projection: target.projection.name, version: target.projection.version, slot: target.checkpointSlot ?? target.slot };
   }
 
   async commit(events: readonly RecordedEvent[], from: FeedCursor, next: FeedCursor, skip: ReadonlyMap<string, DeadLetter>): Promise<void> {

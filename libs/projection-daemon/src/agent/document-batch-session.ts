@@ -86,7 +86,7 @@ export class DocumentBatchSession {
   }
 
   private async commitFenced(): Promise<void> {
-    const key = { projection: this.target.projection.name, version: this.target.projection.version, slot: this.target.slot };
+    const key = { projection: this.target.projection.name, version: this.target.projection.version, slot: this.target.checkpointSlot ?? this.target.slot };
     const changes = this.batch.changes();
     const lastPosition = this.positions.reduce((max, p) => (p > max ? p : max), 0);
     // The common case in one statement; dead letters, which are rare, in a transaction.

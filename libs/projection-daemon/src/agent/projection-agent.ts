@@ -21,6 +21,9 @@ export interface ProjectionAgentOptions {
   /** The agent's hold on the projection's lease (bound before it starts); every commit is fenced by it. */
   readonly hold: LeaseHold;
   readonly from: FeedCursor;
+  /** A partition of a rebuild: only its streams' events, only up to the rebuild's target (see ReadAllOptions). */
+  readonly partition?: ReadAllOptions['partition'];
+  readonly upTo?: FeedCursor;
   readonly wake: WakeSignal;
   readonly logger: AgentLogger;
   readonly pageSize?: number;
@@ -71,6 +74,8 @@ export class ProjectionAgent {
       store: options.store,
       from: options.from,
       types: target.projection.eventTypes,
+      partition: options.partition,
+      upTo: options.upTo,
       wake: options.wake,
       logger,
       policy: new ErrorPolicy(target.projection, logger, name),

@@ -13,10 +13,11 @@ import { prepareLiveSlot } from '../storage/live-slot';
 import { projectionTarget } from '../storage/projection-target';
 import { PreviousTableSweeper } from '../rebuild/previous-table';
 import type { RebuildResult } from '../rebuild/rebuild-runner';
+import { checkPartitionable, PartitionBuild } from '../rebuild/partition-build';
 import { AgentControl, rollBack, runRebuild } from './rebuild-control';
 import { DaemonTuning, DEFAULT_DAEMON_TUNING, ProjectionDaemonOptions } from './daemon-options';
 import { FeedHealth } from './feed-health';
-import { ProjectionProgress } from './projection-progress';
+import { ProjectionProgress, RebuildProgress } from './projection-progress';
 import { ProgressWriter } from './progress-writer';
 import { newRun, progressOf, recordCommit, Running } from './projection-run';
 import { switchReadersWhenCaughtUp } from './version-switch';
@@ -39,6 +40,8 @@ export class ProjectionDaemon {
   readonly storage: BatchStorage;
   private readonly running = new Map<string, Running>();
   private readonly wakes = new Set<WakeSignal>();
+  /** Partitions of other nodes' rebuilds this node builds (rebuildPartition), aborted with the term. */
+  private readonly partitionBuilds = new Set<AbortController>();
   private readonly committed = new WakeSignal();
   /** The head of the feed and what holds it back, as of the last progress refresh. */
   readonly feed: FeedHealth;
@@ -100,6 +103,7 @@ export class ProjectionDaemon {
       clearTimeout(run.retry);
       run.rebuilding?.abort.abort();
     }
+    for (const build of this.partitionBuilds) build.abort();
     await Promise.all(runs.map((run) => run.rebuilding?.done));
     await Promise.all(runs.map((run) => run.starting));
     await Promise.all(runs.map((run) => this.stopAgent(run, 'stopped')));
@@ -176,13 +180,15 @@ export class ProjectionDaemon {
    * Rebuilds one projection, `blocking` or `online` (see runRebuild); one at a time per projection.
    * `runId`: the coordinator's run, which an online rebuild resumes from its checkpoint when it was started before.
    */
-  async rebuild(name: string, options: { signal?: AbortSignal; mode?: 'blocking' | 'online'; runId?: string } = {}): Promise<RebuildResult> {
+  async rebuild(name: string, options: { signal?: AbortSignal; mode?: 'blocking' | 'online'; runId?: string; partitions?: number } = {}): Promise<RebuildResult> {
+    const partitions = options.partitions ?? 1;
+    if (partitions > 1) checkPartitionable(this.known(name).projection, options.mode ?? 'blocking', options.runId, partitions);
     const [run, term] = [this.ownedRun(name), this.term];
     const abort = new AbortController();
     const forward = () => abort.abort();
     options.signal?.addEventListener('abort', forward);
     if (options.signal?.aborted) abort.abort();
-    const done = runRebuild(this.control, run, term, abort.signal, options.mode ?? 'blocking', options.runId).finally(() => options.signal?.removeEventListener('abort', forward));
+    const done = runRebuild(this.control, run, term, abort.signal, options.mode ?? 'blocking', options.runId, partitions).finally(() => options.signal?.removeEventListener('abort', forward));
     run.rebuilding = { abort, done };
     return done;
   }
@@ -218,6 +224,35 @@ export class ProjectionDaemon {
     if (!this.owns(name)) return false;
     const { reading } = await readVersionState(this.storage.pool, this.options.namespace, name);
     return reading === undefined || reading === this.known(name).projection.version;
+  }
+
+  /**
+   * Builds partition `partition` of the partitioned online rebuild `runId` (see PartitionBuild).
+   * Any node with the projection's code may, lease or not: the partition is fenced by its own
+   * token. Aborted with the term (stop), like the node's rebuilds.
+   */
+  async rebuildPartition(
+    name: string,
+    options: { runId: string; partition: number; partitions: number; signal?: AbortSignal; onProgress?: (progress: RebuildProgress) => void; waitForPartitionMs?: number },
+  ): Promise<RebuildResult> {
+    const run = this.known(name);
+    checkPartitionable(run.projection, 'online', options.runId, options.partitions);
+    const abort = new AbortController();
+    const forward = () => abort.abort();
+    options.signal?.addEventListener('abort', forward);
+    if (options.signal?.aborted) abort.abort();
+    this.partitionBuilds.add(abort);
+    const wake = this.newWake();
+    try {
+      const { storage, tuning } = this;
+      const { namespace, store, logger } = this.options;
+      const build = new PartitionBuild({ storage, tuning, namespace, store, logger, wake, projection: run.projection, ...options, onProgress: options.onProgress ?? (() => undefined) });
+      return await build.run(abort.signal);
+    } finally {
+      this.wakes.delete(wake);
+      this.partitionBuilds.delete(abort);
+      options.signal?.removeEventListener('abort', forward);
+    }
   }
 
   private known(name: string): Running {

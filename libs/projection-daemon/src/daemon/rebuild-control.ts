@@ -29,7 +29,7 @@ export interface AgentControl {
  * (OnlineRebuild), whose length the result reports as `switchPauseMs`. An online run with a
  * `runId` resumes from its checkpoint when an earlier attempt (a worker that died) left one.
  */
-export async function runRebuild(control: AgentControl, run: Running, term: number, signal: AbortSignal, mode: 'blocking' | 'online', runId?: string): Promise<RebuildResult> {
+export async function runRebuild(control: AgentControl, run: Running, term: number, signal: AbortSignal, mode: 'blocking' | 'online', runId?: string, partitions?: number): Promise<RebuildResult> {
   await run.starting;
   if (mode === 'blocking') await control.stopAgent(run, 'rebuilding');
   const wake = control.newWake();
@@ -39,7 +39,7 @@ export async function runRebuild(control: AgentControl, run: Running, term: numb
   let result: RebuildResult & { switchedAt?: number };
   try {
     if (mode === 'blocking') result = await new RebuildRunner({ ...base, onProgress }).run(signal);
-    else result = await new OnlineRebuild({ ...base, onProgress, runId, stopLive: () => stopLive(control, run) }).run(signal);
+    else result = await new OnlineRebuild({ ...base, onProgress, runId, partitions, stopLive: () => stopLive(control, run) }).run(signal);
   } finally {
     control.dropWake(wake);
     if (run.state === 'rebuilding') run.state = 'stopped';

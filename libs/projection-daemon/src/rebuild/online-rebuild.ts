@@ -16,12 +16,20 @@ export interface OnlineRebuildOptions extends RebuildRunnerOptions {
    * again (its worker died) resumes from that slot's checkpoint instead of from the start.
    */
   readonly runId?: string;
+  /**
+   * More than 1 (a single-stream projection, with a runId): the build up to the head is split by
+   * stream into this many partitions, which workers build side by side (PartitionBuild); this
+   * rebuild waits for all of them and goes on from where they stopped.
+   */
+  readonly partitions?: number;
 }
 
 /** How often the distance to the head is read again while building. */
 const HEAD_REFRESH_MS = 500;
 /** Progress is reported at least this often while building, commits or not. */
 const PROGRESS_EVERY_MS = 500;
+/** How often a partitioned build looks whether its partitions are all built. */
+const PARTITIONS_POLL_MS = 250;
 
 /**
  * An online rebuild: the projection is built in a fresh table beside the live one by an agent of
@@ -60,10 +68,19 @@ export class OnlineRebuild {
   private async buildAndSwitch(signal?: AbortSignal): Promise<AgentOutcome | 'completed'> {
     const start = await this.start();
     if (start === 'switched') return 'completed';
-    const { target, from } = start;
-    const { lastCursor: head, lastPosition } = await this.options.store.readHead();
-    [this.headPosition, this.headReadAt] = [lastPosition, Date.now()];
+    const { target } = start;
+    let { from } = start;
+    const read = await this.options.store.readHead();
+    let head = read.lastCursor;
+    [this.headPosition, this.headReadAt] = [read.lastPosition, Date.now()];
     this.slot.total = await this.options.store.countEvents(this.options.projection.eventTypes);
+    if (start.partitioned) {
+      const built = await this.awaitPartitions(signal);
+      if ('kind' in built) return built;
+      // Every partition reached the target: the table holds every event up to it, and the builder goes on from there.
+      from = head = built;
+      this.slot.processed = await this.options.store.countEvents(this.options.projection.eventTypes, built);
+    }
     this.report('building');
     const builder = this.agent(target, from, {
       onCommitted: (summary) => this.committed(summary.count, summary.cursor, head, summary.caughtUp),
@@ -107,13 +124,50 @@ export class OnlineRebuild {
    * A fresh slot from the start of the feed; or, for a run started before (its worker died), its
    * own slot from the checkpoint committed with it, counted as processed up to there.
    */
-  private async start(): Promise<{ target: ProjectionTarget; from: FeedCursor } | 'switched'> {
-    const { runId, store, projection, logger } = this.options;
+  private async start(): Promise<{ target: ProjectionTarget; from: FeedCursor; partitioned: boolean } | 'switched'> {
+    const { runId, store, projection, logger, partitions = 1 } = this.options;
+    if (partitions > 1 && runId === undefined) throw new Error('A partitioned rebuild needs its run id: its partitions are found by it');
     const found = runId === undefined ? undefined : await this.slot.resume(runId);
-    if (!found) return { target: await this.slot.prepare(runId), from: FEED_START };
-    this.slot.processed = await store.countEvents(projection.eventTypes, found.cursor);
-    logger.log({ msg: 'online rebuild resumed', projection: projection.name, runId, from: found.cursor.position, processed: this.slot.processed, switched: found.kind === 'switched' }, 'Rebuild');
-    return found.kind === 'switched' ? 'switched' : { target: found.target, from: found.cursor };
+    if (!found && partitions > 1) {
+      // The target and the partitions are created with the table: a resumed run finds them with it.
+      const { lastCursor } = await store.readHead();
+      const target = await this.slot.prepare(runId, (client) => this.slot.partitions.createIn(client, runId as string, partitions, lastCursor));
+      logger.log({ msg: 'partitioned rebuild started', projection: projection.name, runId, partitions, upTo: lastCursor.position }, 'Rebuild');
+      return { target, from: FEED_START, partitioned: true };
+    }
+    if (!found) return { target: await this.slot.prepare(runId), from: FEED_START, partitioned: false };
+    const partitioned = found.kind === 'slot' && (await this.slot.partitions.ofRunIn(this.options.storage.pool, runId as string)).length > 0;
+    if (!partitioned) this.slot.processed = await store.countEvents(projection.eventTypes, found.cursor);
+    logger.log({ msg: 'online rebuild resumed', projection: projection.name, runId, from: found.cursor.position, processed: this.slot.processed, switched: found.kind === 'switched', partitioned }, 'Rebuild');
+    return found.kind === 'switched' ? 'switched' : { target: found.target, from: found.cursor, partitioned };
+  }
+
+  /**
+   * Waits until every partition has been built up to the target, then, in one fenced transaction
+   * that locks them, moves the rebuild slot's checkpoint to the target and removes them. Returns
+   * the target; or how it ended, when stopped.
+   */
+  private async awaitPartitions(signal?: AbortSignal): Promise<FeedCursor | AgentOutcome> {
+    const { storage } = this.options;
+    const runId = this.options.runId as string;
+    const partitions = this.slot.partitions;
+    for (;;) {
+      if (signal?.aborted) return { kind: 'stopped' };
+      const states = await partitions.ofRunIn(storage.pool, runId);
+      if (states.length === 0) throw new Error(`The partitions of rebuild ${runId} are gone`);
+      if (states.every((s) => s.done)) {
+        const target = await inFencedTransaction(storage, this.slot.hold, async (client) => {
+          const locked = await partitions.ofRunIn(client, runId, { lock: true });
+          if (locked.length === 0 || !locked.every((s) => s.done)) return undefined;
+          await storage.checkpoints.saveIn(client, this.slot.key, FEED_START, locked[0].target, locked[0].target.position);
+          await partitions.deleteIn(client);
+          return locked[0].target;
+        });
+        if (target) return target;
+      }
+      this.report('building');
+      await new Promise((resolve) => setTimeout(resolve, PARTITIONS_POLL_MS));
+    }
   }
 
   private agent(target: ProjectionTarget, from: FeedCursor, extra: Partial<ProjectionAgentOptions>): ProjectionAgent {

@@ -8,6 +8,8 @@ import { inFencedTransaction } from '../storage/fenced-transaction';
 import { LeaseHold, LeaseLostError } from '../storage/lease-fence';
 import { dropRebuildTable, recreateRebuildTable } from '../storage/projection-tables';
 import { projectionTarget, ProjectionTarget } from '../storage/projection-target';
+import { PartitionSlots } from '../storage/partition-slots';
+import { PoolClient } from 'pg';
 import { FeedCursor } from '@projectionist/event-store';
 import { Projection } from '@projectionist/projections';
 import type { RebuildResult } from './rebuild-runner';
@@ -40,6 +42,8 @@ interface SlotOptions {
  */
 export class RebuildSlot {
   readonly key: CheckpointKey;
+  /** A partitioned online run's partitions (see PartitionSlots), removed with the slot. */
+  readonly partitions: PartitionSlots;
   processed = 0;
   total = 0;
   private readonly rate = new RateMeter(2_000);
@@ -50,13 +54,14 @@ export class RebuildSlot {
     readonly hold: LeaseHold,
   ) {
     this.key = { projection: options.projection.name, version: options.projection.version, slot: 'rebuild' };
+    this.partitions = new PartitionSlots(options.storage.pool, options.namespace, { projection: options.projection.name, version: options.projection.version });
   }
 
   /**
    * A fresh table and a checkpoint at the start of the feed, binding the rebuild's hold. With
    * `runId` (an online run), the checkpoint names the run, so that the run can be resumed from it.
    */
-  prepare(runId?: string): Promise<ProjectionTarget> {
+  prepare(runId?: string, alsoIn?: (client: PoolClient) => Promise<void>): Promise<ProjectionTarget> {
     const { storage, namespace, projection } = this.options;
     return inFencedTransaction(
       storage,
@@ -64,6 +69,9 @@ export class RebuildSlot {
       async (client) => {
         const created = await recreateRebuildTable(client, namespace, projection);
         await storage.checkpoints.resetIn(client, this.key, runId ?? null);
+        // An earlier run's partitions go with its table: their workers' next commits find no token.
+        await this.partitions.deleteIn(client);
+        await alsoIn?.(client);
         return created;
       },
       { bind: true, ddl: namespace },
@@ -148,6 +156,7 @@ export class RebuildSlot {
       await inFencedTransaction(storage, this.hold, async (client) => {
         await dropRebuildTable(client, namespace, projection);
         await storage.checkpoints.deleteIn(client, this.key);
+        await this.partitions.deleteIn(client);
         if (this.hold.role === 'builder') await storage.fence.releaseBuilderIn(client, this.hold);
       }, { ddl: namespace });
     } catch (error) {

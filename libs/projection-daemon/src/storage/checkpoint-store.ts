@@ -1,6 +1,6 @@
 import { compareCursors, FEED_START, FeedCursor, quoteIdentifier, statementName } from '@projectionist/event-store';
 import { Pool, PoolClient } from 'pg';
-import { Slot } from './projection-target';
+import { CheckpointSlot } from './projection-target';
 
 export type ProjectionState = 'running' | 'paused' | 'rebuilding' | 'error' | 'stopped';
 
@@ -29,7 +29,7 @@ export interface CheckpointKey {
    * `previous`: where the table an online rebuild retired stood, kept for a rollback. `reactor`:
    * a reactor's own checkpoint, which no rebuild moves and the projections' status never lists.
    */
-  readonly slot: Slot | 'previous' | 'reactor';
+  readonly slot: CheckpointSlot | 'previous' | 'reactor';
 }
 
 /**

@@ -4,10 +4,19 @@ import { Projection, projectionTableNames } from '@projectionist/projections';
 /** 'live' is what readers see; 'rebuild' is built beside it and swapped in when caught up. */
 export type Slot = 'live' | 'rebuild';
 
+/** A partition of a rebuild: `partition:<index>/<count>`. */
+export type PartitionSlot = `partition:${number}/${number}`;
+export type CheckpointSlot = Slot | PartitionSlot;
+
 /** Where one run of a projection writes: its table, view and checkpoint row. */
 export interface ProjectionTarget {
   readonly projection: Projection;
   readonly slot: Slot;
+  /**
+   * The checkpoint row its commits move when not the slot's own: a partition of a rebuild writes
+   * the rebuild table and moves its partition's checkpoint.
+   */
+  readonly checkpointSlot?: CheckpointSlot;
   readonly namespace: string;
   /** Unquoted table name within the namespace schema. */
   readonly table: string;

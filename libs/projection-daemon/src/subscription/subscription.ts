@@ -14,6 +14,9 @@ export interface SubscriptionOptions {
   /** Only events of these types (the cursor still moves past the others). */
   readonly types?: readonly string[];
   readonly categories?: readonly string[];
+  /** Only this partition of the streams, only up to this cursor (a partition of a rebuild; see ReadAllOptions). */
+  readonly partition?: ReadAllOptions['partition'];
+  readonly upTo?: ReadAllOptions['upTo'];
   readonly wake: WakeSignal;
   readonly logger: SubscriptionLogger;
   readonly policy: ErrorPolicy;
@@ -85,6 +88,8 @@ export class Subscription {
       pageSize: options.pageSize ?? 500,
       types: options.types,
       categories: options.categories,
+      partition: options.partition,
+      upTo: options.upTo,
       encoding: options.feedEncoding,
       whileBehind: options.pagesWhileBehind,
       pollIntervalMs: options.pollIntervalMs,

@@ -18,6 +18,7 @@ export function singleStreamProjection<TDoc>(options: SingleStreamOptions<TDoc>)
     kind: 'document',
     mode: 'async',
     ...options,
+    singleStream: true,
     route: (event) => ({ ids: [event.streamId] }),
     evolve: (doc, event) => options.evolve(doc, event),
   };

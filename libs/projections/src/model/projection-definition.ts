@@ -65,6 +65,12 @@ export interface DocumentProjection<TDoc = unknown> extends ProjectionBase {
   readonly kind: 'document';
   /** Top-level fields used in `where` routes; each gets an index so look-ups stay fast. */
   readonly indexedFields?: readonly string[];
+  /**
+   * Every document derives from one stream's events alone (its id is the stream id, it reads no
+   * other document): set by singleStreamProjection. Such a projection's rebuild may be split by
+   * stream across workers, since the partitions write disjoint documents.
+   */
+  readonly singleStream?: boolean;
   route(event: RecordedEvent): DocumentRoute;
   /** The document after the event; `null` deletes it. Must not mutate `doc`. */
   evolve(doc: TDoc | undefined, event: RecordedEvent, ctx: EvolveContext<TDoc>): TDoc | null;
@@ -106,3 +112,8 @@ export interface FlatTableDefinition {
 }
 
 export type Projection = DocumentProjection<any> | CustomProjection | FlatTableProjection<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Whether a rebuild of `projection` may be split by stream (see DocumentProjection.singleStream). */
+export function isSingleStream(projection: Projection): boolean {
+  return projection.kind === 'document' && projection.singleStream === true;
+}

@@ -2,7 +2,7 @@ import { ElectionLock, LeaderElection } from '@projectionist/leader-election';
 import type { MessageBroker } from '@projectionist/messaging';
 import { opsCounters } from '@projectionist/observability';
 import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
-import { awaitsWorker, RebuildCommand, RebuildMode, RebuildRejected, RebuildRun } from '@projectionist/rebuild-state';
+import { awaitsWorker, partitionsAwaitingWorker, RebuildCommand, RebuildRejected, RebuildRun, RebuildTransition } from '@projectionist/rebuild-state';
 import type { RebuildBoardPort } from '@projectionist/shared-cache';
 import { RebuildRunStorePort } from '../runs/rebuild-run-store.port';
 
@@ -38,6 +38,11 @@ export interface RebuildCoordinatorOptions {
   readonly tickMs?: number;
   /** Shares the active runs, with their version, with every node (the write-guards) after each change. */
   readonly board?: Pick<RebuildBoardPort, 'publish'>;
+  /**
+   * The workers that may build a partitioned run's partitions (the live ones); without it, or
+   * when it fails or finds none, every partition goes to the run's owner.
+   */
+  readonly workers?: () => Promise<readonly string[]>;
 }
 
 /**
@@ -121,6 +126,17 @@ export class RebuildCoordinator {
     } else if (isRebuildMessage(message, 'RebuildFailed')) {
       const { runId, worker, reason, eventPosition } = message.payload;
       await this.apply(runId, { kind: 'WorkerFailed', worker, failure: { reason, eventPosition } });
+    } else if (isRebuildMessage(message, 'RebuildPartitionStarted')) {
+      const { runId, worker, partition } = message.payload;
+      await this.apply(runId, { kind: 'PartitionStarted', worker, partition });
+    } else if (isRebuildMessage(message, 'RebuildPartitionProgress')) {
+      const { runId, worker, partition, processed, total, eventsPerSecond, etaMs, done } = message.payload;
+      await this.apply(runId, { kind: 'PartitionProgress', worker, partition, done, progress: { processed, total, eventsPerSecond, etaMs } });
+    } else if (isRebuildMessage(message, 'RebuildPartitionFailed')) {
+      const { runId, worker, partition, reason, eventPosition } = message.payload;
+      const run = await this.apply(runId, { kind: 'PartitionFailed', worker, partition, failure: { reason, eventPosition } });
+      // The run failed with its partition: its owner and the other partitions stop.
+      if (run?.phase === 'Failed') await this.options.broker.sendControl('all', rebuildMessage('AbortRebuild', { runId }, this.options.nodeId));
     }
   }
 
@@ -144,16 +160,46 @@ export class RebuildCoordinator {
         const dispatched = await this.apply(run.id, { kind: 'Dispatch', overdueOnly: true });
         if (dispatched && awaitsWorker(dispatched)) await this.askWorkers(dispatched);
       } else if (awaitsWorker(run)) await this.askWorkers(run);
-      else await this.apply(run.id, { kind: 'CheckLease' });
+      else {
+        const checked = await this.apply(run.id, { kind: 'CheckLease' });
+        if (checked && partitionsAwaitingWorker(checked).length > 0) await this.assignPartitions(checked);
+      }
     }
   }
 
-  private async askWorkers(run: { id: string; projection: string; mode: RebuildMode }): Promise<void> {
-    await this.options.broker.sendControl('all', rebuildMessage('StartRebuild', { runId: run.id, projection: run.projection, mode: run.mode }, this.options.nodeId));
+  /** Hands the partitions waiting for a worker out and tells each worker its partition. */
+  private async assignPartitions(run: RebuildRun): Promise<void> {
+    const workers = await this.liveWorkers(run);
+    const result = await this.applyWith(run.id, { kind: 'AssignPartitions', workers });
+    for (const t of result?.transitions ?? []) {
+      if (t.kind !== 'PartitionAssigned') continue;
+      const payload = { runId: run.id, projection: run.projection, partition: t.partition, partitions: run.partitions?.length ?? 0, worker: t.worker };
+      await this.options.broker.sendControl('all', rebuildMessage('StartRebuildPartition', payload, this.options.nodeId));
+    }
+  }
+
+  private async liveWorkers(run: RebuildRun): Promise<readonly string[]> {
+    const owner = run.worker === null ? [] : [run.worker];
+    try {
+      const workers = (await this.options.workers?.()) ?? [];
+      return workers.length > 0 ? workers : owner;
+    } catch (error) {
+      this.options.logger.warn(`could not list the workers, the owner builds every partition: ${(error as Error).message}`, 'RebuildCoordinator');
+      return owner;
+    }
+  }
+
+  private async askWorkers(run: Pick<RebuildRun, 'id' | 'projection' | 'mode' | 'partitions'>): Promise<void> {
+    const partitions = run.partitions?.length;
+    await this.options.broker.sendControl('all', rebuildMessage('StartRebuild', { runId: run.id, projection: run.projection, mode: run.mode, ...(partitions && { partitions }) }, this.options.nodeId));
   }
 
   /** A late or duplicate report (e.g. progress after a cancel) is logged, not retried: undefined then. */
   private async apply(runId: string, command: Exclude<RebuildCommand, { kind: 'Request' }>): Promise<RebuildRun | undefined> {
+    return (await this.applyWith(runId, command))?.run;
+  }
+
+  private async applyWith(runId: string, command: Exclude<RebuildCommand, { kind: 'Request' }>): Promise<{ run: RebuildRun; transitions: RebuildTransition[] } | undefined> {
     try {
       const { transitions, run } = await this.options.store.apply(runId, command);
       for (const t of transitions) {
@@ -162,7 +208,7 @@ export class RebuildCoordinator {
         if (ENDED.has(t.phase)) opsCounters.rebuildRuns.inc({ mode: run.mode, outcome: t.phase.toLowerCase() });
       }
       if (transitions.length > 0) await this.share();
-      return run;
+      return { run, transitions };
     } catch (error) {
       if (error instanceof RebuildRejected || error instanceof RangeError) {
         this.options.logger.warn(`ignored ${command.kind} for ${runId}: ${error.message}`, 'RebuildCoordinator');

@@ -119,6 +119,38 @@ describe('RebuildCoordinator', () => {
     expect(done).toMatchObject({ worker: 'worker-2', resumes: [{ phase: 'CatchingUp', lostWorker: 'worker-1', processedAtLoss: 30, resumedBy: 'worker-2' }] });
   });
 
+  it('hands a partitioned run\'s partitions to the workers once its owner took it, sums their progress, and hands a lost one out again', async () => {
+    await store.request({ kind: 'Request', id: 'run-p', projection: 'CustomerView', mode: 'online', partitions: 2 });
+    await gateway.sendCommand(rebuildMessage('RequestRebuild', { runId: 'run-p', projection: 'CustomerView', mode: 'online', partitions: 2 }, 'gateway-1'));
+    await waitFor('StartRebuild with the partitions', () => control.some((m) => m.type === 'StartRebuild' && (m.payload as { partitions?: number }).partitions === 2));
+    await workerReports('RebuildStarted', { runId: 'run-p', worker: 'worker-1' });
+    // No worker list given: the owner builds every partition.
+    const partitionsAsked = () => control.filter((m) => m.type === 'StartRebuildPartition').map((m) => m.payload as RebuildMessages['StartRebuildPartition']);
+    await waitFor('both partitions handed out', () => partitionsAsked().length === 2);
+    expect(partitionsAsked()).toEqual([
+      { runId: 'run-p', projection: 'CustomerView', partition: 0, partitions: 2, worker: 'worker-1' },
+      { runId: 'run-p', projection: 'CustomerView', partition: 1, partitions: 2, worker: 'worker-1' },
+    ]);
+    const partitionReport = (partition: number, processed: number, done = false) =>
+      workerReports('RebuildPartitionProgress', { runId: 'run-p', worker: 'worker-1', partition, processed, total: 50, eventsPerSecond: 5, etaMs: done ? 0 : 100, done });
+    await partitionReport(0, 50, true);
+    await partitionReport(1, 20);
+    await waitFor('the summed progress', async () => (await store.get('run-p'))?.progress?.processed === 70);
+
+    // Partition 1's worker goes silent (the owner keeps reporting): it is handed out again, from its checkpoint.
+    now += LEASE_MS;
+    await workerReports('RebuildProgress', { runId: 'run-p', worker: 'worker-1', processed: 0, total: 100, eventsPerSecond: 0, etaMs: null, phase: 'building' });
+    await waitFor('partition 1 handed out again', () => partitionsAsked().length === 3);
+    expect(partitionsAsked()[2]).toMatchObject({ partition: 1 });
+    expect((await store.get('run-p'))?.partitions?.map((p) => [p.done, p.losses])).toEqual([
+      [true, 0],
+      [false, 1],
+    ]);
+    await workerReports('RebuildPartitionFailed', { runId: 'run-p', worker: 'worker-1', partition: 1, reason: 'handler threw', eventPosition: 7 });
+    await thenRunIs('run-p', 'Failed');
+    await thenWorkerIsAsked('AbortRebuild', 'run-p');
+  });
+
   it('drives an online run through its phases from the worker progress, without a restart, asking until a worker takes it', async () => {
     await givenRequested('run-11', 'ActiveProject', 'online');
     await thenRunIs('run-11', 'Building');

@@ -41,6 +41,21 @@ export class CoordinatorMessages {
   failed(@Payload() message: MessageEnvelope): Promise<void> {
     return this.coordinator.handleWorkerEvent(message);
   }
+
+  @EventPattern('RebuildPartitionStarted')
+  partitionStarted(@Payload() message: MessageEnvelope): Promise<void> {
+    return this.coordinator.handleWorkerEvent(message);
+  }
+
+  @EventPattern('RebuildPartitionProgress')
+  partitionProgress(@Payload() message: MessageEnvelope): Promise<void> {
+    return this.coordinator.handleWorkerEvent(message);
+  }
+
+  @EventPattern('RebuildPartitionFailed')
+  partitionFailed(@Payload() message: MessageEnvelope): Promise<void> {
+    return this.coordinator.handleWorkerEvent(message);
+  }
 }
 
 /** The handlers alone, for a coordinator built outside an app (tests): `CoordinatorMessagesModule.for(coordinator)`. */

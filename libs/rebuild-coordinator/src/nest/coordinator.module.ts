@@ -1,7 +1,10 @@
 import { BeforeApplicationShutdown, Controller, Get, Inject, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@projectionist/config';
 import { AMQP_BROKER, BrokerTransport, MessageBroker } from '@projectionist/messaging';
+import { upNodeIds } from '@projectionist/cluster-nodes';
+import { EVENT_STORE_POOL } from '@projectionist/event-store';
 import { DaemonLock } from '@projectionist/projection-daemon';
+import { Pool } from 'pg';
 import { REBUILD_BOARD, RebuildBoardPort } from '@projectionist/shared-cache';
 import { RebuildCoordinator } from '../coordinator/rebuild-coordinator';
 import { REBUILD_RUN_STORE, RebuildRunStorePort } from '../runs/rebuild-run-store.port';
@@ -19,6 +22,7 @@ export class CoordinatorHost implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(REBUILD_RUN_STORE) store: RebuildRunStorePort,
     @Inject(REBUILD_BOARD) readonly board: RebuildBoardPort,
     @Inject(AMQP_BROKER) readonly broker: MessageBroker,
+    @Inject(EVENT_STORE_POOL) pool: Pool,
   ) {
     this.transport = new BrokerTransport(broker, { queues: ['commands', 'coordinator-events'], consumeOnListen: false });
     this.coordinator = new RebuildCoordinator({
@@ -29,6 +33,8 @@ export class CoordinatorHost implements OnApplicationBootstrap, BeforeApplicatio
       lock: new DaemonLock(config.databaseUrl, config.namespace, config.nodeId, 'coordinator', { keepAlive: config.databaseKeepAlive }),
       nodeId: config.nodeId,
       logger: new Logger('RebuildCoordinator'),
+      // A partitioned run's partitions go to the workers whose heartbeat is current.
+      workers: () => upNodeIds(pool, config.namespace, 'projector-worker'),
     });
   }
 

@@ -17,6 +17,11 @@ export class ExecutorMessages {
     return this.executor.handleControl(message);
   }
 
+  @EventPattern('StartRebuildPartition')
+  startPartition(@Payload() message: MessageEnvelope): Promise<void> {
+    return this.executor.handleControl(message);
+  }
+
   @EventPattern('AbortRebuild')
   abort(@Payload() message: MessageEnvelope): Promise<void> {
     return this.executor.handleControl(message);

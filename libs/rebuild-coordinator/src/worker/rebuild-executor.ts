@@ -2,6 +2,7 @@ import type { MessageBroker } from '@projectionist/messaging';
 import { isRebuildMessage, MessageEnvelope, rebuildMessage } from '@projectionist/messaging-contracts';
 import { NoPreviousTableError, ProjectionDaemon, VersionNotRunningError } from '@projectionist/projection-daemon';
 import type { RebuildMode, RebuildWorkerPhase } from '@projectionist/rebuild-state';
+import { PartitionExecutor } from './partition-executor';
 
 /** What the daemon's rebuild does: blocking (stop, replay, swap) or online (build beside, catch up, switch). */
 const RUNNABLE_MODES: readonly RebuildMode[] = ['blocking', 'online'];
@@ -23,20 +24,27 @@ export interface RebuildExecutorOptions {
  */
 export class RebuildExecutor {
   private readonly running = new Map<string, AbortController>();
+  /** Partitions of partitioned runs this worker builds, whoever owns the run. */
+  private readonly partitions: PartitionExecutor;
 
-  constructor(private readonly options: RebuildExecutorOptions) {}
+  constructor(private readonly options: RebuildExecutorOptions) {
+    this.partitions = new PartitionExecutor(options);
+  }
 
   /** Aborts the rebuilds in progress (the app is stopping; its transport stops delivering). */
   async stop(): Promise<void> {
     for (const abort of this.running.values()) abort.abort();
+    this.partitions.stop();
   }
 
   /** StartRebuild and AbortRebuild, from this node's control queue (see ExecutorMessages). */
   async handleControl(message: MessageEnvelope): Promise<void> {
     if (isRebuildMessage(message, 'AbortRebuild')) {
       this.running.get(message.payload.runId)?.abort();
+      this.partitions.abort(message.payload.runId);
       return;
     }
+    if (isRebuildMessage(message, 'StartRebuildPartition')) return this.partitions.handle(message);
     if (!isRebuildMessage(message, 'StartRebuild')) return;
     const { runId, projection } = message.payload;
     if (!(await this.answersFor(projection)) || this.running.has(runId)) return;
@@ -47,7 +55,7 @@ export class RebuildExecutor {
       return;
     }
     // Not awaited: the control consumer must stay free for AbortRebuild while the rebuild runs.
-    void this.execute(runId, projection, mode as RebuildMode);
+    void this.execute(runId, projection, mode as RebuildMode, message.payload.partitions);
   }
 
   /**
@@ -92,7 +100,7 @@ export class RebuildExecutor {
     await broker.publishEvent(rebuildMessage('RebuildFailed', { runId, worker: nodeId, reason, eventPosition: null }, nodeId)).catch(() => undefined);
   }
 
-  private async execute(runId: string, projection: string, mode: RebuildMode): Promise<void> {
+  private async execute(runId: string, projection: string, mode: RebuildMode, partitions?: number): Promise<void> {
     const { broker, daemon, nodeId } = this.options;
     const abort = new AbortController();
     this.running.set(runId, abort);
@@ -115,7 +123,7 @@ export class RebuildExecutor {
       }
       await send(rebuildMessage('RebuildStarted', { runId, worker: nodeId }, nodeId));
       // The run's id goes along: an online run this worker (or one that died) started before resumes from its checkpoint.
-      const result = await daemon.rebuild(projection, { signal: abort.signal, mode, runId });
+      const result = await daemon.rebuild(projection, { signal: abort.signal, mode, runId, ...(partitions !== undefined && { partitions }) });
       if (result.status === 'completed') {
         // The final count goes with the completion: the last heartbeat may be a whole batch behind.
         const counted = daemon.progress().find((p) => p.name === projection)?.rebuild?.total ?? 0;
