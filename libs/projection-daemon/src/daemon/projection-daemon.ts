@@ -3,24 +3,23 @@ import { FeedCursor, hasReached, WakeSignal } from '@projectionist/event-store';
 import { opsCounters } from '@projectionist/observability';
 import { checkProjectionSet, DEFAULT_RETRY, Projection } from '@projectionist/projections';
 import { retryDelayMs } from '../subscription/retry-delay';
-import { AgentOutcome, ProjectionAgent } from '../agent/projection-agent';
+import { AgentOutcome } from '../agent/projection-agent';
 import type { BatchStorage } from '../storage/batch-storage';
 import { CheckpointStore, ProjectionState } from '../storage/checkpoint-store';
 import { DeadLetterTable } from '../storage/dead-letters';
 import { inFencedTransaction } from '../storage/fenced-transaction';
 import { LeaseFence, LeaseLostError } from '../storage/lease-fence';
 import { prepareLiveSlot } from '../storage/live-slot';
-import { projectionTarget } from '../storage/projection-target';
 import { PreviousTableSweeper } from '../rebuild/previous-table';
 import type { RebuildResult } from '../rebuild/rebuild-runner';
-import { checkPartitionable, PartitionBuild } from '../rebuild/partition-build';
-import { AgentControl, rollBack, runRebuild } from './rebuild-control';
+import { checkPartitionable } from '../rebuild/partition-build';
+import { AgentControl, buildPartition, PartitionBuildRequest, rollBack, runRebuild } from './rebuild-control';
+import { newLiveAgent } from './live-agent';
 import { DaemonTuning, DEFAULT_DAEMON_TUNING, ProjectionDaemonOptions } from './daemon-options';
 import { FeedHealth } from './feed-health';
-import { ProjectionProgress, RebuildProgress } from './projection-progress';
+import { ProjectionProgress } from './projection-progress';
 import { ProgressWriter } from './progress-writer';
-import { newRun, progressOf, recordCommit, Running } from './projection-run';
-import { switchReadersWhenCaughtUp } from './version-switch';
+import { newRun, progressOf, Running } from './projection-run';
 import { planRollback } from './version-rollback';
 import { readVersionState } from '../storage/live-version';
 import { waitUntilReached } from './wait-until-reached';
@@ -231,28 +230,8 @@ export class ProjectionDaemon {
    * Any node with the projection's code may, lease or not: the partition is fenced by its own
    * token. Aborted with the term (stop), like the node's rebuilds.
    */
-  async rebuildPartition(
-    name: string,
-    options: { runId: string; partition: number; partitions: number; signal?: AbortSignal; onProgress?: (progress: RebuildProgress) => void; waitForPartitionMs?: number },
-  ): Promise<RebuildResult> {
-    const run = this.known(name);
-    checkPartitionable(run.projection, 'online', options.runId, options.partitions);
-    const abort = new AbortController();
-    const forward = () => abort.abort();
-    options.signal?.addEventListener('abort', forward);
-    if (options.signal?.aborted) abort.abort();
-    this.partitionBuilds.add(abort);
-    const wake = this.newWake();
-    try {
-      const { storage, tuning } = this;
-      const { namespace, store, logger } = this.options;
-      const build = new PartitionBuild({ storage, tuning, namespace, store, logger, wake, projection: run.projection, ...options, onProgress: options.onProgress ?? (() => undefined) });
-      return await build.run(abort.signal);
-    } finally {
-      this.wakes.delete(wake);
-      this.partitionBuilds.delete(abort);
-      options.signal?.removeEventListener('abort', forward);
-    }
+  rebuildPartition(name: string, options: PartitionBuildRequest): Promise<RebuildResult> {
+    return buildPartition(this.control, this.known(name), options, this.partitionBuilds);
   }
 
   private known(name: string): Running {
@@ -292,7 +271,6 @@ export class ProjectionDaemon {
 
   private async bindAndStart(run: Running, term: number): Promise<void> {
     if (run.epoch === 0) return;
-    const target = projectionTarget(this.options.namespace, run.projection, 'live');
     const hold = this.storage.fence.newHold(run.projection.name, run.epoch);
     let slot;
     try {
@@ -316,27 +294,9 @@ export class ProjectionDaemon {
     run.state = 'running';
     run.error = null;
     const wake = this.newWake();
-    const switchReaders = () => void switchReadersWhenCaughtUp(run, hold, this.storage, this.options.namespace, this.options.logger);
-    const { store, logger } = this.options;
-    const agent = new ProjectionAgent({
-      ...{ target, store, storage: this.storage, hold, from: checkpoint.cursor, wake, logger },
-      pageSize: this.tuning.pageSize,
-      commitEvery: this.tuning.liveCommitEvery,
-      // Catching up a backlog (a new projection, a long stop) is a rebuild's work: its batches, for
-      // document projections only, which hold changed documents between commits (bounded by
-      // maxDirtyDocuments). Other kinds hold their batch's events, which backpressure must bound.
-      commitEveryWhileBehind: run.projection.kind === 'document' ? this.tuning.rebuildCommitEvery : undefined,
-      pagesWhileBehind: run.projection.kind === 'document' ? { pageSize: this.tuning.rebuildPageSize, encoding: this.tuning.rebuildFeedEncoding } : undefined,
-      backpressure: this.tuning.backpressure,
-      pollIntervalMs: this.tuning.pollIntervalMs,
-      readGapMs: this.tuning.liveReadGapMs,
-      onCaughtUp: run.viewPending ? switchReaders : undefined,
-      onCommitted: (summary) => {
-        recordCommit(run, summary);
-        if (summary.caughtUp && run.viewPending) switchReaders();
-        this.committed.notify();
-        this.options.onCommitted?.(run.projection.name, summary.positions);
-      },
+    const agent = newLiveAgent({ ...this.options, storage: this.storage, tuning: this.tuning }, run, hold, checkpoint.cursor, wake, (summary) => {
+      this.committed.notify();
+      this.options.onCommitted?.(run.projection.name, summary.positions);
     });
     const entry = { agent, hold };
     run.agent = entry;

@@ -1,6 +1,7 @@
 import { EventStore, FEED_START, FeedCursor, WakeSignal } from '@projectionist/event-store';
 import { AgentLogger } from '../agent/projection-agent';
 import { OnlineRebuild } from '../rebuild/online-rebuild';
+import { checkPartitionable, PartitionBuild } from '../rebuild/partition-build';
 import { rollBackToPrevious } from '../rebuild/previous-table';
 import { RebuildResult, RebuildRunner } from '../rebuild/rebuild-runner';
 import type { BatchStorage } from '../storage/batch-storage';
@@ -73,4 +74,38 @@ async function stopLive(control: AgentControl, run: Running): Promise<FeedCursor
   const entry = run.agent;
   await control.stopAgent(run, 'rebuilding');
   return entry?.agent.cursor ?? FEED_START;
+}
+
+/** A partition of a partitioned online rebuild this node was asked to build (see PartitionBuild). */
+export interface PartitionBuildRequest {
+  readonly runId: string;
+  readonly partition: number;
+  readonly partitions: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: RebuildProgress) => void;
+  readonly waitForPartitionMs?: number;
+}
+
+/**
+ * Builds one partition of `run`'s partitioned online rebuild. Any node with the projection's code
+ * may, lease or not: the partition is fenced by its own token. `builds` holds it while it runs, so
+ * that the end of the term aborts it like the node's rebuilds.
+ */
+export async function buildPartition(control: AgentControl, run: Running, request: PartitionBuildRequest, builds: Set<AbortController>): Promise<RebuildResult> {
+  checkPartitionable(run.projection, 'online', request.runId, request.partitions);
+  const abort = new AbortController();
+  const forward = () => abort.abort();
+  request.signal?.addEventListener('abort', forward);
+  if (request.signal?.aborted) abort.abort();
+  builds.add(abort);
+  const wake = control.newWake();
+  try {
+    const { storage, tuning, namespace, store, logger } = control;
+    const build = new PartitionBuild({ storage, tuning, namespace, store, logger, wake, projection: run.projection, ...request, onProgress: request.onProgress ?? (() => undefined) });
+    return await build.run(abort.signal);
+  } finally {
+    control.dropWake(wake);
+    builds.delete(abort);
+    request.signal?.removeEventListener('abort', forward);
+  }
 }

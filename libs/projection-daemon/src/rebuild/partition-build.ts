@@ -108,7 +108,7 @@ export class PartitionBuild {
       target: { ...projectionTarget(namespace, projection, 'rebuild'), checkpointSlot: this.slot },
       store,
       storage: { ...storage, fence },
-      hold: { projection: projection.name, epoch: 0, agent: this.token },
+      hold: { projection: projection.name, subject: projection.name, epoch: 0, agent: this.token },
       from: state.cursor,
       partition,
       upTo: state.target,
