@@ -144,7 +144,10 @@ describe.each([...dockerfiles.keys()].map((path) => [path.slice(ROOT.length + 1)
     // tools/write-entry.mjs is the last step of every app build and writes dist/apps/<app>/main.js.
     const writeEntry = join(ROOT, 'tools/write-entry.mjs');
     expect(existsSync(writeEntry)).toBe(true);
-    expect(readFileSync(writeEntry, 'utf8')).toContain('dist/apps/${app}/main.js');
+    // Into the app's own dist directory unless a third argument names another (a release build of an app).
+    const entry = readFileSync(writeEntry, 'utf8');
+    expect(entry).toContain('dist/apps/${dist}/main.js');
+    expect(entry).toMatch(/\bdist = app\b/);
 
     const runtime = finalStage(file);
     const at = runtime.instructions.findIndex((i) => i.keyword === 'COPY' && /\/dist\/apps\/\$\{?APP\}?$/.test(splitFlags(i.args).rest[0] ?? ''));
