@@ -21,7 +21,8 @@ export async function measureClusterRebuild(databaseUrl: string, namespace: stri
   const env = { NAMESPACE: namespace, DATABASE_URL: databaseUrl, ADMIN_TOKEN: TOKEN };
   const apps: AppProcess[] = [];
   const start = async (app: AppProcess['app'], nodeId: string) => {
-    const process = new AppProcess(app, nodeId, await freePort(), env);
+    // Workers as deployed (docker-compose.yml, deploy/kubernetes): a young generation sized for rebuild pages.
+    const process = new AppProcess(app, nodeId, await freePort(), app === 'projector-worker' ? { ...env, NODE_OPTIONS: '--max-semi-space-size=64' } : env);
     apps.push(process);
     await process.start();
     return process;

@@ -1,7 +1,7 @@
 import { waitFor } from '@projectionist/testing';
 import { AppProcess } from './support/app-process';
 import { expectProjectionsMatchReference } from './support/projection-equality';
-import { adminApi, clusterOnOwnVhost } from './support/admin-api';
+import { adminApi, clusterOnOwnVhost, runEnded } from './support/admin-api';
 
 const TOKEN = 'e2e-token';
 /**
@@ -108,10 +108,7 @@ describe('online rebuild across processes', () => {
       }, { timeoutMs: 60_000, intervalMs: 50 });
       console.log(`online run seen ${catchingUp.phase}, distance to head ${catchingUp.progress?.distanceToHead}`);
       expect(catchingUp.progress?.distanceToHead).toBeGreaterThanOrEqual(0);
-      const ended = await waitFor('the run ended', async () => {
-        const r = await run(gateway, id);
-        return ['Completed', 'Failed', 'Cancelled'].includes(r.phase) ? r : undefined;
-      }, { timeoutMs: 180_000, intervalMs: 100 });
+      const ended = await runEnded(() => run(gateway, id), 180_000);
       const overlapping = writes - writesAtRequest;
       // Some writes after the end too, so the new table is shown taking them.
       await waitFor('writes after the switch', () => writes >= overlapping + writesAtRequest + 10, { timeoutMs: 10_000 });

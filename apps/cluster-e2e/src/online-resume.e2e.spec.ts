@@ -1,6 +1,6 @@
 import { compareCursors, FEED_START, FeedCursor, quoteIdentifier } from '@projectionist/event-store';
 import { waitFor } from '@projectionist/testing';
-import { adminApi, clusterOnOwnVhost } from './support/admin-api';
+import { adminApi, clusterOnOwnVhost, runEnded } from './support/admin-api';
 import { expectProjectionsMatchReference } from './support/projection-equality';
 
 const TOKEN = 'e2e-token';
@@ -152,10 +152,7 @@ describe('online rebuild resumed across worker kills', () => {
         }
         console.log(`kill ${kills.length}: ${target.worker.nodeId} in ${target.phase}, the new table's checkpoint at ${JSON.stringify(kills[kills.length - 1].checkpoint)}`);
       }
-      const ended = await waitFor('the run ended', async () => {
-        const r = await run();
-        return ['Completed', 'Failed', 'Cancelled'].includes(r.phase) ? r : undefined;
-      }, { timeoutMs: 120_000, intervalMs: 100 });
+      const ended = await runEnded(run, 120_000);
       await Promise.all(restarts);
       // Some writes after the switch, taken by the new table.
       const writesAtEnd = writes;

@@ -1,6 +1,6 @@
 import { compareCursors, FEED_START, FeedCursor, quoteIdentifier } from '@projectionist/event-store';
 import { waitFor } from '@projectionist/testing';
-import { adminApi, clusterOnOwnVhost } from './support/admin-api';
+import { adminApi, clusterOnOwnVhost, runEnded } from './support/admin-api';
 import { expectProjectionsMatchReference } from './support/projection-equality';
 
 const TOKEN = 'e2e-token';
@@ -98,10 +98,7 @@ describe('partitioned online rebuild across workers', () => {
       console.log(`killed ${victim.worker.nodeId} building ${slot} at checkpoint ${JSON.stringify(last.get(slot))} (${victim.partition.progress?.processed} events)`);
       restarts.push(victim.worker.start());
 
-      const ended = await waitFor('the run ended', async () => {
-        const r = await run();
-        return ['Completed', 'Failed', 'Cancelled'].includes(r.phase) ? r : undefined;
-      }, { timeoutMs: 180_000, intervalMs: 100 });
+      const ended = await runEnded(run, 180_000);
       await Promise.all(restarts);
       const writesAtEnd = writes;
       await waitFor('writes after the switch', () => writes >= writesAtEnd + 10, { timeoutMs: 20_000 });

@@ -1,4 +1,4 @@
-import { createTestVhost, TestVhost } from '@projectionist/testing';
+import { createTestVhost, TestVhost, waitFor } from '@projectionist/testing';
 import { AppProcess } from './app-process';
 import { TestCluster } from './test-cluster';
 
@@ -26,4 +26,16 @@ export function adminApi(token: string) {
     });
   const post = (gateway: AppProcess, path: string, body: object) => api(gateway, path, { method: 'POST', body: JSON.stringify(body) });
   return { api, post };
+}
+
+/** Waits until a rebuild run, as `read` returns it, has ended: Completed, Failed or Cancelled. */
+export function runEnded<T extends { phase: string }>(read: () => Promise<T>, timeoutMs: number): Promise<T> {
+  return waitFor(
+    'the run ended',
+    async () => {
+      const run = await read();
+      return ['Completed', 'Failed', 'Cancelled'].includes(run.phase) ? run : undefined;
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
 }

@@ -3,7 +3,7 @@ import { AppProcess } from './app-process';
 type Post = (gateway: AppProcess, path: string, body: object) => Promise<Response>;
 
 /** Lanes running at once: enough that the rate, not the latency of one request, sets the pace. */
-const LANES = 24;
+const LANES = Number(process.env.DOMAIN_LOAD_LANES ?? 24);
 
 /**
  * A steady load of domain commands across every sample domain, spread over gateways and paced

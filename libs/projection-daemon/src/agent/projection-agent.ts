@@ -108,6 +108,17 @@ export class ProjectionAgent {
     return this.subscription.caughtUp;
   }
 
+  /** Its outcome, the agent stopped (its last batch committed) if `signal` aborts first. */
+  async runUntilAborted(signal?: AbortSignal): Promise<AgentOutcome> {
+    const abort = () => void this.stop();
+    signal?.addEventListener('abort', abort);
+    try {
+      return await this.done;
+    } finally {
+      signal?.removeEventListener('abort', abort);
+    }
+  }
+
   stop(): Promise<AgentOutcome> {
     return this.subscription.stop();
   }

@@ -123,13 +123,7 @@ export class PartitionBuild {
         this.report('building');
       },
     });
-    const abort = () => void agent.stop();
-    signal?.addEventListener('abort', abort);
-    try {
-      return await agent.done;
-    } finally {
-      signal?.removeEventListener('abort', abort);
-    }
+    return agent.runUntilAborted(signal);
   }
 
   private report(phase: RebuildProgress['phase'], error?: string): void {

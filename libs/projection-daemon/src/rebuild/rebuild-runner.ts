@@ -81,13 +81,7 @@ export class RebuildRunner {
         this.slot.report('replaying');
       },
     });
-    const abort = () => void agent.stop();
-    signal?.addEventListener('abort', abort);
-    try {
-      return await agent.done;
-    } finally {
-      signal?.removeEventListener('abort', abort);
-    }
+    return agent.runUntilAborted(signal);
   }
 
   private async swap(): Promise<void> {
