@@ -35,6 +35,7 @@ export interface AppConfig {
     readonly backpressureLow: number;
     readonly pollIntervalMs: number;
     readonly liveReadGapMs: number;
+    readonly onlineRebuildMaxEventsPerSecond: number;
     readonly standbyRetryMs: { readonly min: number; readonly max: number };
     readonly swapLockTimeoutMs: number;
     readonly heldBackWarnMs: number;
@@ -148,6 +149,7 @@ function loadDaemonConfig(required: (name: EnvVarName) => string): AppConfig['da
     swapLockTimeoutMs: parseInteger('DAEMON_SWAP_LOCK_TIMEOUT_MS', required('DAEMON_SWAP_LOCK_TIMEOUT_MS'), 1, 600_000),
     heldBackWarnMs: parseInteger('FEED_HELD_BACK_WARN_MS', required('FEED_HELD_BACK_WARN_MS'), 0, 86_400_000),
     keepPreviousMs: parseInteger('REBUILD_KEEP_PREVIOUS_MS', required('REBUILD_KEEP_PREVIOUS_MS'), 0, 30 * 86_400_000),
+    onlineRebuildMaxEventsPerSecond: parseInteger('REBUILD_ONLINE_MAX_EVENTS_PER_SECOND', required('REBUILD_ONLINE_MAX_EVENTS_PER_SECOND'), 0, 100_000_000),
     testSwitchDelayMs: parseInteger('TEST_REBUILD_SWITCH_DELAY_MS', required('TEST_REBUILD_SWITCH_DELAY_MS'), 0, 60_000),
     distribution: parseChoice('DAEMON_DISTRIBUTION', required('DAEMON_DISTRIBUTION'), DISTRIBUTIONS),
     leaseTtlMs: parseInteger('DAEMON_LEASE_TTL_MS', required('DAEMON_LEASE_TTL_MS'), 500, 600_000),

@@ -54,6 +54,7 @@ describe('loadConfig daemon settings', () => {
       swapLockTimeoutMs: 5_000,
       heldBackWarnMs: 10_000,
       keepPreviousMs: 3_600_000,
+      onlineRebuildMaxEventsPerSecond: 0,
       testSwitchDelayMs: 0,
       distribution: 'distributed',
       leaseTtlMs: 5_000,

@@ -180,6 +180,13 @@ export const ENV_VARS = [
     apps: ['projector-worker'],
   },
   {
+    name: 'REBUILD_ONLINE_MAX_EVENTS_PER_SECOND',
+    default: '0',
+    description:
+      'Caps how many events a second an online rebuild (and each partition of one) applies, on average; 0 sets no cap. Writes and reads go on during an online rebuild; on a machine whose cores the rebuild would take, a cap makes the rebuild longer and leaves them room.',
+    apps: ['projector-worker'],
+  },
+  {
     name: 'TEST_REBUILD_SWITCH_DELAY_MS',
     default: '0',
     description:

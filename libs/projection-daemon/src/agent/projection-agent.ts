@@ -50,6 +50,8 @@ export interface ProjectionAgentOptions {
   readonly stopNotBefore?: FeedCursor;
   /** Commit only full batches while behind the head (see SubscriptionOptions.fullBatchesWhileBehind). */
   readonly fullBatchesWhileBehind?: boolean;
+  /** Applies at most this many events a second on average (see SubscriptionOptions.maxEventsPerSecond). */
+  readonly maxEventsPerSecond?: number;
   /** Stops once the agent has applied the events up to this cursor, caught up or not. */
   readonly stopAt?: FeedCursor;
   readonly onCommitted?: (summary: CommitSummary) => void;
@@ -92,6 +94,7 @@ export class ProjectionAgent {
       onCommitted: options.onCommitted,
       onCaughtUp: options.onCaughtUp,
       fullBatchesWhileBehind: options.fullBatchesWhileBehind,
+      maxEventsPerSecond: options.maxEventsPerSecond,
     });
     this.done = this.subscription.done;
   }

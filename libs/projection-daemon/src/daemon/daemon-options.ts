@@ -56,6 +56,13 @@ export interface DaemonTuning {
   readonly swapLockTimeoutMs: number;
   /** Log a warning once an open transaction has held the feed back this long. */
   readonly heldBackWarnMs: number;
+  /**
+   * An online rebuild's builder (and each partition's) applies at most this many events a second;
+   * 0, the default, sets no cap. The live table keeps serving and the writes go on during an online
+   * rebuild, and on a machine whose cores the rebuild would take they slow down; capped, the
+   * rebuild takes longer and leaves them room.
+   */
+  readonly onlineRebuildMaxEventsPerSecond: number;
   /** How long the table an online rebuild retired is kept for a rollback. */
   readonly keepPreviousMs: number;
   /** Test only: how long an online rebuild's switch waits before its swap, so that a test can kill a worker mid-switch; 0 otherwise. */
@@ -75,6 +82,7 @@ export const DEFAULT_DAEMON_TUNING: DaemonTuning = {
   progressIntervalMs: 1_000,
   swapLockTimeoutMs: 5_000,
   heldBackWarnMs: 10_000,
+  onlineRebuildMaxEventsPerSecond: 0,
   keepPreviousMs: 3_600_000,
   testSwitchDelayMs: 0,
 };

@@ -54,6 +54,7 @@ export class DaemonHost implements OnApplicationBootstrap, OnApplicationShutdown
         swapLockTimeoutMs: d.swapLockTimeoutMs,
         heldBackWarnMs: d.heldBackWarnMs,
         keepPreviousMs: d.keepPreviousMs,
+        onlineRebuildMaxEventsPerSecond: d.onlineRebuildMaxEventsPerSecond,
         testSwitchDelayMs: d.testSwitchDelayMs,
       },
     });

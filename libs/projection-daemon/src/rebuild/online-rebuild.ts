@@ -182,6 +182,8 @@ export class OnlineRebuild {
       logger: this.options.logger,
       ...rebuildAgentTuning(tuning),
       fullBatchesWhileBehind: true,
+      // The live table and the writes go on meanwhile: an operator may cap the builder to leave them room.
+      maxEventsPerSecond: tuning.onlineRebuildMaxEventsPerSecond || undefined,
       ...extra,
     });
   }

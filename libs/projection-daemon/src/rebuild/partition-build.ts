@@ -115,6 +115,7 @@ export class PartitionBuild {
       wake: this.options.wake,
       logger,
       ...rebuildAgentTuning(tuning),
+      maxEventsPerSecond: tuning.onlineRebuildMaxEventsPerSecond || undefined,
       stopWhenCaughtUp: true,
       stopNotBefore: state.target,
       onCommitted: ({ count }) => {

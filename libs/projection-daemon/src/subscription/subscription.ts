@@ -4,6 +4,7 @@ import { BackpressureLimits, DEFAULT_BACKPRESSURE, shouldPauseFetching } from '.
 import { BatchStrategy, CommitSummary, SubscriptionContext } from './batch-strategy';
 import { countRetry, ErrorPolicy, INFRA_MAX_DELAY_MS, isFencedOut, SubscriptionEnd, SubscriptionLogger, SubscriptionOutcome } from './error-policy';
 import { retryDelayMs } from './retry-delay';
+import { Pacer } from './pacer';
 import { StagingQueue } from './staging-queue';
 
 export interface SubscriptionOptions {
@@ -53,6 +54,8 @@ export interface SubscriptionOptions {
    * running on after it (an online rebuild's builder: fewer, larger writes while it is behind).
    */
   readonly fullBatchesWhileBehind?: boolean;
+  /** Applies at most this many events a second on average (see Pacer); default no cap. */
+  readonly maxEventsPerSecond?: number;
   readonly onCommitted?: (summary: CommitSummary) => void;
   /** Called when the follower waits for more with everything it read committed (a moment a commit may not mark). */
   readonly onCaughtUp?: () => void;
@@ -73,12 +76,14 @@ export class Subscription {
   private readonly sleeper = new WakeSignal();
   private readonly strategy: BatchStrategy;
   private readonly follower: FeedFollower;
+  private readonly pacer: Pacer | undefined;
   private stopping = false;
   private fetchDone = false;
   readonly done: Promise<SubscriptionOutcome>;
 
   constructor(private readonly options: SubscriptionOptions) {
     this.strategy = options.strategy(this.context());
+    this.pacer = options.maxEventsPerSecond ? new Pacer(options.maxEventsPerSecond) : undefined;
     // Both loops run outside the trace of whoever started them (a rebuild's message, say): each
     // batch is a span of its own, linked to the appends it applies (see BatchLinks).
     this.follower = outsideTrace(() => new FeedFollower({
@@ -196,6 +201,8 @@ export class Subscription {
         else await this.applyWake.wait(pollIntervalMs);
         continue;
       }
+      const wait = this.pacer?.delayFor(page.count, Date.now()) ?? 0;
+      if (wait > 0) await this.sleeper.wait(wait);
       if (strategy.open && strategy.pending > 0 && strategy.pending + page.count > batch) await strategy.flush();
       await strategy.add(page);
       this.drained.notify();

@@ -97,6 +97,16 @@ describe('Subscription', () => {
     expect(summaries[summaries.length - 1]).toMatchObject({ caughtUp: true, cursor: subscription.cursor });
   });
 
+  it('given maxEventsPerSecond, when it runs a backlog until caught up, then it takes as long as the cap says and applies everything once', async () => {
+    await append(57);
+    const started = Date.now();
+    const subscription = subscribe({ until: { caughtUpPast: FEED_START }, maxEventsPerSecond: 200 });
+    expect(await subscription.done).toEqual({ kind: 'caught-up' });
+    // Six pages: the last one (events 51–57) is due once the 50 before it were, at 200 a second.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(240);
+    expect(strategy.commits.flat()).toEqual(Array.from({ length: 57 }, (_, i) => i + 1));
+  });
+
   it('given a backlog while following the head, when it runs with commitEveryWhileBehind, then it commits full batches of that size until caught up', async () => {
     await append(57);
     const subscription = subscribe({ commitEvery: 5, commitEveryWhileBehind: 30 });
