@@ -2,7 +2,10 @@ import { AppProcess } from './app-process';
 
 type Post = (gateway: AppProcess, path: string, body: object) => Promise<Response>;
 
-/** Lanes running at once: enough that the rate, not the latency of one request, sets the pace. */
+/**
+ * Lanes running at once: enough that the rate, not the latency of one request, sets the pace.
+ * A full-size run, whose commands take longer on a busy machine, may need more (DOMAIN_LOAD_LANES).
+ */
 const LANES = Number(process.env.DOMAIN_LOAD_LANES ?? 24);
 
 /**
