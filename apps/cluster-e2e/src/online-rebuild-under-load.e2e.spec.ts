@@ -79,6 +79,7 @@ describe('online rebuilds under load through two gateways', () => {
 
     let lastPosition = 0;
     const runs: Run[] = [];
+    let duringRate: number | undefined;
     try {
       await waitFor('the load flowing', () => load.accepted >= 20, { timeoutMs: 20_000 });
       const loadStart = load.snapshot();
@@ -112,7 +113,7 @@ describe('online rebuilds under load through two gateways', () => {
           `(target ${RATE}/s), ${reads.count} reads; runs: ` +
           runs.map((r, n) => `${['CarView', ...others][n]} ${r.phase} ${r.history.at(-1)!.at - r.history[0].at} ms, pause ${r.progress?.switchPauseMs} ms`).join('; '),
       );
-      if (ASSERT_RATE) expect(during.rate).toBeGreaterThanOrEqual(RATE * 0.95);
+      duringRate = during.rate;
     } finally {
       await Promise.all([load.stop(), reads.stop()]);
     }
@@ -133,6 +134,8 @@ describe('online rebuilds under load through two gateways', () => {
     }
     await bed.cluster.waitCaughtUp();
     await expectProjectionsMatchReference(bed.cluster);
+    // Last: a machine that cannot carry the rate still shows whether everything else held.
+    if (ASSERT_RATE) expect(duringRate ?? 0).toBeGreaterThanOrEqual(RATE * 0.95);
   });
 });
 
