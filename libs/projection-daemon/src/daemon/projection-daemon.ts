@@ -13,14 +13,14 @@ import { prepareLiveSlot } from '../storage/live-slot';
 import { PreviousTableSweeper } from '../rebuild/previous-table';
 import type { RebuildResult } from '../rebuild/rebuild-runner';
 import { checkPartitionable } from '../rebuild/partition-build';
-import { AgentControl, buildPartition, PartitionBuildRequest, rollBack, runRebuild } from './rebuild-control';
+import { AgentControl, buildPartition, PartitionBuildRequest, startRebuild } from './rebuild-control';
 import { newLiveAgent } from './live-agent';
 import { DaemonTuning, DEFAULT_DAEMON_TUNING, ProjectionDaemonOptions } from './daemon-options';
 import { FeedHealth } from './feed-health';
 import { ProjectionProgress } from './projection-progress';
 import { ProgressWriter } from './progress-writer';
 import { newRun, progressOf, Running } from './projection-run';
-import { planRollback } from './version-rollback';
+import { rollBackOnThisNode } from './version-rollback';
 import { readVersionState } from '../storage/live-version';
 import { waitUntilReached } from './wait-until-reached';
 
@@ -182,14 +182,9 @@ export class ProjectionDaemon {
   async rebuild(name: string, options: { signal?: AbortSignal; mode?: 'blocking' | 'online'; runId?: string; partitions?: number } = {}): Promise<RebuildResult> {
     const partitions = options.partitions ?? 1;
     if (partitions > 1) checkPartitionable(this.known(name).projection, options.mode ?? 'blocking', options.runId, partitions);
-    const [run, term] = [this.ownedRun(name), this.term];
-    const abort = new AbortController();
-    const forward = () => abort.abort();
-    options.signal?.addEventListener('abort', forward);
-    if (options.signal?.aborted) abort.abort();
-    const done = runRebuild(this.control, run, term, abort.signal, options.mode ?? 'blocking', options.runId, partitions).finally(() => options.signal?.removeEventListener('abort', forward));
-    run.rebuilding = { abort, done };
-    return done;
+    const run = this.ownedRun(name);
+    run.rebuilding = startRebuild(this.control, run, this.term, { ...options, partitions });
+    return run.rebuilding.done;
   }
 
   /**
@@ -208,11 +203,7 @@ export class ProjectionDaemon {
    */
   async rollbackIfMine(name: string): Promise<{ pauseMs: number; version: number } | undefined> {
     const run = this.known(name);
-    if (!this.owns(name)) return undefined;
-    const outcome = await planRollback(this.control, run);
-    if (outcome === undefined) return undefined;
-    if (outcome.kind === 'switched') return outcome;
-    return { ...(await rollBack(this.control, this.ownedRun(name), this.term)), version: run.projection.version };
+    return this.owns(name) ? rollBackOnThisNode(this.control, run, this.term) : undefined;
   }
 
   /**

@@ -109,3 +109,21 @@ export async function buildPartition(control: AgentControl, run: Running, reques
     request.signal?.removeEventListener('abort', forward);
   }
 }
+
+/**
+ * Starts runRebuild for `run`, aborted by `signal` or by the term's end (the returned `abort`,
+ * which the daemon keeps on the run for its stop).
+ */
+export function startRebuild(
+  control: AgentControl,
+  run: Running,
+  term: number,
+  options: { signal?: AbortSignal; mode?: 'blocking' | 'online'; runId?: string; partitions: number },
+): { abort: AbortController; done: Promise<RebuildResult> } {
+  const abort = new AbortController();
+  const forward = () => abort.abort();
+  options.signal?.addEventListener('abort', forward);
+  if (options.signal?.aborted) abort.abort();
+  const done = runRebuild(control, run, term, abort.signal, options.mode ?? 'blocking', options.runId, options.partitions).finally(() => options.signal?.removeEventListener('abort', forward));
+  return { abort, done };
+}

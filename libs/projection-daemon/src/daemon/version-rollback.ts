@@ -3,7 +3,7 @@ import { NoPreviousTableError } from '../rebuild/previous-table';
 import { inFencedTransaction } from '../storage/fenced-transaction';
 import { leaseLive, pinVersionIn, readVersionState, unpinVersionIn } from '../storage/live-version';
 import { pointLiveView } from '../storage/projection-tables';
-import { AgentControl } from './rebuild-control';
+import { AgentControl, rollBack } from './rebuild-control';
 import { Running } from './projection-run';
 import { rollbackPlan } from './version-rules';
 
@@ -62,4 +62,16 @@ export async function planRollback(control: AgentControl, run: Running): Promise
   run.viewPending = false;
   control.logger.log({ msg: plan.kind === 'version' ? 'readers rolled back to this version' : 'version rollback undone', projection: name, version, from: plan.from }, 'ProjectionDaemon');
   return { kind: 'switched', version, pauseMs: Date.now() - started };
+}
+
+/**
+ * A rollback request on a node that holds `run`'s lease: the switch between versions when this
+ * node's version is the one readers go to, else the live version's kept rebuild table
+ * (rollBack); undefined when another node's version does it.
+ */
+export async function rollBackOnThisNode(control: AgentControl, run: Running, term: number): Promise<{ pauseMs: number; version: number } | undefined> {
+  const outcome = await planRollback(control, run);
+  if (outcome === undefined) return undefined;
+  if (outcome.kind === 'switched') return outcome;
+  return { ...(await rollBack(control, run, term)), version: run.projection.version };
 }
