@@ -38,6 +38,8 @@ export interface AppendRequest {
     readonly metadata: EventMetadata;
     readonly metadataJson: string;
   }[];
+  /** Whether the caller named any event's id: only then can one be recorded already (a retry). */
+  readonly idsMayExist: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -81,7 +83,8 @@ export function toAppendRequest(
   const ids = new Set(normalised.map((e) => e.id));
   if (ids.size !== normalised.length) issues.push({ path: 'events', message: 'event ids must be unique' });
   if (issues.length > 0) throw new EventValidationError(issues);
-  return { streamId: streamId as string, category: categoryOf(streamId as string), expected: expected as ExpectedVersion, events: normalised };
+  const idsMayExist = Array.isArray(events) && events.some((event) => typeof event === 'object' && event !== null && (event as Partial<NewEvent>).id !== undefined);
+  return { streamId: streamId as string, category: categoryOf(streamId as string), expected: expected as ExpectedVersion, events: normalised, idsMayExist };
 }
 
 function normaliseEvent(
@@ -94,8 +97,9 @@ function normaliseEvent(
 ): AppendRequest['events'][number] {
   const event = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<NewEvent>;
   if (typeof raw !== 'object' || raw === null) issues.push({ path, message: 'must be an object' });
+  // A generated id needs no checking (nor lower-casing): it is a lower-case v4 UUID.
   const id = event.id ?? randomUUID();
-  if (typeof id !== 'string' || !UUID.test(id)) issues.push({ path: `${path}.id`, message: 'must be a UUID' });
+  if (event.id !== undefined && (typeof id !== 'string' || !UUID.test(id))) issues.push({ path: `${path}.id`, message: 'must be a UUID' });
   const type = event.type;
   if (typeof type !== 'string' || type.length === 0 || type.length > limits.maxTypeLength) {
     issues.push({ path: `${path}.type`, message: `must be a non-empty string of at most ${limits.maxTypeLength} characters` });
@@ -121,20 +125,56 @@ function normaliseEvent(
   }
   const dataJson = toJson(data, `${path}.data`, issues);
   const metadataJson = toJson(metadata, `${path}.metadata`, issues);
-  if (Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson) > limits.maxEventBytes) {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most events are measured by their length alone.
+  const mayBeTooLarge = (dataJson.length + metadataJson.length) * 3 > limits.maxEventBytes;
+  if (mayBeTooLarge && Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson) > limits.maxEventBytes) {
     issues.push({ path, message: `is larger than ${limits.maxEventBytes} bytes as JSON` });
   }
-  return { id: String(id).toLowerCase(), type: type as string, data, dataJson, metadata, metadataJson };
+  return { id: event.id === undefined ? id : String(id).toLowerCase(), type: type as string, data, dataJson, metadata, metadataJson };
 }
 
 /** JSON that round-trips: plain objects, arrays, strings, finite numbers, booleans, null. */
 function toJson(value: unknown, path: string, issues: ValidationIssue[]): string {
-  const problem = findNonJson(value, path, new Set());
-  if (problem) {
-    issues.push(problem);
-    return '';
+  // The check runs on every event of every append: it allocates nothing for valid JSON, and only
+  // a payload that fails it is walked again to name where.
+  if (isPlainJson(value, [])) return JSON.stringify(value);
+  issues.push(findNonJson(value, path, new Set()) ?? { path, message: 'must be JSON' });
+  return '';
+}
+
+/** Whether `value` round-trips through JSON; `ancestors` are the objects above it (cycles). */
+function isPlainJson(value: unknown, ancestors: object[]): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
   }
-  return JSON.stringify(value);
+  if (value === null) return true;
+  if (ancestors.includes(value)) return false;
+  ancestors.push(value);
+  const ok = Array.isArray(value) ? arrayIsPlainJson(value, ancestors) : objectIsPlainJson(value, ancestors);
+  ancestors.pop();
+  return ok;
+}
+
+function arrayIsPlainJson(value: readonly unknown[], ancestors: object[]): boolean {
+  // An index loop, so a hole (undefined, written as null) is refused like an undefined element.
+  for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], ancestors)) return false;
+  return true;
+}
+
+function objectIsPlainJson(value: object, ancestors: object[]): boolean {
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (!isPlainJson(record[key], ancestors)) return false;
+  return true;
 }
 
 function findNonJson(value: unknown, path: string, seen: Set<object>): ValidationIssue | undefined {
@@ -147,7 +187,9 @@ function findNonJson(value: unknown, path: string, seen: Set<object>): Validatio
     return { path, message: 'must be a plain JSON object' };
   }
   seen.add(value);
-  for (const [key, child] of Object.entries(value)) {
+  // Array.from visits holes, as the check above does.
+  const children: [string, unknown][] = Array.isArray(value) ? Array.from(value, (child, i) => [String(i), child]) : Object.entries(value);
+  for (const [key, child] of children) {
     const issue = findNonJson(child, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, seen);
     if (issue) return issue;
   }

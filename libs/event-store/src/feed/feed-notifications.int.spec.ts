@@ -2,6 +2,7 @@ import { createTestNamespace, TestNamespace, waitFor } from '@projectionist/test
 import { Pool } from 'pg';
 import { runMigrations } from '../migrations/run-migrations';
 import { createEventStorePool } from '../postgres/event-store-pool';
+import { MIN_NOTIFY_GAP_MS } from '../postgres/commit-notifier';
 import { PostgresEventStore } from '../postgres/postgres-event-store';
 import { FeedFollower } from './feed-follower';
 import { readWholeFeed } from './read-whole-feed';
@@ -54,6 +55,25 @@ describe('FeedNotifications', () => {
     }
   }, 120_000);
 
+
+  it('announces appends made back to back with notifications at least MIN_NOTIFY_GAP_MS apart, the last after the last commit', async () => {
+    const notifications = new FeedNotifications({ databaseUrl: db.databaseUrl, namespace: db.namespace });
+    const arrivals: number[] = [];
+    notifications.on('appended', () => arrivals.push(performance.now()));
+    await notifications.start();
+    try {
+      const appends = 200;
+      const firstAt = performance.now();
+      for (let i = 0; i < appends; i++) await store.append('car-3', [{ type: 'car.repainted', data: { color: `c${i}` } }]);
+      const lastCommitAt = performance.now();
+      await waitFor('a notification after the last append', () => arrivals.some((at) => at > lastCommitAt), { timeoutMs: 2000 });
+      // One writer appending back to back used to send a notification per append.
+      expect(arrivals.length).toBeLessThanOrEqual(Math.ceil((lastCommitAt - firstAt) / MIN_NOTIFY_GAP_MS) + 2);
+      expect(arrivals.length).toBeLessThan(appends / 2);
+    } finally {
+      await notifications.close();
+    }
+  });
 
   it('listens again after its connection is killed', async () => {
     const notifications = new FeedNotifications({ databaseUrl: db.databaseUrl, namespace: db.namespace, reconnectDelayMs: 50 });

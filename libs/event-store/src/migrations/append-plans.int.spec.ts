@@ -1,6 +1,7 @@
 import { createTestNamespace, TestNamespace } from '@projectionist/testing';
 import { PoolClient } from 'pg';
 import { quoteIdentifier } from '../postgres/identifiers';
+import { APPEND_TO_STREAM_SIGNATURE } from './1734000000000-skip-id-check-for-new-ids';
 import { runMigrations } from './run-migrations';
 
 /**
@@ -20,7 +21,7 @@ describe('append function plans', () => {
     events = `${quoteIdentifier(db.namespace)}.events`;
     client = await db.pool.connect();
     const { rows } = await client.query(`SELECT proconfig FROM pg_proc WHERE oid = $1::regprocedure`, [
-      `${quoteIdentifier(db.namespace)}.append_to_stream(text, text, text, bigint, uuid[], text[], jsonb[], jsonb[])`,
+      `${quoteIdentifier(db.namespace)}.${APPEND_TO_STREAM_SIGNATURE}`,
     ]);
     // The function's own settings, applied to this session as the function applies them to its body.
     for (const setting of rows[0].proconfig as string[]) {
@@ -55,7 +56,7 @@ describe('append function plans', () => {
 
   it('caches the plans instead of planning every call', async () => {
     expect((await client.query('SHOW plan_cache_mode')).rows[0].plan_cache_mode).toBe('force_generic_plan');
-    const { rows } = await client.query(`SELECT proconfig FROM pg_proc WHERE proname = 'append_to_stream' AND pronamespace = $1::regnamespace`, [quoteIdentifier(db.namespace)]);
+    const { rows } = await client.query(`SELECT proconfig FROM pg_proc WHERE oid = $1::regprocedure`, [`${quoteIdentifier(db.namespace)}.${APPEND_TO_STREAM_SIGNATURE}`]);
     expect(rows[0].proconfig).toEqual(expect.arrayContaining(['plan_cache_mode=auto', 'enable_seqscan=off', 'enable_bitmapscan=off']));
   });
 });

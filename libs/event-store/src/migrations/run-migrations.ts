@@ -4,12 +4,13 @@ import { quoteIdentifier } from '../postgres/identifiers';
 import { CreateEventStore1732000000000 } from './1732000000000-create-event-store';
 import { ReviseAppendToStream1732000000004 } from './1732000000004-revise-append-to-stream';
 import { CacheAppendPlans1732000000005 } from './1732000000005-cache-append-plans';
+import { SkipIdCheckForNewIds1734000000000 } from './1734000000000-skip-id-check-for-new-ids';
 
 /** A TypeORM migration, as each lib lists its own. */
 export type MigrationClass = new () => MigrationInterface;
 
 /** The event store's own migrations; other libs pass theirs in `extraMigrations`. */
-export const EVENT_STORE_MIGRATIONS: readonly MigrationClass[] = [CreateEventStore1732000000000, ReviseAppendToStream1732000000004, CacheAppendPlans1732000000005];
+export const EVENT_STORE_MIGRATIONS: readonly MigrationClass[] = [CreateEventStore1732000000000, ReviseAppendToStream1732000000004, CacheAppendPlans1732000000005, SkipIdCheckForNewIds1734000000000];
 
 export interface RunMigrationsOptions {
   readonly databaseUrl: string;

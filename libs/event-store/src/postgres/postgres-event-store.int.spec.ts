@@ -47,7 +47,7 @@ describe('PostgresEventStore', () => {
     const namespace = `${db.namespace}_mig`;
     namespaces.push(namespace);
     const runs = await Promise.all(Array.from({ length: 4 }, () => runMigrations({ databaseUrl: db.databaseUrl, namespace })));
-    expect(runs.flat()).toEqual(['CreateEventStore1732000000000', 'ReviseAppendToStream1732000000004', 'CacheAppendPlans1732000000005']);
+    expect(runs.flat()).toEqual(['CreateEventStore1732000000000', 'ReviseAppendToStream1732000000004', 'CacheAppendPlans1732000000005', 'SkipIdCheckForNewIds1734000000000']);
   });
 
   it('lets exactly one of two racing writers with the same expected version win', async () => {
@@ -134,6 +134,33 @@ describe('PostgresEventStore', () => {
     expect(error).toBeInstanceOf(DuplicateEventIdError);
     expect(error).toMatchObject({ code: 'DUPLICATE_EVENT_ID', streamId: 'car-second' });
     expect(await store.readStream('car-second')).toEqual([]);
+  });
+
+  describe('the append function without the id lookup (ids the store generated)', () => {
+    const call = (namespace: string, args: { stream: string; id: string; color: string }, idsMayExist?: boolean) =>
+      pool.query(
+        `SELECT status FROM "${namespace}".append_to_stream($1, 'car', 'any', NULL, ARRAY[$2]::uuid[], ARRAY['car.repainted'], ARRAY[$3]::jsonb[], ARRAY['{}']::jsonb[]${idsMayExist === undefined ? '' : ', $4'})`,
+        [args.stream, args.id, JSON.stringify({ color: args.color }), ...(idsMayExist === undefined ? [] : [idsMayExist])],
+      );
+
+    it('refuses a recorded id through the unique index, writing nothing, so the store still answers DuplicateEventIdError', async () => {
+      const store = await freshStore();
+      const namespace = namespaces[namespaces.length - 1];
+      const id = randomUUID();
+      await call(namespace, { stream: 'car-1', id, color: 'red' }, false);
+      await expect(call(namespace, { stream: 'car-2', id, color: 'red' }, false)).rejects.toMatchObject({ code: '23505', constraint: 'events_event_id_uq' });
+      await expect(call(namespace, { stream: 'car-1', id, color: 'red' }, false)).rejects.toMatchObject({ code: '23505', constraint: 'events_event_id_uq' });
+      expect(await readWholeFeed(store)).toHaveLength(1);
+    });
+
+    it('keeps the 8-argument function (older processes) answering a retry as idempotent', async () => {
+      await freshStore();
+      const namespace = namespaces[namespaces.length - 1];
+      const id = randomUUID();
+      expect((await call(namespace, { stream: 'car-1', id, color: 'red' })).rows[0].status).toBe('ok');
+      expect((await call(namespace, { stream: 'car-1', id, color: 'red' })).rows[0].status).toBe('idempotent');
+      expect((await call(namespace, { stream: 'car-1', id, color: 'blue' })).rows[0].status).toBe('content_conflict');
+    });
   });
 });
 

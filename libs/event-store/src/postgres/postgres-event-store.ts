@@ -11,6 +11,7 @@ import { FEED_START, FeedCursor } from '../model/feed-cursor';
 import { FeedPage, ReadAllOptions, StreamPartition } from '../model/feed-page';
 import { AppendOptions, AppendResult, EventMetadata, NewEvent, RecordedEvent } from '../model/recorded-event';
 import { EventUpcaster, toRecordedEvent } from './event-row';
+import { AppendCalls } from './append-call';
 import { CommitNotifier } from './commit-notifier';
 import { feedChannel, quoteIdentifier, statementName } from './identifiers';
 import { readFeedPage, streamPartitionCondition } from './read-feed-page';
@@ -61,11 +62,13 @@ export class PostgresEventStore implements EventStore {
   private readonly schema: string;
   private readonly limits: AppendLimits;
   private readonly notifier: CommitNotifier;
+  private readonly calls: AppendCalls;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.pool = options.pool;
     this.notifier = new CommitNotifier(options.pool, feedChannel(options.namespace));
     this.schema = quoteIdentifier(options.namespace);
+    this.calls = new AppendCalls(this.schema);
     this.limits = { ...DEFAULT_APPEND_LIMITS, ...options.limits };
   }
 
@@ -179,19 +182,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async appendWith(db: Pool | PoolClient, request: AppendRequest): Promise<AppendResult & { recorded: RecordedEvent[] }> {
-    const [kind, expected] = typeof request.expected === 'number' ? ['exact', request.expected] : [request.expected, null];
-    const text = `SELECT * FROM ${this.schema}.append_to_stream($1, $2, $3, $4, $5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[])`;
-    const values = [
-      request.streamId,
-      request.category,
-      kind,
-      expected,
-      request.events.map((e) => e.id),
-      request.events.map((e) => e.type),
-      request.events.map((e) => e.dataJson),
-      request.events.map((e) => e.metadataJson),
-    ];
-    const { rows } = await db.query({ name: statementName(text), text, values }).catch((error: { code?: string; constraint?: string }) => {
+    const { rows } = await db.query(this.calls.of(request)).catch((error: { code?: string; constraint?: string }) => {
       // Two streams given the same new event id at once: neither saw the other's row, the unique
       // index makes the later one wait and then fail. The same answer as when it came later.
       if (error.code === UNIQUE_VIOLATION && error.constraint === 'events_event_id_uq') throw new DuplicateEventIdError(request.streamId);
