@@ -5,9 +5,8 @@
  * last partition itself, as the coordinator would give the owner one; prints one JSON line per
  * step. `helper <index>`: builds partition `index` of that run as soon as the owner created it.
  */
-import { createEventStorePool, FeedNotifications, PostgresEventStore } from '@projectionist/event-store';
-import { ProjectionDaemon } from '@projectionist/projection-daemon';
 import { activeProjectProjection } from '@projectionist/projections';
+import { RebuildBenchWorker, say } from './rebuild-bench-worker';
 
 const name = activeProjectProjection.name;
 // The owner's live agent replays the whole store before the rebuild begins: helpers wait that long.
@@ -15,12 +14,8 @@ const WAIT_FOR_PARTITION_MS = 30 * 60_000;
 
 async function main(): Promise<void> {
   const [namespace, role, runId, partitions, index, idleMs] = [process.argv[2], process.argv[3], process.argv[4], Number(process.argv[5]), Number(process.argv[6]), Number(process.argv[7])];
-  const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const pool = createEventStorePool({ connectionString: databaseUrl, max: 10 });
-  const store = new PostgresEventStore({ pool, namespace });
-  const silent = { log: () => undefined, warn: () => undefined, error: (m: unknown) => console.error(m) };
-  const daemon = new ProjectionDaemon({ pool, store, namespace, nodeId: `bench-${role}-${index}`, projections: [activeProjectProjection], logger: silent });
-  const say = (line: object) => console.log(JSON.stringify({ at: Date.now(), ...line }));
+  const worker = new RebuildBenchWorker(namespace, `bench-${role}-${index}`);
+  const { daemon } = worker;
   const partition = async (i: number) => {
     const started = Date.now();
     const result = await daemon.rebuildPartition(name, { runId, partition: i, partitions, waitForPartitionMs: WAIT_FOR_PARTITION_MS });
@@ -30,13 +25,7 @@ async function main(): Promise<void> {
   if (role === 'helper') {
     await partition(index);
   } else {
-    const notifications = new FeedNotifications({ databaseUrl, namespace });
-    notifications.on('appended', () => daemon.notifyAppended());
-    await notifications.start();
-    await daemon.start(new Map([[name, await daemon.storage.fence.claim(name, 'bench')]]));
-    await daemon.waitForNonStale({ timeoutMs: 600_000 });
-    say({ step: 'ready' });
-    await new Promise((resolve) => setTimeout(resolve, idleMs));
+    await worker.followHead(idleMs);
     say({ step: 'rebuild-start' });
     const started = Date.now();
     let builtAt: number | undefined;
@@ -47,10 +36,8 @@ async function main(): Promise<void> {
     clearInterval(watch);
     if (result.status !== 'completed') throw new Error(`rebuild ${result.status}: ${JSON.stringify(result)}`);
     say({ step: 'rebuild-end', durationMs: Date.now() - started, builtMs: (builtAt ?? Date.now()) - started, processed: result.processed, switchPauseMs: result.switchPauseMs ?? null });
-    await daemon.stop();
-    await notifications.close();
   }
-  await pool.end();
+  await worker.close();
 }
 
 main().catch((error) => {

@@ -1,24 +1,19 @@
 import { agentKey } from '@projectionist/cluster-nodes';
 import { FeedCursor, hasReached, WakeSignal } from '@projectionist/event-store';
 import { opsCounters } from '@projectionist/observability';
-import { checkProjectionSet, DEFAULT_RETRY, Projection } from '@projectionist/projections';
-import { retryDelayMs } from '../subscription/retry-delay';
-import { AgentOutcome } from '../agent/projection-agent';
+import { checkProjectionSet, Projection } from '@projectionist/projections';
 import type { BatchStorage } from '../storage/batch-storage';
 import { CheckpointStore, ProjectionState } from '../storage/checkpoint-store';
 import { DeadLetterTable } from '../storage/dead-letters';
-import { inFencedTransaction } from '../storage/fenced-transaction';
-import { LeaseFence, LeaseLostError } from '../storage/lease-fence';
-import { prepareLiveSlot } from '../storage/live-slot';
-import { PreviousTableSweeper } from '../rebuild/previous-table';
+import { LeaseFence } from '../storage/lease-fence';
 import type { RebuildResult } from '../rebuild/rebuild-runner';
 import { checkPartitionable } from '../rebuild/partition-build';
 import { AgentControl, buildPartition, PartitionBuildRequest, startRebuild } from './rebuild-control';
-import { newLiveAgent } from './live-agent';
+import { bindAndStart, LiveAgentHost } from './live-agent-lifecycle';
 import { DaemonTuning, DEFAULT_DAEMON_TUNING, ProjectionDaemonOptions } from './daemon-options';
 import { FeedHealth } from './feed-health';
 import { ProjectionProgress } from './projection-progress';
-import { ProgressWriter } from './progress-writer';
+import { ProgressRefresh } from './progress-refresh';
 import { newRun, progressOf, Running } from './projection-run';
 import { rollBackOnThisNode } from './version-rollback';
 import { readVersionState } from '../storage/live-version';
@@ -44,9 +39,7 @@ export class ProjectionDaemon {
   private readonly committed = new WakeSignal();
   /** The head of the feed and what holds it back, as of the last progress refresh. */
   readonly feed: FeedHealth;
-  private progressTimer: NodeJS.Timeout | undefined;
-  private readonly progressWriter: ProgressWriter;
-  private readonly previous: PreviousTableSweeper;
+  private readonly progressRefresh: ProgressRefresh;
   /** The current term; 0 while stopped. */
   private term = 0;
   private terms = 0;
@@ -62,9 +55,14 @@ export class ProjectionDaemon {
       fence: new LeaseFence(options.pool, options.namespace, leaseSubjects(options)),
       deadLetters: new DeadLetterTable(options.namespace),
     };
-    this.progressWriter = new ProgressWriter(options.pool, options.namespace, options.nodeId);
-    this.previous = new PreviousTableSweeper(this.storage, options.namespace, this.tuning.keepPreviousMs, options.logger);
     this.feed = new FeedHealth({ ...options, warnAfterMs: this.tuning.heldBackWarnMs });
+    this.progressRefresh = new ProgressRefresh({
+      ...{ storage: this.storage, namespace: options.namespace, nodeId: options.nodeId, logger: options.logger, feed: this.feed },
+      ...{ intervalMs: this.tuning.progressIntervalMs, keepPreviousMs: this.tuning.keepPreviousMs },
+      // Only what this node runs: with agents spread over nodes, each owner reports its own.
+      reported: () => this.progress().filter((p) => this.owns(p.name)),
+      live: () => [...this.running.values()].flatMap((r) => (r.agent ? [{ projection: r.projection, hold: r.agent.hold }] : [])),
+    });
     for (const projection of this.asyncProjections) {
       this.running.set(projection.name, newRun(projection));
     }
@@ -87,16 +85,13 @@ export class ProjectionDaemon {
     const runs = [...this.running.values()];
     for (const run of runs) run.epoch = epochs.get(run.projection.name) ?? 0;
     await Promise.all(runs.map((run) => this.startAgent(run, term)));
-    clearInterval(this.progressTimer);
-    this.progressTimer = setInterval(() => void this.refreshProgress(), this.tuning.progressIntervalMs);
-    // Not awaited: the agents run already, and progress is reported within the interval.
-    void this.refreshProgress();
+    this.progressRefresh.start();
   }
 
   /** Ends the term: aborts its rebuilds and waits for them, then stops every agent. */
   async stop(): Promise<void> {
     this.term = 0;
-    clearInterval(this.progressTimer);
+    this.progressRefresh.stop();
     const runs = [...this.running.values()];
     for (const run of runs) {
       clearTimeout(run.retry);
@@ -238,8 +233,8 @@ export class ProjectionDaemon {
     return run;
   }
 
-  /** What rebuilds and rollbacks may do with this daemon's agents. */
-  private get control(): AgentControl {
+  /** What rebuilds, rollbacks and a live agent's start and end may do with this daemon's agents. */
+  private get control(): AgentControl & LiveAgentHost {
     const { namespace, store, logger } = this.options;
     return {
       ...{ storage: this.storage, tuning: this.tuning, namespace, store, logger },
@@ -247,91 +242,29 @@ export class ProjectionDaemon {
       startAgent: (run, term) => this.startAgent(run, term),
       newWake: () => this.newWake(),
       dropWake: (wake) => void this.wakes.delete(wake),
+      inTerm: (term) => term === this.term,
+      leaseLost: (run, reason) => this.leaseLost(run, reason),
+      onCommitted: (run, summary) => {
+        this.committed.notify();
+        this.options.onCommitted?.(run.projection.name, summary.positions);
+      },
     };
   }
 
   /** Starts the live agent of `run` for `term`, once, bound to a fresh token on the lease (see prepareLiveSlot). */
   private startAgent(run: Running, term: number): Promise<void> {
     if (term !== this.term || run.agent || run.starting || run.rebuilding) return run.starting ?? Promise.resolve();
-    const starting = this.bindAndStart(run, term).finally(() => {
+    const starting = bindAndStart(this.control, run, term).finally(() => {
       run.starting = undefined;
     });
     run.starting = starting;
     return starting;
   }
 
-  private async bindAndStart(run: Running, term: number): Promise<void> {
-    if (run.epoch === 0) return;
-    const hold = this.storage.fence.newHold(run.projection.name, run.epoch);
-    let slot;
-    try {
-      slot = await prepareLiveSlot(this.storage, this.options.namespace, run.projection, hold);
-    } catch (error) {
-      if (error instanceof LeaseLostError) return this.leaseLost(run, error.message);
-      this.retryStart(run, term, error as Error);
-      return;
-    }
-    const { checkpoint, viewPending } = slot;
-    run.startFailures = 0;
-    run.viewPending = viewPending;
-    run.lastPosition = checkpoint.lastPosition;
-    if (checkpoint.state === 'error') {
-      // Stays stopped, with its error visible, until an operator rebuilds or resumes it.
-      run.state = 'error';
-      run.error = checkpoint.error;
-      return;
-    }
-    if (term !== this.term) return; // stopped while binding: the next term's agent binds anew
-    run.state = 'running';
-    run.error = null;
-    const wake = this.newWake();
-    const agent = newLiveAgent({ ...this.options, storage: this.storage, tuning: this.tuning }, run, hold, checkpoint.cursor, wake, (summary) => {
-      this.committed.notify();
-      this.options.onCommitted?.(run.projection.name, summary.positions);
-    });
-    const entry = { agent, hold };
-    run.agent = entry;
-    void agent.done.then((outcome) => this.onAgentEnded(run, entry, wake, outcome));
-  }
-
-  /** The database may be restarting: the projection starts once it answers again, and says so meanwhile. */
-  private retryStart(run: Running, term: number, error: Error): void {
-    run.startFailures++;
-    run.state = 'stopped';
-    const delayMs = retryDelayMs(run.startFailures, { ...DEFAULT_RETRY, maxDelayMs: 5_000 });
-    this.options.logger.error({ msg: 'projection could not start, trying again', projection: run.projection.name, error: error.message, delayMs }, 'ProjectionDaemon');
-    if (term !== this.term) return;
-    run.retry = setTimeout(() => {
-      run.retry = undefined;
-      void this.startAgent(run, term);
-    }, delayMs);
-  }
-
   private newWake(): WakeSignal {
     const wake = new WakeSignal();
     this.wakes.add(wake);
     return wake;
-  }
-
-  private async onAgentEnded(run: Running, entry: NonNullable<Running['agent']>, wake: WakeSignal, outcome: AgentOutcome): Promise<void> {
-    this.wakes.delete(wake);
-    const current = run.agent === entry;
-    if (current) run.agent = undefined;
-    if (outcome.kind === 'error') {
-      this.options.logger.error({ msg: 'projection stopped on error', projection: run.projection.name, ...outcome.error }, 'ProjectionDaemon');
-      try {
-        await inFencedTransaction(this.storage, entry.hold, (client) => this.storage.checkpoints.setStateIn(client, run.key, 'error', outcome.error));
-      } catch (error) {
-        // The projection is another holder's now: the error is theirs to meet, not this node's to record.
-        if (error instanceof LeaseLostError) return current ? this.leaseLost(run, error.message) : undefined;
-        // Not fatal: a restart finds no error recorded, applies the event again and fails on it again.
-        this.options.logger.error({ msg: 'could not record the error state', projection: run.projection.name, error: (error as Error).message }, 'ProjectionDaemon');
-      }
-      run.state = 'error';
-      run.error = outcome.error;
-    } else if (outcome.kind === 'lease-lost' && current) {
-      this.leaseLost(run, 'an agent was fenced out');
-    }
   }
 
   private leaseLost(run: Running, reason: string): void {
@@ -348,17 +281,6 @@ export class ProjectionDaemon {
     run.agent = undefined;
     if (entry) await entry.agent.stop();
     if (run.state !== 'error' || state === 'rebuilding') run.state = state;
-  }
-
-  private async refreshProgress(): Promise<void> {
-    try {
-      await this.feed.refresh();
-      // Only what this node runs: with agents spread over nodes, each owner reports its own.
-      await this.progressWriter.write(this.progress().filter((p) => this.owns(p.name)));
-      await this.previous.sweep([...this.running.values()].flatMap((r) => (r.agent ? [{ projection: r.projection, hold: r.agent.hold }] : [])));
-    } catch (error) {
-      this.options.logger.warn(`progress refresh failed: ${(error as Error).message}`, 'ProjectionDaemon');
-    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { FEED_START, FeedCursor, quoteIdentifier } from '@projectionist/event-store';
+import { FEED_START, FeedCursor, quoteIdentifier, statementName } from '@projectionist/event-store';
 import { escapeLiteral, Pool, PoolClient } from 'pg';
 import { LeaseFence, LeaseHold, LeaseLostError } from './lease-fence';
 import { PartitionSlot } from './projection-target';
@@ -110,8 +110,10 @@ export class PartitionFence extends LeaseFence {
     return `SELECT 1 ${this.check} AND projection = ${projection} AND holder = ${agent} AND ${epoch}::bigint IS NOT NULL FOR SHARE`;
   }
 
+  /** Named, as LeaseFence.checkIn: it runs on every commit of the partition's worker. */
   override async checkIn(client: PoolClient, hold: LeaseHold): Promise<void> {
-    const { rowCount } = await client.query(this.checkInQuery('$1', '$2', '$3'), [hold.projection, hold.epoch, hold.agent]);
+    const text = this.checkInQuery('$1', '$2', '$3');
+    const { rowCount } = await client.query({ name: statementName(text), text, values: [hold.projection, hold.epoch, hold.agent] });
     if (rowCount === 0) throw new LeaseLostError(hold.projection, hold.epoch, 'partition was taken over or its run ended');
   }
 }
