@@ -56,7 +56,7 @@ describe('a new version of a projection', () => {
 
   it('waits, for read-your-writes, on the version readers see, not on a newer one still being built', async () => {
     // Tally v2 is the view now; v3 starts building and is stopped before it has caught up.
-    const v3 = await started(3, { pageSize: 1, liveCommitEvery: 1, rebuildCommitEvery: 1 });
+    const v3 = await started(3, { pageSize: 1, rebuildPageSize: 1, liveCommitEvery: 1, rebuildCommitEvery: 1 });
     await waitFor('v3 has committed something', async () => (await q(`SELECT count(*)::int AS n FROM %s.tally_v3`)).rows[0].n > 0);
     await v3.stop();
     expect((await viewTotals()).total).toBe(2 * STREAMS + 2);
