@@ -1,6 +1,6 @@
 import { createEventStorePool, FEED_START, FeedCursor, PostgresEventStore, runMigrations } from '@projectionist/event-store';
 import type { Pool } from 'pg';
-import { plainInsertCeiling } from './insert-ceiling';
+import { nodeInsertCeiling, plainInsertCeiling } from './insert-ceiling';
 import { fmt, table } from './report';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -35,7 +35,10 @@ export async function eventStoreBenchmark(): Promise<string> {
             const ceiling = warmUpServerHeap
               ? (await plainInsertCeiling(pool, DATABASE_URL, namespace, { clients: writers, rowsPerInsert: batch, seconds: APPEND_SECONDS, data: (k) => commit(k).data })).rowsPerSecond
               : undefined;
-            appendRows.push([writers, batch, warmUpServerHeap ? 'on (default)' : 'off', fmt(perSecond), ceiling ? fmt(ceiling) : '', ceiling ? `${Math.round((perSecond / ceiling) * 100)}%` : '']);
+            // And the same INSERT from this process through the appends' pool: the client's share.
+            const fromNode = warmUpServerHeap ? await nodeInsertCeiling(passPool, namespace, { clients: writers, rowsPerInsert: batch, seconds: APPEND_SECONDS, data: (k) => commit(k).data }) : undefined;
+            const of = (ceil: number | undefined) => (ceil ? `${Math.round((perSecond / ceil) * 100)}%` : '');
+            appendRows.push([writers, batch, warmUpServerHeap ? 'on (default)' : 'off', fmt(perSecond), ceiling ? fmt(ceiling) : '', of(ceiling), fromNode ? fmt(fromNode) : '', of(fromNode)]);
             console.log(`append writers=${writers} batch=${batch} heap warm-up ${warmUpServerHeap}: ${fmt(perSecond)} events/s`);
           }
         }
@@ -52,9 +55,9 @@ export async function eventStoreBenchmark(): Promise<string> {
     const best = Math.max(ceiling, ceiling2);
     return [
       `### Append (each for ${APPEND_SECONDS} s, ${STREAMS} streams, expected version "any")`,
-      table(['writers', 'events per append', 'server heap warm-up', 'events/s', 'plain INSERT of the same rows (ceiling), rows/s', 'of ceiling'], appendRows),
+      table(['writers', 'events per append', 'server heap warm-up', 'events/s', 'plain INSERT of the same rows (ceiling), rows/s', 'of ceiling', 'the same INSERT from node-postgres, rows/s', 'of it'], appendRows),
       '',
-      'Each pass runs batches of 1 before batches of 100 on the same connections, as a service would. The ceiling (measured right after each append row of the first pass) is pgbench with as many connections inserting the same number of rows per statement into a copy of the events table (same columns, defaults, constraints and indexes), one transaction per statement: what the table costs without the checks an append makes (stream lock, id and version lookups). "Off" shows what a server process that served many small appends costs a large one without the warm-up (see `SERVER_HEAP_WARM_UP` in `libs/event-store/src/postgres/event-store-pool.ts`).',
+      'Each pass runs batches of 1 before batches of 100 on the same connections, as a service would. The ceiling (measured right after each append row of the first pass) is pgbench with as many connections inserting the same number of rows per statement into a copy of the events table (same columns, defaults, constraints and indexes), one transaction per statement: what the table costs without the checks an append makes (stream lock, id and version lookups). The last two columns put the same INSERT in this process on the pool of the appends (node-postgres, ids and payloads made per call, `nodeInsertCeiling` in tools/bench/insert-ceiling.ts): what a Node client reaches before any append logic, so that the gap to pgbench splits into what the client costs and what the append costs. "Off" shows what a server process that served many small appends costs a large one without the warm-up (see `SERVER_HEAP_WARM_UP` in `libs/event-store/src/postgres/event-store-pool.ts`).',
       '',
       `### Feed read over ${fmt(FEED_EVENTS)} events (pages of ${FEED_PAGE}, JSON parsed into objects)`,
       table(
