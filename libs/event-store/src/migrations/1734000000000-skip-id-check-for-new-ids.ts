@@ -9,7 +9,8 @@ export const APPEND_TO_STREAM_SIGNATURE = 'append_to_stream(text, text, text, bi
 const OLD_SIGNATURE = 'append_to_stream(text, text, text, bigint, uuid[], text[], jsonb[], jsonb[])';
 
 /**
- * The append function learns whether the event ids may already be recorded (`p_ids_may_exist`).
+ * The append function learns whether the event ids may already be recorded (`p_ids_may_exist`),
+ * and inserts a single event without the batch's CTE.
  *
  * Looking the ids up is what makes re-sending an append idempotent, and it is a fifth of the
  * server's cost of a single-event append (pgbench, 8 clients: 7,500 calls/s with the lookup,
@@ -40,6 +41,9 @@ export class SkipIdCheckForNewIds1734000000000 implements MigrationInterface {
         v_changed int;
         v_version bigint;
         v_last_tx xid8;
+        v_position bigint;
+        v_transaction xid8;
+        v_created timestamptz;
       BEGIN
         -- An advisory lock, not a row lock: it does not assign a transaction id, so the id
         -- assigned by the insert below is younger than that of every earlier append to the stream.
@@ -87,6 +91,15 @@ export class SkipIdCheckForNewIds1734000000000 implements MigrationInterface {
           RETURN;
         END IF;
 
+        -- One event (most commands): a plain INSERT … RETURNING INTO, without the CTE and the
+        -- aggregate a batch needs (pgbench, 8 clients, three rounds: 8,787–9,689 calls/s → 9,549–10,359).
+        IF cardinality(p_event_ids) = 1 THEN
+          INSERT INTO ${s.q}.events (stream_id, stream_version, category, event_id, type, data, metadata)
+          VALUES (p_stream_id, v_version + 1, p_category, p_event_ids[1], p_types[1], p_data[1], p_metadata[1])
+          RETURNING events.position, events.transaction_id, events.created_at INTO v_position, v_transaction, v_created;
+          RETURN QUERY SELECT 'ok'::text, v_version + 1, ARRAY[v_position], v_transaction, v_created;
+          RETURN;
+        END IF;
         RETURN QUERY
           WITH inserted AS (
             INSERT INTO ${s.q}.events (stream_id, stream_version, category, event_id, type, data, metadata)
