@@ -7,6 +7,7 @@ import { TestCluster } from './support/test-cluster';
 
 const TOKEN = 'e2e-token';
 const ROUNDS = 10;
+const CATCH_UP_APPENDS_PER_SECOND = 250;
 const WORKER = 'll-worker';
 
 interface Run {
@@ -119,7 +120,8 @@ describe('projector-worker losing its lock connection', () => {
   it(`applies every event exactly once across ${ROUNDS} lock losses mid-rebuild and ${ROUNDS} mid-catch-up`, async () => {
     // Enough for a rebuild that outlasts the worker's step-down and its taking the lock back.
     await cluster.seedCommits({ total: 60_000, streams: 100, prefix: 'bulk-', users: 5, additions: 2, deletions: 1 });
-    const history = randomHistory({ seed: 29, events: 4_000, streams: 150 });
+    // More than the rounds can use: the appends below are paced, and end only with the rounds.
+    const history = randomHistory({ seed: 29, events: 100_000, streams: 150 });
     let next = 0;
     const append = async (count: number) => {
       for (const end = Math.min(history.length, next + count); next < end; next++) {
@@ -145,8 +147,13 @@ describe('projector-worker losing its lock connection', () => {
     }
 
     let stop = false;
+    // Paced: back to back, a fast machine used up the history before the rounds ended, and a
+    // round then waited for an event that never came.
     const appending = (async () => {
-      while (next < history.length && !stop) await append(1);
+      for (let due = Date.now(); next < history.length && !stop; due += 1000 / CATCH_UP_APPENDS_PER_SECOND) {
+        await append(1);
+        if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+      }
     })();
     try {
       for (let round = 0; round < ROUNDS; round++) {

@@ -34,8 +34,11 @@ interface Run {
 describe('partitioned online rebuild across workers', () => {
   const bed = clusterOnOwnVhost('partitioned', { ADMIN_TOKEN: TOKEN });
   const { api, post } = adminApi(TOKEN);
-  // Small rebuild pages (and commits, 50 pages): a build of many checkpoints, time to kill a partition's worker mid-way.
-  const workerEnv = { DAEMON_REBUILD_PAGE_SIZE: '100' };
+  // Small rebuild pages (and commits, 50 pages): a build of many checkpoints. Capped at 2,000
+  // events a second per builder: a partition (about 13,000 events) then spends seconds between its
+  // first checkpoint and 70%, time to kill its worker mid-way, however fast the machine (uncapped,
+  // a fast one finished every partition before the test saw one part-way).
+  const workerEnv = { DAEMON_REBUILD_PAGE_SIZE: '100', REBUILD_ONLINE_MAX_EVENTS_PER_SECOND: '2000' };
 
   it(`builds ${PARTITIONS} partitions on the workers, resumes the one whose worker was killed, and equals the reference fold`, async () => {
     const { cluster } = bed;
