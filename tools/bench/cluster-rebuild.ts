@@ -36,16 +36,16 @@ export async function measureClusterRebuild(databaseUrl: string, namespace: stri
     const gateway = await start('gateway', 'bench-gateway');
     const started = Date.now();
     const workers = [await start('projector-worker', 'bench-worker-1'), await start('projector-worker', 'bench-worker-2')];
-    const active = async () => {
-      for (const w of workers) if ((await w.json<{ role: string }>('/daemon').catch(() => undefined))?.role === 'active') return w;
-      return undefined;
-    };
-    await waitFor('a worker active', async () => (await active()) !== undefined, { timeoutMs: 60_000 });
+    type DaemonStatus = { role: string; agents?: { agent: string }[]; projections: { lagEvents: number }[] };
+    const statuses = () => Promise.all(workers.map((w) => w.json<DaemonStatus>('/daemon').catch(() => undefined)));
+    // Settled: both workers run their share of the agents (the second one's arrival moves half of
+    // them), and every projection either reports has caught up. A rebuild requested while an agent
+    // moves is answered by the node it leaves and fails ("does not run projection now").
     await waitFor(
-      'every projection caught up',
+      'the agents spread over both workers and every projection caught up',
       async () => {
-        const status = await (await active())?.json<{ projections: { lagEvents: number }[] }>('/daemon');
-        return status !== undefined && status.projections.length > 0 && status.projections.every((p) => p.lagEvents === 0);
+        const all = await statuses();
+        return all.every((s) => s !== undefined && s.role === 'active' && (s.agents?.length ?? 0) > 0 && s.projections.length > 0 && s.projections.every((p) => p.lagEvents === 0));
       },
       { timeoutMs: 30 * 60_000, intervalMs: 200 },
     );
@@ -55,19 +55,19 @@ export async function measureClusterRebuild(databaseUrl: string, namespace: stri
     const requested = await fetch(`${gateway.url}/api/admin/projections/ActiveProject/rebuilds`, { method: 'POST', headers: admin, body: JSON.stringify({ mode: 'blocking' }) });
     if (requested.status !== 202) throw new Error(`rebuild request answered ${requested.status}: ${await requested.text()}`);
     const { rebuildId } = (await requested.json()) as { rebuildId: string };
-    let run: { phase: string; history: { phase: string; at: number }[] } | undefined;
+    let run: { phase: string; failure: { reason: string } | null; history: { phase: string; at: number }[] } | undefined;
     await waitFor(
-      'the rebuild completed',
+      'the rebuild ended',
       async () => {
         run = (await (await fetch(`${gateway.url}/api/admin/rebuilds/${rebuildId}`, { headers: admin })).json()) as typeof run;
-        if (run && ['Failed', 'Cancelled'].includes(run.phase)) throw new Error(`rebuild ended ${run.phase}`);
-        return run?.phase === 'Completed';
+        return run !== undefined && ['Completed', 'Failed', 'Cancelled'].includes(run.phase);
       },
       // The figure is the coordinator's own record of the run's transitions, not when a poll saw
       // them: polling more often adds nothing to it and only takes CPU from the rebuild (at 20 ms,
       // about a tenth of a core between this process and the gateway).
       { timeoutMs: 10 * 60_000, intervalMs: 250 },
     );
+    if (run!.phase !== 'Completed') throw new Error(`rebuild ended ${run!.phase}: ${run!.failure?.reason ?? ''}`);
     const observedMs = Date.now() - sent;
     const history = run!.history;
     const completedAt = history.find((h) => h.phase === 'Completed')!.at;
