@@ -41,13 +41,14 @@ describe('distributed rebuild through the coordinator', () => {
     const { coordinator, close } = await coordinatorWithMessages({ store, broker: await broker('coord-1'), lock: new DaemonLock(db.databaseUrl, db.namespace, 'coord-1', 'coordinator'), nodeId: 'coord-1', logger: silent, tickMs: 200 });
     coordinator.start();
     closers.push(close);
-    const daemon = new ProjectionDaemon({ pool, store: events, namespace: db.namespace, nodeId: 'worker-1', projections: [activeProjectProjection], logger: silent });
+    daemon = new ProjectionDaemon({ pool, store: events, namespace: db.namespace, nodeId: 'worker-1', projections: [activeProjectProjection], logger: silent });
     await daemon.start(new Map([[activeProjectProjection.name, await daemon.storage.fence.claim(activeProjectProjection.name, 'worker-1')]]));
     closers.push(() => daemon.stop());
     closers.push((await executorWithMessages({ broker: await broker('worker-1'), daemon, nodeId: 'worker-1', heartbeatMs: 200 })).close);
     gateway = await broker('gateway-1');
   });
   let gateway: AmqpBroker;
+  let daemon: ProjectionDaemon;
   afterAll(async () => {
     for (const close of closers.reverse()) await close();
     await pool.end();
@@ -107,5 +108,35 @@ describe('distributed rebuild through the coordinator', () => {
     expect(done).toMatchObject({ phase: 'Completed', mode: 'online', worker: 'worker-1', progress: { processed: EVENTS, switchPauseMs: expect.any(Number) } });
     const phases = (await store.history('run-5')).map((h) => h.phase);
     expect(phases.filter((p) => p !== 'CatchingUp')).toEqual(['Requested', 'Building', 'Switching', 'Completed']);
+  });
+
+  it('leaves a run whose projection moved away between the answer and the start to the node holding it then, instead of failing it', async () => {
+    const claimed = async () => new Map([[activeProjectProjection.name, await daemon.storage.fence.claim(activeProjectProjection.name, 'worker-1')]]);
+    // The projection leaves this node right after it answered StartRebuild, as when agents are
+    // being spread: its term ends, and the next one holds nothing.
+    const answered = jest.spyOn(daemon, 'runsReadersOf').mockImplementationOnce(async (name) => {
+      const readers = await ProjectionDaemon.prototype.runsReadersOf.call(daemon, name);
+      await daemon.stop();
+      await daemon.start(new Map());
+      return readers;
+    });
+    try {
+      await requestRebuild('run-6', 'ActiveProject');
+      await waitFor('the worker answered, and lost the projection', () => answered.mock.calls.length > 0 && !daemon.owns('ActiveProject'));
+      // Asked again every tick (200 ms), nobody holds it: the run waits instead of failing.
+      await waitFor('two more asks', async () => answered.mock.calls.length >= 3, { timeoutMs: 5_000 });
+      expect(await store.get('run-6')).toMatchObject({ phase: 'Stopping', worker: null });
+      // The projection's next holder (this node again, in a new term) answers the next ask.
+      await daemon.stop();
+      await daemon.start(await claimed());
+      const done = await waitFor('run ended', async () => {
+        const run = await store.get('run-6');
+        return run?.phase === 'Completed' || run?.phase === 'Failed' ? run : undefined;
+      });
+      expect(done).toMatchObject({ phase: 'Completed', worker: 'worker-1', failure: null });
+      expect((await store.history('run-6')).map((h) => h.phase)).toEqual(['Requested', 'Stopping', 'Rebuilding', 'Restarting', 'Completed']);
+    } finally {
+      answered.mockRestore();
+    }
   });
 });

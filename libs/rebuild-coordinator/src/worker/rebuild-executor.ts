@@ -121,9 +121,17 @@ export class RebuildExecutor {
         await send(rebuildMessage('RebuildFailed', { runId, worker: nodeId, reason: `No async projection named ${projection}`, eventPosition: null }, nodeId));
         return;
       }
-      await send(rebuildMessage('RebuildStarted', { runId, worker: nodeId }, nodeId));
+      // The projection's agent may have moved to another worker since this one answered (agents
+      // were being spread). Checked and taken in the same tick (the daemon marks the projection as
+      // rebuilding before it yields), and only then reported: a run this worker cannot take stays
+      // waiting, and the coordinator asks again, when the new holder answers.
+      if (!daemon.owns(projection)) return;
       // The run's id goes along: an online run this worker (or one that died) started before resumes from its checkpoint.
-      const result = await daemon.rebuild(projection, { signal: abort.signal, mode, runId, ...(partitions !== undefined && { partitions }) });
+      const rebuilding = daemon.rebuild(projection, { signal: abort.signal, mode, runId, ...(partitions !== undefined && { partitions }) });
+      // Its failure is met below, after the report; until then it must not count as unhandled.
+      rebuilding.catch(() => undefined);
+      await send(rebuildMessage('RebuildStarted', { runId, worker: nodeId }, nodeId));
+      const result = await rebuilding;
       if (result.status === 'completed') {
         // The final count goes with the completion: the last heartbeat may be a whole batch behind.
         const counted = daemon.progress().find((p) => p.name === projection)?.rebuild?.total ?? 0;
