@@ -41,7 +41,7 @@ export interface FeedHeldBackItem {
 /** One version of a projection: readers read the `live` one; a newer one is `building` until it has caught up. */
 export interface ProjectionVersionItem {
   readonly version: number;
-  readonly role: 'live' | 'building' | 'previous';
+  readonly role: 'live' | 'building' | 'rolled-back' | 'previous';
   readonly state: ProjectionState;
   readonly ownerNode: string | null;
   readonly position: number;

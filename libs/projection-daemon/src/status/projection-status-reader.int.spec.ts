@@ -1,6 +1,8 @@
 import { singleStreamProjection } from '@projectionist/projections';
 import { waitFor } from '@projectionist/testing';
 import { CheckpointStore } from '../storage/checkpoint-store';
+import { pinVersionIn } from '../storage/live-version';
+import { pointLiveView } from '../storage/projection-tables';
 import { createDaemonFixture, DaemonFixture } from '../testing/daemon-fixture';
 import { ProjectionStatusReader } from './projection-status-reader';
 
@@ -72,5 +74,26 @@ describe('ProjectionStatusReader', () => {
     expect(await reader.get('Ver')).toMatchObject({ version: 2, versions: [{ version: 1, role: 'previous' }, { version: 2, role: 'live' }] });
     expect((await reader.list()).filter((s) => s.name === 'Ver')).toHaveLength(1);
     await v2.stop();
+
+    // Rolled back to version 1 (what the rollback writes: the view on v1, the pin): version 2 is
+    // newer than what readers read but will not take them back on its own, so it is not building.
+    const rollback = await f.pool.connect();
+    try {
+      await rollback.query('BEGIN');
+      await pointLiveView(rollback, f.db.namespace, counter('Ver', 1));
+      await pinVersionIn(rollback, f.db.namespace, 'Ver', { version: 1, rolledBackFrom: 2 });
+      await rollback.query('COMMIT');
+    } finally {
+      rollback.release();
+    }
+    expect(await reader.get('Ver')).toMatchObject({ version: 1, versions: [{ version: 1, role: 'live' }, { version: 2, role: 'rolled-back' }] });
+    // A version 3 deployed after the rollback is built to take the readers.
+    const next = await f.pool.connect();
+    try {
+      await new CheckpointStore(f.pool, f.db.namespace).loadIn(next, { projection: 'Ver', version: 3, slot: 'live' });
+    } finally {
+      next.release();
+    }
+    expect((await reader.get('Ver'))?.versions.map((v) => v.role)).toEqual(['live', 'rolled-back', 'building']);
   });
 });

@@ -8,12 +8,14 @@ import type { ProjectionErrorInfo, ProjectionState } from '../storage/checkpoint
 
 /**
  * One version of a projection: `live` while readers read its table, `building` while a newer
- * version is built beside the live one (it becomes live once caught up), `previous` for an older
- * version readers have left (kept for a rollback, or still applied by nodes running older code).
+ * version is built beside the live one (it becomes live once caught up), `rolled-back` for a newer
+ * version readers were rolled back from (it keeps running but takes the readers again only with
+ * another rollback), `previous` for an older version readers have left (kept for a rollback, or
+ * still applied by nodes running older code).
  */
 export interface ProjectionVersionStatus {
   readonly version: number;
-  readonly role: 'live' | 'building' | 'previous';
+  readonly role: 'live' | 'building' | 'rolled-back' | 'previous';
   readonly state: ProjectionState;
   readonly ownerNode: string | null;
   readonly position: number;
@@ -63,9 +65,10 @@ export class ProjectionStatusReader {
     this.servingQuery = `SELECT ${viewReadsSql('v.view', 'v.tbl')} AS serving FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS v(view, tbl, n) ORDER BY v.n`;
     // The progress row of the checkpoint's version: a row left by an older version is not this one's.
     this.query = `SELECT c.projection, c.version, coalesce(p.state, c.state) AS state, c.error, p.node_id, p.position, p.head,
-                         p.lag_events, p.lag_ms, p.events_per_second, p.rebuild, p.held_back, p.updated_at
+                         p.lag_events, p.lag_ms, p.events_per_second, p.rebuild, p.held_back, p.updated_at, pin.rolled_back_from
                     FROM ${schema}.projection_checkpoints c
                     LEFT JOIN ${schema}.projection_progress p ON p.projection = c.projection AND p.version = c.version
+                    LEFT JOIN ${schema}.projection_live_versions pin ON pin.projection = c.projection
                    WHERE c.slot = 'live' AND ($1::text IS NULL OR c.projection = $1) ORDER BY c.projection, c.version`;
   }
 
@@ -108,6 +111,8 @@ interface StatusRow {
   rebuild: RebuildProgress | null;
   held_back: FeedHoldBack | null;
   updated_at: Date | null;
+  /** Set while a rollback pins readers: the newest version they were moved back from. */
+  rolled_back_from: number | null;
 }
 
 /** The versions of one projection: the one readers read (or the newest) is the projection's status. */
@@ -115,8 +120,13 @@ function toStatus(versions: { row: StatusRow; serving: boolean }[]): ProjectionS
   const sorted = [...versions].sort((a, b) => a.row.version - b.row.version);
   const live = sorted.find((v) => v.serving);
   const primary = live ?? sorted[sorted.length - 1];
-  const role = (v: { row: StatusRow; serving: boolean }): ProjectionVersionStatus['role'] =>
-    v.serving ? 'live' : !live || v.row.version > live.row.version ? 'building' : 'previous';
+  const rolledBackFrom = primary.row.rolled_back_from ?? 0;
+  const role = (v: { row: StatusRow; serving: boolean }): ProjectionVersionStatus['role'] => {
+    if (v.serving) return 'live';
+    if (live && v.row.version < live.row.version) return 'previous';
+    // Newer than what readers read: left by a rollback (up to the version it came from), or still to take over.
+    return live && v.row.version <= rolledBackFrom ? 'rolled-back' : 'building';
+  };
   return {
     ...fromRow(primary.row),
     versions: sorted.map((v) => ({
