@@ -56,8 +56,9 @@ export class AdminApi {
     return this.request('GET', `/api/admin/reactors/${encodeURIComponent(name)}/dead-letters`);
   }
 
-  startRebuild(projection: string, mode: RebuildMode = 'blocking'): Promise<{ rebuildId: string }> {
-    return this.request('POST', `/api/admin/projections/${encodeURIComponent(projection)}/rebuilds`, { mode });
+  /** `partitions` (online only) splits the build over the workers; 1, the default, is not sent. */
+  startRebuild(projection: string, mode: RebuildMode = 'blocking', partitions = 1): Promise<{ rebuildId: string }> {
+    return this.request('POST', `/api/admin/projections/${encodeURIComponent(projection)}/rebuilds`, { mode, ...(partitions > 1 && { partitions }) });
   }
 
   /** Switches the projection's readers back to the table its last online rebuild replaced. */

@@ -70,6 +70,7 @@ function StartRebuild({ api, state, dispatch }: Omit<Props, 'now'>) {
   const projections = sortedProjections(state).map((p) => p.name);
   const [projection, setProjection] = useState('');
   const [mode, setMode] = useState<RebuildMode>('blocking');
+  const [partitions, setPartitions] = useState(1);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | undefined>();
@@ -88,12 +89,15 @@ function StartRebuild({ api, state, dispatch }: Omit<Props, 'now'>) {
   const start = async () => {
     setBusy(true);
     try {
-      const { rebuildId } = await api.startRebuild(chosen, mode);
-      setMessage({ kind: 'ok', text: `${mode === 'online' ? 'Online rebuild' : 'Rebuild'} of ${chosen} requested (${rebuildId}).` });
+      const split = mode === 'online' ? partitions : 1;
+      const { rebuildId } = await api.startRebuild(chosen, mode, split);
+      const what = mode === 'online' ? `Online rebuild${split > 1 ? ` in ${split} partitions` : ''}` : 'Rebuild';
+      setMessage({ kind: 'ok', text: `${what} of ${chosen} requested (${rebuildId}).` });
       // Show it at once; the stream brings every later change.
       void api.rebuild(rebuildId).then((run) => dispatch({ type: 'rebuild', run }), () => undefined);
     } catch (e) {
-      const text = e instanceof AdminApiError && e.status === 409 ? `A rebuild of ${chosen} is already running (${e.body.rebuildId ?? 'unknown id'}).` : (e as Error).message;
+      const running = e instanceof AdminApiError && e.status === 409 && e.body.error !== 'NOT_SINGLE_STREAM';
+      const text = running ? `A rebuild of ${chosen} is already running (${(e as AdminApiError).body.rebuildId ?? 'unknown id'}).` : (e as Error).message;
       setMessage({ kind: 'error', text });
     } finally {
       setBusy(false);
@@ -122,6 +126,13 @@ function StartRebuild({ api, state, dispatch }: Omit<Props, 'now'>) {
             Online (writes go on; the projection pauses only for the switch)
           </label>
         </fieldset>
+        {mode === 'online' && (
+          <label className="partitions">
+            Partitions{' '}
+            <input type="number" min={1} max={16} value={partitions} onChange={(e) => setPartitions(Math.min(16, Math.max(1, Math.trunc(Number(e.target.value)) || 1)))} disabled={confirming} />
+            <span className="muted"> built by several workers at once (single-stream projections)</span>
+          </label>
+        )}
         {!confirming && (
           <button type="submit" disabled={!chosen || busy}>
             Rebuild…
@@ -135,7 +146,7 @@ function StartRebuild({ api, state, dispatch }: Omit<Props, 'now'>) {
           </p>
           <p id="confirm-text">
             {mode === 'online'
-              ? 'It is built from the first event beside the live table while writes and reads go on; the projection pauses only for the switch to the rebuilt table.'
+              ? `It is built from the first event beside the live table${partitions > 1 ? `, in ${partitions} partitions spread over the workers,` : ''} while writes and reads go on; the projection pauses only for the switch to the rebuilt table.`
               : 'It is replayed from the first event beside the live table. Every gateway answers domain writes with 503 until the rebuild ends.'}
           </p>
           <button type="button" ref={confirmRef} onClick={start} disabled={busy}>

@@ -242,6 +242,28 @@ describe('RebuildsScreen', () => {
     expect(screen.getByRole('progressbar').getAttribute('aria-valuetext')).toBe('Completed: 100 % (1,000 of 1,000 events)');
   });
 
+  it('starts an online rebuild in partitions, and shows why a projection cannot be split', async () => {
+    const { impl, calls } = fakeFetch({
+      'POST /api/admin/projections/CarView/rebuilds': () => json(202, { rebuildId: 'r-9' }),
+      'POST /api/admin/projections/ActiveProject/rebuilds': () => json(409, { error: 'NOT_SINGLE_STREAM', message: 'ActiveProject is not a single-stream projection' }),
+    });
+    render(<RebuildsScreen api={new AdminApi('tok', impl)} state={state} dispatch={jest.fn()} now={0} />);
+    expect(screen.queryByLabelText(/Partitions/)).toBeNull();
+    fireEvent.click(screen.getByRole('radio', { name: 'Online (writes go on; the projection pauses only for the switch)' }));
+    fireEvent.change(screen.getByLabelText(/Partitions/), { target: { value: '3' } });
+    fireEvent.change(screen.getByLabelText('Projection'), { target: { value: 'CarView' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Rebuild…' }));
+    expect(screen.getByRole('alertdialog').textContent).toContain('in 3 partitions spread over the workers');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Yes, rebuild CarView' })));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Online rebuild in 3 partitions of CarView requested (r-9)'));
+    expect(calls[0]).toMatchObject({ method: 'POST', body: { mode: 'online', partitions: 3 } });
+
+    fireEvent.change(screen.getByLabelText('Projection'), { target: { value: 'ActiveProject' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Rebuild…' }));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Yes, rebuild ActiveProject' })));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('not a single-stream projection'));
+  });
+
   it('names the running rebuild on a 409', async () => {
     const { impl } = fakeFetch({ 'POST /api/admin/projections/ActiveProject/rebuilds': () => json(409, { error: 'REBUILD_RUNNING', rebuildId: 'r-1' }) });
     render(<RebuildsScreen api={new AdminApi('tok', impl)} state={state} dispatch={jest.fn()} now={0} />);
