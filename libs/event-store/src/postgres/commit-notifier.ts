@@ -9,8 +9,8 @@ const MAX_FOLDED_LINKS = 32;
  * Notifications start at least this far apart. One writer appending back to back otherwise sends
  * a NOTIFY after every append (each finishes before the next append does), and on this kind of
  * machine a NOTIFY costs as much CPU as a single-event append: 1,700 single-event appends/s with
- * one per append, 2,200 with none. Listeners read at most every 10 ms (DAEMON_LIVE_READ_GAP_MS),
- * so waking them a few milliseconds later costs them nothing.
+ * one per append, 2,200 with none. The first append after a quiet spell is announced at once;
+ * within a burst, listeners read at most every 10 ms anyway (DAEMON_LIVE_READ_GAP_MS).
  */
 export const MIN_NOTIFY_GAP_MS = 5;
 
