@@ -9,29 +9,16 @@
  *   npx ts-node --transpile-only -r tsconfig-paths/register tools/bench/append-cost.ts
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createEventStorePool, PostgresEventStore, runMigrations } from '@projectionist/event-store';
 import type { Pool } from 'pg';
+import { nodePlainInsert } from './insert-ceiling';
+import { postgresCpuMs } from './process-cpu';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const STREAMS = 10_000;
 const commit = (i: number) => ({ type: 'CommitPushed', data: { userName: `user-${i % 97}`, additions: i % 50, deletions: i % 7 } });
 const list = (raw: string | undefined, fallback: number[]) => (raw ? raw.split(',').map(Number) : fallback);
-
-function postgresCpuMs(): number {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The backend ended meanwhile.
-    }
-  }
-  return ticks * 10;
-}
 
 async function measure(label: string, writers: number, events: number, appendOne: (i: number) => Promise<unknown>): Promise<void> {
   const deadline = Date.now() + SECONDS * 1000;
@@ -62,10 +49,8 @@ async function main(): Promise<void> {
   const pool: Pool = createEventStorePool({ connectionString: DATABASE_URL, max: 34 });
   const store = new PostgresEventStore({ pool, namespace });
   const schema = `"${namespace}"`;
-  await pool.query(`CREATE TABLE ${schema}.plain_events (LIKE ${schema}.events INCLUDING ALL)`);
   const direct = `SELECT * FROM ${schema}.append_to_stream($1, $2, 'any', NULL, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], false)`;
-  const plain = `INSERT INTO ${schema}.plain_events (stream_id, stream_version, category, event_id, type, data, metadata)
-    SELECT $1, i.ord, 'project', i.id, i.type, i.data, '{}' FROM unnest($2::uuid[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS i(id, type, data, ord)`;
+  const plainInsert = await nodePlainInsert(pool, namespace);
   const batch = (i: number, events: number) => Array.from({ length: events }, (_, k) => commit(i + k));
   try {
     for (const events of list(process.env.EVENTS, [1, 100])) {
@@ -75,10 +60,7 @@ async function main(): Promise<void> {
           const b = batch(i, events);
           return pool.query({ name: 'append_cost_direct', text: direct, values: [`project-${(i * 7919) % STREAMS}`, 'project', b.map(() => randomUUID()), b.map((e) => e.type), b.map((e) => JSON.stringify(e.data)), b.map(() => '{}')] });
         });
-        await measure('plain INSERT', writers, events, (i) => {
-          const b = batch(i, events);
-          return pool.query({ name: 'append_cost_plain', text: plain, values: [`plain-${randomUUID()}`, b.map(() => randomUUID()), b.map((e) => e.type), b.map((e) => JSON.stringify(e.data))] });
-        });
+        await measure('plain INSERT', writers, events, (i) => plainInsert(batch(i, events).map((e) => e.data)));
       }
     }
   } finally {

@@ -8,16 +8,13 @@
  *
  *   npx ts-node --transpile-only -r tsconfig-paths/register tools/bench/cpu-per-write.ts
  */
-import { readFileSync } from 'node:fs';
-import { execSync } from 'node:child_process';
 import { runMigrations } from '@projectionist/event-store';
 import { PROJECTION_DAEMON_MIGRATIONS } from '@projectionist/projection-daemon';
 import { AppProcess, freePort, waitFor } from '@projectionist/testing';
 import { closedLoop } from './http-load';
+import { postgresCpuMs, processCpuMs } from './process-cpu';
 
 const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const ticks = (pid: number) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
-const pgTicks = () => execSync('pgrep -x postgres').toString().trim().split('\n').reduce((s, pid) => { try { return s + ticks(Number(pid)); } catch { return s; } }, 0);
 const pidOf = (p: AppProcess) => (p as unknown as { child: { pid: number } }).child.pid;
 
 async function main() {
@@ -33,12 +30,12 @@ async function main() {
     const prof = process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=tmp/prof', 'dist/apps/gateway/main.js'] : undefined;
     const gw = await start('gateway', 'g1', prof);
     await closedLoop(`${gw.url}/api/customers`, () => ({ name: 'warm' }), 16, 3000);
-    const t0 = { gw: ticks(pidOf(gw)), wk: worker ? ticks(pidOf(worker)) : 0, pg: pgTicks(), me: process.cpuUsage() };
+    const t0 = { gw: processCpuMs(pidOf(gw)), wk: worker ? processCpuMs(pidOf(worker)) : 0, pg: postgresCpuMs(), me: process.cpuUsage() };
     const r = await closedLoop(`${gw.url}/api/customers`, () => ({ name: 'Customer 1' }), 16, Number(process.env.SECONDS ?? 10) * 1000);
     const me = process.cpuUsage(t0.me);
     const n = r.requests;
     console.log(JSON.stringify({ perSecond: Math.round(r.perSecond), p50: r.p50Ms.toFixed(1), p99: r.p99Ms.toFixed(1), statuses: r.statuses,
-      cpuMsPerWrite: { gateway: ((ticks(pidOf(gw)) - t0.gw) / n).toFixed(3), worker: worker ? ((ticks(pidOf(worker)) - t0.wk) / n).toFixed(3) : null, postgres: ((pgTicks() - t0.pg) / n).toFixed(3), client: ((me.user + me.system) / 1000 / n).toFixed(3) } }));
+      cpuMsPerWrite: { gateway: ((processCpuMs(pidOf(gw)) - t0.gw) / n).toFixed(3), worker: worker ? ((processCpuMs(pidOf(worker)) - t0.wk) / n).toFixed(3) : null, postgres: ((postgresCpuMs() - t0.pg) / n).toFixed(3), client: ((me.user + me.system) / 1000 / n).toFixed(3) } }));
   } finally {
     for (const a of apps.reverse()) await a.stop();
   }

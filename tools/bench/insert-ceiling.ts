@@ -58,16 +58,25 @@ SELECT 'ceiling-' || s.id, v.k, 'ceiling', gen_random_uuid(), 'ceiling.event', v
 }
 
 /**
- * The same plain INSERT sent by node-postgres, the client the appends use: `clients` connections
- * of `pool`, one named statement of arrays (ids and payloads made in the client, as an append
- * makes them), one transaction each. What separates it from pgbench is the client's own cost; what
- * separates the appends from it is the append's (its checks, its function, the store's code).
+ * A plain INSERT of `rows` (their data) as one new stream, sent by node-postgres, the client the
+ * appends use: one named statement of arrays, ids and payloads made in the client as an append
+ * makes them, one transaction. Into a copy of the events table (see plainInsertCeiling).
  */
-export async function nodeInsertCeiling(pool: Pool, namespace: string, options: { clients: number; rowsPerInsert: number; seconds: number; data: (k: number) => object }): Promise<number> {
+export async function nodePlainInsert(pool: Pool, namespace: string): Promise<(rows: readonly object[]) => Promise<unknown>> {
   const table = `"${namespace}".ceiling_events`;
   await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (LIKE "${namespace}".events INCLUDING ALL)`);
   const text = `INSERT INTO ${table} (stream_id, stream_version, category, event_id, type, data, metadata)
     SELECT $1, i.ord, 'ceiling', i.id, 'ceiling.event', i.data, '{}' FROM unnest($2::uuid[], $3::jsonb[]) WITH ORDINALITY AS i(id, data, ord)`;
+  return (rows) => pool.query({ name: 'node_insert_ceiling', text, values: [`ceiling-${randomUUID()}`, rows.map(() => randomUUID()), rows.map((row) => JSON.stringify(row))] });
+}
+
+/**
+ * nodePlainInsert from `clients` connections of `pool` for `seconds`: rows/s. What separates it
+ * from pgbench is the client's own cost; what separates the appends from it is the append's (its
+ * checks, its function, the store's code).
+ */
+export async function nodeInsertCeiling(pool: Pool, namespace: string, options: { clients: number; rowsPerInsert: number; seconds: number; data: (k: number) => object }): Promise<number> {
+  const insert = await nodePlainInsert(pool, namespace);
   const deadline = Date.now() + options.seconds * 1000;
   let rows = 0;
   const started = Date.now();
@@ -75,14 +84,13 @@ export async function nodeInsertCeiling(pool: Pool, namespace: string, options: 
     await Promise.all(
       Array.from({ length: options.clients }, async () => {
         while (Date.now() < deadline) {
-          const k = Array.from({ length: options.rowsPerInsert }, (_, i) => i);
-          await pool.query({ name: 'node_insert_ceiling', text, values: [`ceiling-${randomUUID()}`, k.map(() => randomUUID()), k.map((i) => JSON.stringify(options.data(i)))] });
+          await insert(Array.from({ length: options.rowsPerInsert }, (_, i) => options.data(i)));
           rows += options.rowsPerInsert;
         }
       }),
     );
     return rows / ((Date.now() - started) / 1000);
   } finally {
-    await pool.query(`TRUNCATE ${table}`);
+    await pool.query(`TRUNCATE "${namespace}".ceiling_events`);
   }
 }

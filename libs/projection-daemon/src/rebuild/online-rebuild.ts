@@ -6,7 +6,7 @@ import { swapInRebuiltTable } from '../storage/projection-tables';
 import { dropPreviousTable } from './previous-table';
 import { ProjectionTarget } from '../storage/projection-target';
 import { RebuildResult, RebuildRunnerOptions } from './rebuild-runner';
-import { rebuildAgentTuning, RebuildSlot } from './rebuild-slot';
+import { onlineBuilderTuning, RebuildSlot } from './rebuild-slot';
 
 export interface OnlineRebuildOptions extends RebuildRunnerOptions {
   /** Stops the live agent and resolves with the cursor it had committed: where the switch starts from. */
@@ -180,10 +180,8 @@ export class OnlineRebuild {
       from,
       wake: this.options.wake,
       logger: this.options.logger,
-      ...rebuildAgentTuning(tuning),
+      ...onlineBuilderTuning(tuning),
       fullBatchesWhileBehind: true,
-      // The live table and the writes go on meanwhile: an operator may cap the builder to leave them room.
-      maxEventsPerSecond: tuning.onlineRebuildMaxEventsPerSecond || undefined,
       ...extra,
     });
   }

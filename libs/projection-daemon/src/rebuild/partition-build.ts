@@ -9,7 +9,7 @@ import type { BatchStorage } from '../storage/batch-storage';
 import { PartitionFence, partitionSlot, PartitionSlots, PartitionState } from '../storage/partition-slots';
 import { projectionTarget } from '../storage/projection-target';
 import type { RebuildResult } from './rebuild-runner';
-import { rebuildAgentTuning } from './rebuild-slot';
+import { onlineBuilderTuning } from './rebuild-slot';
 
 export interface PartitionBuildOptions {
   readonly storage: BatchStorage;
@@ -114,8 +114,7 @@ export class PartitionBuild {
       upTo: state.target,
       wake: this.options.wake,
       logger,
-      ...rebuildAgentTuning(tuning),
-      maxEventsPerSecond: tuning.onlineRebuildMaxEventsPerSecond || undefined,
+      ...onlineBuilderTuning(tuning),
       stopWhenCaughtUp: true,
       stopNotBefore: state.target,
       onCommitted: ({ count }) => {

@@ -25,6 +25,14 @@ export function rebuildAgentTuning(tuning: DaemonTuning) {
   };
 }
 
+/**
+ * An online rebuild's builders (the whole build, or each partition): the rebuild's tuning, and the
+ * operator's cap, since the live table and the writes go on meanwhile and may need the room.
+ */
+export function onlineBuilderTuning(tuning: DaemonTuning) {
+  return { ...rebuildAgentTuning(tuning), maxEventsPerSecond: tuning.onlineRebuildMaxEventsPerSecond || undefined };
+}
+
 /** Where a resumed online run stands: its own slot, at its checkpoint; or swapped in already, the live slot at that cursor. */
 export type ResumePoint = { readonly kind: 'slot'; readonly target: ProjectionTarget; readonly cursor: FeedCursor } | { readonly kind: 'switched'; readonly cursor: FeedCursor };
 
